@@ -1,0 +1,1 @@
+"""The demo district that `make run` loads (`banchengshi demo`)."""

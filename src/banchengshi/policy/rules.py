@@ -1,0 +1,205 @@
+"""Policy files: their shape, validation and loading."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+POLICY_DIR = Path(__file__).resolve().parent / "files"
+LIMIT_NAME = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")
+COMPLEXITIES = ("simple", "general", "complex", "special")
+CAUSE_SIDES = ("petitioner", "department")
+REPLY_CHOICES = {"complexity": COMPLEXITIES, "cause_side": CAUSE_SIDES}
+OPTIONAL_CLOCKS = ("contact", "not_admissible_reply", "cause_analysis", "extension_cap")
+MAX_DAYS = 60
+
+
+class PolicyError(ValueError):
+    """A policy that cannot be used; the message names the file and the problem."""
+
+
+class LimitRule(StrEnum):
+    SAME_DAY = "same_day"
+    WORKING_DAYS = "working_days"
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    rule: LimitRule
+    days: int
+    label: str
+
+    def describe(self) -> str:
+        if self.rule is LimitRule.SAME_DAY:
+            return "same day"
+        return f"{self.days} working day{'s' if self.days != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class ReplyRule:
+    """Which limit the reply clock runs under: chosen by complexity or by the cause's side."""
+
+    by: str
+    choices: dict[str, str]
+    default: str
+
+    def limit_name(self, complexity: str = "", cause_side: str = "") -> str:
+        key = complexity if self.by == "complexity" else cause_side
+        return self.choices.get(key, self.default)
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    version: str
+    title: str
+    source: str
+    yellow_window: dt.timedelta
+    limits: dict[str, Limit]
+    reply: ReplyRule
+    clocks: dict[str, str]
+
+    @property
+    def key(self) -> str:
+        """What a case stores to keep the policy it was accepted under."""
+        return f"{self.name}@{self.version}"
+
+    def limit(self, name: str) -> Limit:
+        try:
+            return self.limits[name]
+        except KeyError:
+            known = ", ".join(self.limits)
+            raise PolicyError(
+                f"policy {self.name!r} has no limit {name!r} (it has: {known})"
+            ) from None
+
+    def clock_limit(self, clock: str) -> Limit | None:
+        """The limit of an optional clock (contact, cause_analysis, …), None where not run."""
+        name = self.clocks.get(clock)
+        return self.limits[name] if name else None
+
+    def reply_limit(self, complexity: str = "", cause_side: str = "") -> Limit:
+        return self.limits[self.reply.limit_name(complexity, cause_side)]
+
+
+def _require(raw: dict[str, Any], key: str, kind: type, where: str) -> Any:
+    value = raw.get(key)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise PolicyError(f"{where}: {key!r} is required and must be a {kind.__name__}")
+    return value
+
+
+def parse_policy(text: str, origin: str) -> Policy:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{origin}: not valid TOML ({exc})") from None
+    unknown = set(raw) - {"name", "version", "title", "source", "yellow_hours", "limits", "clocks"}
+    if unknown:
+        raise PolicyError(f"{origin}: unknown keys {', '.join(sorted(unknown))}")
+    name = _require(raw, "name", str, origin)
+    version = _require(raw, "version", str, origin)
+    yellow_hours = _require(raw, "yellow_hours", int, origin)
+    if not 1 <= yellow_hours <= 240:
+        raise PolicyError(f"{origin}: 'yellow_hours' must be between 1 and 240")
+
+    raw_limits = _require(raw, "limits", dict, origin)
+    limits: dict[str, Limit] = {}
+    for limit_name, spec in raw_limits.items():
+        where = f"{origin}: limit {limit_name!r}"
+        if not LIMIT_NAME.match(limit_name):
+            raise PolicyError(f"{where}: names are lower-case words joined by dots")
+        if not isinstance(spec, dict):
+            raise PolicyError(f"{where}: must be a table")
+        extra = set(spec) - {"rule", "days", "label"}
+        if extra:
+            raise PolicyError(f"{where}: unknown keys {', '.join(sorted(extra))}")
+        try:
+            rule = LimitRule(str(spec.get("rule")))
+        except ValueError:
+            raise PolicyError(f"{where}: 'rule' must be 'same_day' or 'working_days'") from None
+        days = spec.get("days", 0)
+        if rule is LimitRule.WORKING_DAYS and (
+            not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS
+        ):
+            raise PolicyError(f"{where}: 'days' must be a whole number from 1 to {MAX_DAYS}")
+        if rule is LimitRule.SAME_DAY and "days" in spec:
+            raise PolicyError(f"{where}: a same_day limit takes no 'days'")
+        label = spec.get("label", "")
+        if not isinstance(label, str):
+            raise PolicyError(f"{where}: 'label' must be text")
+        limits[limit_name] = Limit(limit_name, rule, days, label)
+
+    raw_clocks = _require(raw, "clocks", dict, origin)
+    clocks: dict[str, str] = {}
+    for clock, limit_name in raw_clocks.items():
+        if clock == "reply":
+            continue
+        if clock not in OPTIONAL_CLOCKS:
+            raise PolicyError(
+                f"{origin}: unknown clock {clock!r} (known: reply, {', '.join(OPTIONAL_CLOCKS)})"
+            )
+        if limit_name not in limits:
+            raise PolicyError(f"{origin}: clock {clock!r} names unknown limit {limit_name!r}")
+        clocks[clock] = limit_name
+    reply = _parse_reply_rule(raw_clocks.get("reply"), limits, origin)
+    return Policy(
+        name=name,
+        version=version,
+        title=raw.get("title", name),
+        source=raw.get("source", ""),
+        yellow_window=dt.timedelta(hours=yellow_hours),
+        limits=limits,
+        reply=reply,
+        clocks=clocks,
+    )
+
+
+def _parse_reply_rule(raw: Any, limits: dict[str, Limit], origin: str) -> ReplyRule:
+    where = f"{origin}: [clocks.reply]"
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{where} is required")
+    by = raw.get("by")
+    if by not in REPLY_CHOICES:
+        raise PolicyError(f"{where}: 'by' must be 'complexity' or 'cause_side'")
+    allowed = REPLY_CHOICES[by]
+    choices: dict[str, str] = {}
+    for key, limit_name in raw.items():
+        if key in ("by", "default"):
+            continue
+        if key not in allowed:
+            raise PolicyError(f"{where}: {key!r} is not one of {', '.join(allowed)}")
+        choices[key] = limit_name
+    default = raw.get("default")
+    for limit_name in [*choices.values(), default]:
+        if limit_name not in limits:
+            raise PolicyError(f"{where}: names unknown limit {limit_name!r}")
+    return ReplyRule(by=by, choices=choices, default=str(default))
+
+
+def available_policies() -> list[str]:
+    return sorted(path.stem for path in POLICY_DIR.glob("*.toml"))
+
+
+@cache
+def load_policy(name: str) -> Policy:
+    path = POLICY_DIR / f"{name}.toml"
+    if not LIMIT_NAME.match(name) or not path.is_file():
+        raise PolicyError(f"unknown policy {name!r} (available: {', '.join(available_policies())})")
+    policy = parse_policy(path.read_text(encoding="utf-8"), path.name)
+    if policy.name != name:
+        raise PolicyError(f"{path.name}: 'name' is {policy.name!r}, expected {name!r}")
+    return policy
+
+
+def policy_in_force() -> Policy:
+    return load_policy(settings.BANCHENGSHI_POLICY)

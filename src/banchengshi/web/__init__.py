@@ -1,0 +1,1 @@
+"""Staff workbench and public pages: thin views over actions and selectors."""

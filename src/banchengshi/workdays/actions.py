@@ -1,0 +1,45 @@
+"""Loading a year's statutory schedule (check, then do)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+
+from banchengshi.workdays.models import CalendarYear
+from banchengshi.workdays.registry import forget_calendar
+from banchengshi.workdays.schedule import ScheduleError, YearSchedule, parse_schedule
+
+MAX_FILE_BYTES = 64 * 1024
+
+
+def check_load_calendar_year(content: bytes, source_name: str) -> YearSchedule:
+    """Validate a schedule file; raises ScheduleError with a message naming the problem."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ScheduleError(f"{source_name}: the file is larger than {MAX_FILE_BYTES} bytes")
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScheduleError(f"{source_name}: the file is not UTF-8 text") from None
+    return parse_schedule(text, source_name)
+
+
+def do_load_calendar_year(
+    schedule: YearSchedule,
+    content: bytes,
+    source_name: str,
+    actor: User | AnonymousUser | None = None,
+) -> tuple[CalendarYear, bool]:
+    """Store the year (replacing an earlier load of it); returns the row and whether it is new."""
+    loaded_by = actor if isinstance(actor, User) else None
+    with transaction.atomic():
+        row, created = CalendarYear.objects.select_for_update().update_or_create(
+            year=schedule.year,
+            defaults={
+                "schedule": schedule.to_data(),
+                "source_name": source_name[:200],
+                "content": content.decode("utf-8"),
+                "loaded_by": loaded_by,
+            },
+        )
+        transaction.on_commit(forget_calendar)
+    return row, created
