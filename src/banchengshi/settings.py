@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "banchengshi.workdays",
     "banchengshi.policy",
+    "banchengshi.org",
+    "banchengshi.catalog",
+    "banchengshi.cases",
+    "banchengshi.audit",
+    "banchengshi.notify",
     "banchengshi.web",
     "banchengshi.demo",
 ]
@@ -142,6 +147,8 @@ STORAGES = {
 }
 
 BANCHENGSHI_POLICY = os.environ.get("BANCHENGSHI_POLICY", "putuo")
+# The district's prefix of tracking numbers (PT-2026-000123).
+BANCHENGSHI_DISTRICT_CODE = os.environ.get("BANCHENGSHI_DISTRICT_CODE", "PT")
 
 LOGGING = {
     "version": 1,

@@ -148,7 +148,7 @@ def parse_policy(text: str, origin: str) -> Policy:
             raise PolicyError(
                 f"{origin}: unknown clock {clock!r} (known: reply, {', '.join(OPTIONAL_CLOCKS)})"
             )
-        if limit_name not in limits:
+        if not isinstance(limit_name, str) or limit_name not in limits:
             raise PolicyError(f"{origin}: clock {clock!r} names unknown limit {limit_name!r}")
         clocks[clock] = limit_name
     reply = _parse_reply_rule(raw_clocks.get("reply"), limits, origin)
@@ -181,7 +181,7 @@ def _parse_reply_rule(raw: Any, limits: dict[str, Limit], origin: str) -> ReplyR
         choices[key] = limit_name
     default = raw.get("default")
     for limit_name in [*choices.values(), default]:
-        if limit_name not in limits:
+        if not isinstance(limit_name, str) or limit_name not in limits:
             raise PolicyError(f"{where}: names unknown limit {limit_name!r}")
     return ReplyRule(by=by, choices=choices, default=str(default))
 

@@ -25,5 +25,5 @@ class Command(BaseCommand):
             )
             admin.set_password(DEMO_PASSWORD)
             admin.save()
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         self.stdout.write("  admin   system administrator, http://127.0.0.1:8000/admin/")

@@ -1,0 +1,1 @@
+"""Cases: models, state machine, actions (writes) and selectors (reads)."""

@@ -1,0 +1,389 @@
+"""Cases and what hangs off them. Models are thin: every change goes through cases.actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from banchengshi.catalog.models import Matter
+from banchengshi.org.models import Unit
+
+
+class Channel(models.TextChoices):
+    WINDOW = "window", _("service-center window")
+    PORTAL = "portal", _("web portal")
+    MOBILE = "mobile", _("mobile page")
+    KIOSK = "kiosk", _("self-service terminal")
+    HOTLINE_12345 = "hotline_12345", _("12345 hotline")
+    MIDWAY_EXIT = "midway_exit", _("portal mid-way exit")
+    REVIEW_PLATFORM = "review_platform", _("good/bad-review platform")
+    SUGGESTION_BOX = "suggestion_box", _("suggestion box")
+    OPEN311 = "open311", _("Open311 client")
+    API = "api", _("external system")
+
+
+class PetitionerType(models.TextChoices):
+    PERSON = "person", _("person")
+    ENTERPRISE = "enterprise", _("enterprise")
+
+
+class Category(models.TextChoices):
+    CONSULTATION = "consultation", _("consultation")
+    HANDLING = "handling", _("handling")
+    COMPLAINT = "complaint", _("complaint")
+    SUGGESTION = "suggestion", _("suggestion")
+
+
+class Complexity(models.TextChoices):
+    SIMPLE = "simple", _("simple")
+    GENERAL = "general", _("general")
+    COMPLEX = "complex", _("complex")
+    SPECIAL = "special", _("special")
+
+
+class State(models.TextChoices):
+    REGISTERED = "registered", _("registered")
+    NOT_ADMISSIBLE = "not_admissible", _("not admissible")
+    AWAITING_DISPATCH = "awaiting_dispatch", _("awaiting dispatch")
+    DISPATCHED = "dispatched", _("dispatched")
+    IN_PROGRESS = "in_progress", _("in progress")
+    REPLIED = "replied", _("replied")
+    CLOSED = "closed", _("closed")
+
+
+class CauseSide(models.TextChoices):
+    PETITIONER = "petitioner", _("petitioner side")
+    DEPARTMENT = "department", _("department side")
+
+
+class Satisfaction(models.IntegerChoices):
+    VERY_SATISFIED = 5, _("very satisfied")
+    SATISFIED = 4, _("satisfied")
+    BASICALLY_SATISFIED = 3, _("basically satisfied")
+    DISSATISFIED = 2, _("dissatisfied")
+    VERY_DISSATISFIED = 1, _("very dissatisfied")
+
+
+class PolicyVersion(models.Model):
+    """The text of a policy as a case was accepted under it, so old cases keep their rules."""
+
+    key = models.CharField(max_length=80, unique=True)
+    name = models.CharField(max_length=40)
+    version = models.CharField(max_length=40)
+    content = models.TextField()
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class TrackingSequence(models.Model):
+    prefix = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="tracking_sequence_unique")
+        ]
+
+
+class Case(models.Model):
+    tracking_no = models.CharField(_("tracking number"), max_length=24, unique=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received at"))
+    registered_unit = models.ForeignKey(
+        Unit, verbose_name=_("registered at"), on_delete=models.PROTECT, related_name="+"
+    )
+    window = models.CharField(_("window"), max_length=60, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    petitioner_type = models.CharField(
+        _("petitioner type"), max_length=12, choices=PetitionerType.choices
+    )
+    petitioner_name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=24)
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    enterprise_name = models.CharField(_("enterprise name"), max_length=200, blank=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    matter = models.ForeignKey(
+        Matter, verbose_name=_("service matter"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    matter_text = models.CharField(_("matter (free text)"), max_length=200, blank=True)
+    department = models.ForeignKey(
+        Unit,
+        verbose_name=_("department involved"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    failed_at_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("where the business failed"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    online_application_no = models.CharField(
+        _("online application number"), max_length=64, blank=True
+    )
+    visits_count = models.PositiveSmallIntegerField(_("times already come"), default=1)
+    description = models.TextField(_("what failed"))
+    request = models.TextField(_("what the person asks for"), blank=True)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    complexity = models.CharField(_("complexity"), max_length=10, choices=Complexity.choices)
+    policy = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    owner_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("responsible unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handling_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("handling unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    returns_count = models.PositiveSmallIntegerField(_("returns"), default=0)
+    on_the_spot = models.BooleanField(_("resolved on the spot"), default=False)
+    not_admissible_reason = models.TextField(_("why not admissible"), blank=True)
+    cause_code = models.CharField(_("cause"), max_length=32, blank=True)
+    cause_side = models.CharField(
+        _("cause side"), max_length=12, choices=CauseSide.choices, blank=True
+    )
+    cause_note = models.TextField(_("cause analysis"), blank=True)
+    reply_text = models.TextField(_("reply"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction"), choices=Satisfaction.choices, null=True, blank=True
+    )
+    solved = models.BooleanField(_("solved"), null=True, blank=True)
+    suspended_at = models.DateTimeField(_("suspended since"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    external_source = models.CharField(_("external source"), max_length=32, blank=True)
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["-received_at", "-id"], name="case_received"),
+            models.Index(fields=["state", "-received_at"], name="case_state_received"),
+            models.Index(fields=["phone", "-received_at"], name="case_phone_received"),
+            models.Index(fields=["matter", "-received_at"], name="case_matter_received"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_source", "external_id"],
+                condition=~Q(external_source=""),
+                name="case_external_record_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_no
+
+
+class CaseUnit(models.Model):
+    """Which units a case concerns, and how; the index behind every unit-scoped list."""
+
+    class Relation(models.TextChoices):
+        REGISTERED = "registered", _("registered at")
+        OWNER = "owner", _("responsible")
+        HANDLING = "handling", _("handling")
+        COHANDLING = "cohandling", _("co-handling")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="unit_links")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    relation = models.CharField(max_length=12, choices=Relation.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "unit", "relation"], name="case_unit_unique")
+        ]
+        indexes = [models.Index(fields=["unit", "case"], name="case_unit_by_unit")]
+
+
+class ClockKind(models.TextChoices):
+    CONTACT = "contact", _("first contact")
+    CAUSE_ANALYSIS = "cause_analysis", _("cause analysis")
+    REPLY = "reply", _("reply")
+    NOT_ADMISSIBLE_REPLY = "not_admissible_reply", _("reply with reasons")
+    COHANDLING = "cohandling", _("co-handling")
+    RETURN_VISIT = "return_visit", _("return visit")
+
+
+class Clock(models.Model):
+    """A running or stopped deadline of a case; the colour is derived when read."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
+    kind = models.CharField(max_length=24, choices=ClockKind.choices)
+    limit_name = models.CharField(max_length=40, blank=True)
+    round = models.PositiveSmallIntegerField(default=1)
+    started_at = models.DateTimeField()
+    due = models.DateTimeField()
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    task = models.ForeignKey(
+        "CoHandlingTask", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due"]
+        indexes = [models.Index(fields=["case", "kind"], name="clock_case_kind")]
+
+
+class WorkKind(models.TextChoices):
+    SCREEN = "screen", _("screen")
+    DISPATCH = "dispatch", _("dispatch")
+    RECEIVE = "receive", _("receive")
+    HANDLE = "handle", _("handle")
+    COHANDLE = "cohandle", _("co-handle")
+    APPROVE = "approve", _("approve a request")
+    RETURN_VISIT = "return_visit", _("return visit")
+    REPLY_REASONS = "reply_reasons", _("reply with reasons")
+    SUPERVISE = "supervise", _("consider supervision")
+
+
+# Work without a deadline sorts after all work with one. A far date rather than NULL, because
+# SQLite's indexes put NULLs first and "most urgent first" must be an index range scan.
+NO_DUE = dt.datetime(2999, 12, 31, tzinfo=dt.UTC)
+
+
+class WorkItem(models.Model):
+    """Open work: who must act on a case next. Rows are deleted when the work is done, so the
+    table holds only open work and a worklist page is one index range scan."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="work_items")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=WorkKind.choices)
+    due = models.DateTimeField(default=NO_DUE)
+    task = models.ForeignKey(
+        "CoHandlingTask", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["unit", "due", "id"], name="work_unit_due"),
+            models.Index(fields=["case", "kind"], name="work_case_kind"),
+        ]
+
+    @property
+    def has_due(self) -> bool:
+        return self.due < NO_DUE
+
+
+class CoHandlingTask(models.Model):
+    class TaskState(models.TextChoices):
+        OPEN = "open", _("open")
+        ANSWERED = "answered", _("answered")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="cohandling_tasks")
+    unit = models.ForeignKey(Unit, verbose_name=_("co-handling unit"), on_delete=models.PROTECT)
+    request = models.TextField(_("what is asked"))
+    due = models.DateTimeField(_("due"))
+    state = models.CharField(max_length=10, choices=TaskState.choices, default=TaskState.OPEN)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", _("phone")
+    SMS = "sms", _("SMS")
+    VISIT = "visit", _("visit")
+    IN_PERSON = "in_person", _("in person")
+
+
+class ContactRecord(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
+    contacted_at = models.DateTimeField(_("contacted at"))
+    method = models.CharField(_("how"), max_length=12, choices=ContactMethod.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outcome = models.TextField(_("outcome"))
+
+
+class ClockRequest(models.Model):
+    """An extension (延期) or a suspension (挂起), asked for and then approved or refused."""
+
+    class Kind(models.TextChoices):
+        EXTENSION = "extension", _("extension")
+        SUSPENSION = "suspension", _("suspension")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+        ENDED = "ended", _("ended")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clock_requests")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    reason = models.TextField(_("reason"))
+    days = models.PositiveSmallIntegerField(_("working days"), null=True, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+
+class ReturnVisit(models.Model):
+    class By(models.TextChoices):
+        UNIT = "unit", _("handling unit")
+        HUB = "hub", _("hub")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="return_visits")
+    by = models.CharField(max_length=8, choices=By.choices)
+    round = models.PositiveSmallIntegerField()
+    visited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    visited_at = models.DateTimeField()
+    satisfaction = models.PositiveSmallIntegerField(choices=Satisfaction.choices)
+    solved = models.BooleanField()
+    comment = models.TextField(blank=True)
+
+
+class Supervision(models.Model):
+    """督办: a replied or closed case reopened with a new deadline (R-RV-3)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervisions")
+    round = models.PositiveSmallIntegerField()
+    reason = models.TextField(_("reason"))
+    due = models.DateTimeField(_("new deadline"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()

@@ -1,0 +1,203 @@
+"""Reads: the worklist, case detail with timeline, and search. Every list is one indexed query
+for the page plus one bounded count; nothing queries per row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from banchengshi.audit.models import AuditEvent
+from banchengshi.cases.access import may, require, sees_personal_data, visible_cases
+from banchengshi.cases.clocks import case_policy
+from banchengshi.cases.errors import NotFound
+from banchengshi.cases.identifiers import mask_id_number, mask_phone
+from banchengshi.cases.models import NO_DUE, Case, Clock, WorkItem, WorkKind
+from banchengshi.cases.states import ALLOWED_STATES, Act
+from banchengshi.org.models import Role
+from banchengshi.org.scope import Scope
+from banchengshi.policy.deadlines import Colour, deadline_colour, local_date
+from banchengshi.workdays.calendar import UnknownYearError
+from banchengshi.workdays.registry import current_calendar
+
+# Which work a role takes from its unit's queue.
+WORK_BY_ROLE: dict[Role, frozenset[WorkKind]] = {
+    Role.WINDOW_CLERK: frozenset({WorkKind.SCREEN, WorkKind.REPLY_REASONS}),
+    Role.WINDOW_HEAD: frozenset({WorkKind.SCREEN, WorkKind.REPLY_REASONS}),
+    Role.UNIT_HANDLER: frozenset({WorkKind.RECEIVE, WorkKind.HANDLE, WorkKind.COHANDLE}),
+    Role.UNIT_LEADER: frozenset({WorkKind.RECEIVE, WorkKind.HANDLE, WorkKind.COHANDLE}),
+    Role.DISPATCHER: frozenset(
+        {
+            WorkKind.SCREEN,
+            WorkKind.DISPATCH,
+            WorkKind.APPROVE,
+            WorkKind.RETURN_VISIT,
+            WorkKind.SUPERVISE,
+        }
+    ),
+    Role.OFFICE_ADMIN: frozenset({WorkKind.APPROVE, WorkKind.SUPERVISE}),
+}
+MAX_PER_PAGE = 100
+COUNT_CAP = 10_000
+
+
+def _work_filter(scope: Scope) -> Q | None:
+    condition: Q | None = None
+    for unit_id, roles in scope.roles_by_unit.items():
+        kinds = frozenset().union(*(WORK_BY_ROLE.get(role, frozenset()) for role in roles))
+        if kinds:
+            part = Q(unit_id=unit_id, kind__in=sorted(kinds))
+            condition = part if condition is None else condition | part
+    return condition
+
+
+@dataclass(frozen=True)
+class WorkPage:
+    items: list[WorkItem]
+    total: int
+    red: int
+    yellow: int
+    page: int
+    per_page: int
+
+    @property
+    def green(self) -> int:
+        return self.total - self.red - self.yellow
+
+
+def worklist(scope: Scope, page: int = 1, per_page: int = 25) -> WorkPage:
+    """The open work of the person's units that their roles take, most urgent first."""
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    page = max(1, page)
+    condition = _work_filter(scope)
+    if condition is None:
+        return WorkPage([], 0, 0, 0, page, per_page)
+    now = timezone.now()
+    items = WorkItem.objects.filter(condition)
+    counts = items.aggregate(
+        total=Count("id"),
+        red=Count("id", filter=Q(due__lt=now)),
+        yellow=Count("id", filter=Q(due__gte=now, due__lt=now + dt.timedelta(hours=24))),
+    )
+    rows = list(
+        items.select_related("case", "case__matter", "unit").order_by("due", "id")[
+            (page - 1) * per_page : page * per_page
+        ]
+    )
+    return WorkPage(rows, counts["total"], counts["red"], counts["yellow"], page, per_page)
+
+
+def work_colour(item: WorkItem, now: dt.datetime | None = None) -> Colour | None:
+    if item.due >= NO_DUE:
+        return None
+    return deadline_colour(item.due, now or timezone.now())
+
+
+@dataclass(frozen=True)
+class ClockView:
+    clock: Clock
+    colour: Colour | None
+    counted: list[dt.date]
+    skipped: list[tuple[dt.date, str]]
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    case: Case
+    phone: str
+    id_number: str
+    personal_data_visible: bool
+    clocks: list[ClockView]
+    events: list[AuditEvent]
+    actions: list[Act]
+
+
+def find_case(scope: Scope, case_id: int) -> Case:
+    case = (
+        Case.objects.select_related(
+            "matter",
+            "registered_unit",
+            "owner_unit",
+            "handling_unit",
+            "department",
+            "failed_at_unit",
+            "policy",
+        )
+        .prefetch_related("unit_links")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("No case with this number is within your reach."))
+    require(scope, Act.VIEW, case)
+    return case
+
+
+def _clock_view(clock: Clock, case: Case, now: dt.datetime) -> ClockView:
+    policy = case_policy(case)
+    stopped = clock.stopped_at or clock.paused_at
+    colour = None if stopped else deadline_colour(clock.due, now, policy.yellow_window)
+    counted: list[dt.date] = []
+    skipped: list[tuple[dt.date, str]] = []
+    try:
+        start = local_date(clock.started_at) + dt.timedelta(days=1)
+        end = local_date(clock.due)
+        days = current_calendar().days(start, end) if start <= end else []
+        counted = [d.date for d in days if d.is_workday]
+        skipped = [(d.date, d.reason) for d in days if not d.is_workday]
+    except UnknownYearError:
+        pass
+    return ClockView(clock, colour, counted, skipped)
+
+
+def case_detail(scope: Scope, case_id: int) -> CaseDetail:
+    case = find_case(scope, case_id)
+    now = timezone.now()
+    visible = sees_personal_data(scope, case)
+    clocks = [_clock_view(c, case, now) for c in case.clocks.order_by("due", "id")]
+    events = list(case.events.order_by("seq"))
+    actions = [
+        act
+        for act, states in ALLOWED_STATES.items()
+        if case.state in states and may(scope, act, case)
+    ]
+    return CaseDetail(
+        case=case,
+        phone=case.phone if visible else mask_phone(case.phone),
+        id_number=case.id_number if visible else mask_id_number(case.id_number),
+        personal_data_visible=visible,
+        clocks=clocks,
+        events=events,
+        actions=actions,
+    )
+
+
+def search_cases(
+    scope: Scope,
+    *,
+    state: str = "",
+    text: str = "",
+    received_from: dt.date | None = None,
+    received_to: dt.date | None = None,
+) -> QuerySet[Case]:
+    """Cases in scope, newest first; the caller slices a page."""
+    cases = visible_cases(scope).select_related("matter", "handling_unit", "registered_unit")
+    if state:
+        cases = cases.filter(state=state)
+    text = text.strip()
+    if text:
+        cases = cases.filter(Q(tracking_no=text.upper()) | Q(phone=text) | Q(petitioner_name=text))
+    if received_from:
+        cases = cases.filter(received_at__date__gte=received_from)
+    if received_to:
+        cases = cases.filter(received_at__date__lte=received_to)
+    return cases.order_by("-received_at", "-id")
+
+
+def bounded_count(queryset: QuerySet[Any]) -> int:
+    """Counts up to COUNT_CAP; a list shows "10000+" beyond, so the cost stays bounded."""
+    return queryset[:COUNT_CAP].count()

@@ -1,0 +1,54 @@
+"""Writing to the outbox (inside the change's transaction) and sending what is in it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from banchengshi.notify.models import OutboxMessage
+
+log = logging.getLogger("banchengshi.notify")
+MAX_ATTEMPTS = 5
+
+
+def enqueue(
+    channel: str, recipient: str, template: str, payload: dict[str, Any], case_id: int | None
+) -> OutboxMessage:
+    return OutboxMessage.objects.create(
+        channel=channel, recipient=recipient, template=template, payload=payload, case_id=case_id
+    )
+
+
+def deliver(message: OutboxMessage) -> None:
+    """The logging backend: a deployment plugs its SMS gateway in here."""
+    log.info(
+        "%s to %s: %s %s", message.channel, message.recipient, message.template, message.payload
+    )
+
+
+def send_pending(limit: int = 500) -> int:
+    """Send unsent messages, oldest first; a failure is kept and retried later."""
+    sent = 0
+    pending = OutboxMessage.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+    for message_id in pending.order_by("id").values_list("id", flat=True)[:limit]:
+        with transaction.atomic():
+            message = (
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(pk=message_id, sent_at__isnull=True)
+                .first()
+            )
+            if message is None:
+                continue
+            message.attempts += 1
+            try:
+                deliver(message)
+            except Exception as exc:  # a gateway's failure must not stop the others
+                message.last_error = str(exc)[:1000]
+            else:
+                message.sent_at = timezone.now()
+                sent += 1
+            message.save(update_fields=["attempts", "sent_at", "last_error"])
+    return sent

@@ -1,0 +1,1 @@
+"""Organisation (R-ORG): the unit tree, people's memberships (a role in a unit), and scope."""

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    OFFICE = "office", _("government service office")
+    HUB = "hub", _("administrative service center (dispatch hub)")
+    DEPARTMENT = "department", _("department")
+    CENTER = "center", _("service center")
+    SUBCENTER = "subcenter", _("sub-center")
+    SERVICE_POINT = "service_point", _("neighbourhood service point")
+    INSPECTORATE = "inspectorate", _("discipline inspection and supervision commission")
+
+
+class Role(models.TextChoices):
+    WINDOW_CLERK = "window_clerk", _("window clerk")
+    WINDOW_HEAD = "window_head", _("window head")
+    UNIT_HANDLER = "unit_handler", _("unit handling specialist")
+    UNIT_LEADER = "unit_leader", _("unit leader")
+    DISPATCHER = "dispatcher", _("dispatcher")
+    OFFICE_ADMIN = "office_admin", _("office administrator")
+    INSPECTOR = "inspector", _("inspector")
+    SYSADMIN = "sysadmin", _("system administrator")
+
+
+class Unit(models.Model):
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialised path of ids ("/1/4/9/"): a unit's subtree is one indexed prefix query.
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person holds a role in a unit; a person may hold several (R-ORG-2)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique")
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"

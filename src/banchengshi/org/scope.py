@@ -1,0 +1,72 @@
+"""What a person may see: computed in one place, from their memberships (R-ORG-3).
+
+Hub, office, inspector and system-administrator roles see every case; every other role sees
+the cases linked to its units and to the units below them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
+
+from banchengshi.org.models import Membership, Role, Unit
+
+SEES_ALL_ROLES = frozenset({Role.DISPATCHER, Role.OFFICE_ADMIN, Role.INSPECTOR, Role.SYSADMIN})
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None
+    roles_by_unit: dict[int, frozenset[Role]] = field(default_factory=dict)
+    visible_unit_ids: frozenset[int] = frozenset()
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset().union(*self.roles_by_unit.values())
+
+    @property
+    def sees_all(self) -> bool:
+        return bool(self.roles & SEES_ALL_ROLES)
+
+    def has_role(self, roles: frozenset[Role] | set[Role], unit_id: int | None = None) -> bool:
+        """Holds one of `roles`, at `unit_id` when one is given."""
+        if unit_id is None:
+            return bool(self.roles & roles)
+        return bool(self.roles_by_unit.get(unit_id, frozenset()) & roles)
+
+    def units_with_role(self, roles: frozenset[Role] | set[Role]) -> list[int]:
+        return [unit for unit, held in self.roles_by_unit.items() if held & roles]
+
+
+ANONYMOUS = Scope(user_id=None)
+
+
+def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
+    """The person's scope; kept on the user object for the rest of the request."""
+    if not user.is_authenticated:
+        return ANONYMOUS
+    cached: Scope | None = getattr(user, "_banchengshi_scope", None)
+    if cached is not None:
+        return cached
+    roles: dict[int, set[Role]] = {}
+    paths: set[str] = set()
+    for unit_id, role, path in Membership.objects.filter(user_id=user.pk).values_list(
+        "unit_id", "role", "unit__path"
+    ):
+        roles.setdefault(unit_id, set()).add(Role(role))
+        paths.add(path)
+    visible: set[int] = set()
+    if paths:
+        subtree = Q()
+        for path in paths:
+            subtree |= Q(path__startswith=path)
+        visible = set(Unit.objects.filter(subtree).values_list("id", flat=True))
+    scope = Scope(
+        user_id=user.pk,
+        roles_by_unit={unit: frozenset(held) for unit, held in roles.items()},
+        visible_unit_ids=frozenset(visible),
+    )
+    user._banchengshi_scope = scope  # type: ignore[attr-defined]
+    return scope
