@@ -266,7 +266,6 @@ def test_checksum_messages_do_not_reveal_the_check_character() -> None:
         assert not re.search(r"\b[0-9A-Z]\b", message)  # no lone digit or letter in them
 
 
-@pytest.mark.skip(reason="enabled once the catalogue has the identifiers' messages")
 @pytest.mark.parametrize(
     ("func", "value", "code", "params"), ERROR_CASES, ids=[_case_id(case) for case in ERROR_CASES]
 )

@@ -1,0 +1,48 @@
+"""Every message in the Chinese catalogue is translated, and the compiled catalogue is current."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+LOCALE = Path(__file__).resolve().parents[1] / "src" / "banchengshi" / "locale"
+
+
+def _entries(po: Path) -> list[tuple[str, str, bool]]:
+    """(msgid, msgstr, fuzzy) of each singular entry, header excluded."""
+    found = []
+    for block in po.read_text(encoding="utf-8").split("\n\n"):
+        lines = block.splitlines()
+        ids = [i for i, line in enumerate(lines) if line.startswith("msgid ")]
+        strs = [i for i, line in enumerate(lines) if line.startswith("msgstr ")]
+        if not ids or not strs or any(line.startswith("msgid_plural") for line in lines):
+            continue
+        msgid = "".join(
+            ast.literal_eval(part[part.index('"') :]) for part in lines[ids[0] : strs[0]]
+        )
+        msgstr = "".join(
+            ast.literal_eval(part[part.index('"') :])
+            for part in lines[strs[0] :]
+            if part.startswith(("msgstr", '"'))
+        )
+        if msgid:
+            found.append((msgid, msgstr, any(line.startswith("#, fuzzy") for line in lines)))
+    return found
+
+
+ZH = _entries(LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po")
+
+
+def test_catalogue_is_not_empty() -> None:
+    assert len(ZH) > 100
+
+
+@pytest.mark.parametrize(("msgid", "msgstr", "fuzzy"), ZH, ids=[e[0][:40] for e in ZH])
+def test_every_message_has_a_current_chinese_translation(
+    msgid: str, msgstr: str, fuzzy: bool
+) -> None:
+    assert msgstr, f"no Chinese translation for {msgid!r}"
+    assert not fuzzy, f"fuzzy translation for {msgid!r}"
+    with translation.override("zh-hans"):
+        assert translation.gettext(msgid) == msgstr, "recompile the catalogue (msgfmt)"
