@@ -73,8 +73,12 @@ def append_events(events: Iterable[PendingEvent]) -> list[AuditEvent]:
     if not pending:
         return []
     assert transaction.get_connection().in_atomic_block, "audit events belong to a transaction"
-    # The head row is made by migration audit/0002; locking it orders concurrent appends.
-    head = AuditHead.objects.select_for_update().get(pk=1)
+    # Locking the head row orders concurrent appends. Migration audit/0002 makes it; a flush
+    # (tests, `banchengshi flush`) removes it, so it is made again when missing.
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditHead.objects.bulk_create([AuditHead(pk=1)], ignore_conflicts=True)
+        head = AuditHead.objects.select_for_update().get(pk=1)
     rows = []
     seq, prev = head.last_seq, head.last_hash
     for event in pending:

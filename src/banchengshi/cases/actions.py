@@ -136,11 +136,13 @@ def _changing(actor: User, case_id: int, act: Act, version: int | None) -> Itera
             )
             if case is None:
                 raise NotFound(_("No case with this number is within your reach."))
-            require(scope_for(actor), act, case)
+            scope = scope_for(actor)
+            require(scope, Act.VIEW, case)
             if version is not None and case.version != version:
                 raise Conflict(
                     _("Someone else changed this case meanwhile; reload it and try again.")
                 )
+            require(scope, act, case)
             require_state(act, case.state)
             change = Change(actor, case, act.value, _snapshot(case), timezone.now())
             yield change
@@ -201,6 +203,13 @@ def _stop(case: Case, now: dt.datetime, *kinds: ClockKind) -> None:
 
 
 HANDLING_CLOCKS = (ClockKind.CONTACT, ClockKind.CAUSE_ANALYSIS, ClockKind.REPLY)
+# Units a case can be handled by; the office, hub and inspectorate only oversee.
+HANDLING_KINDS = (
+    UnitKind.DEPARTMENT,
+    UnitKind.CENTER,
+    UnitKind.SUBCENTER,
+    UnitKind.SERVICE_POINT,
+)
 
 
 def _refresh_handle_due(case: Case) -> None:
@@ -257,13 +266,15 @@ def check_register_case(actor: User, data: Registration) -> Case:
         raise Forbidden(_("You may register appeals only at a window of your own center."))
     if data.matter_id is not None and not Matter.objects.filter(pk=data.matter_id).exists():
         raise InvalidInput({"matter_id": [_("There is no such service matter.")]})
-    wanted_units = {
-        unit
-        for unit in (data.registered_unit_id, data.department_id, data.failed_at_unit_id)
-        if unit is not None
-    }
-    if Unit.objects.filter(pk__in=wanted_units).count() != len(wanted_units):
-        raise InvalidInput({"department_id": [_("There is no such unit.")]})
+    for field_name in ("department_id", "failed_at_unit_id"):
+        unit_id = getattr(data, field_name)
+        if (
+            unit_id is not None
+            and not Unit.objects.filter(
+                pk=unit_id, is_active=True, kind__in=HANDLING_KINDS
+            ).exists()
+        ):
+            raise InvalidInput({field_name: [_("Choose a department or service center.")]})
     return do_register_case(actor, data)
 
 
@@ -454,6 +465,8 @@ def do_resolve_on_spot(
         case.reply_text = reply
         case.replied_at = case.closed_at = change.now
         case.owner_unit_id = case.handling_unit_id = case.registered_unit_id
+        _link(case, case.registered_unit_id, CaseUnit.Relation.OWNER)
+        _link(case, case.registered_unit_id, CaseUnit.Relation.HANDLING)
         change.payload = {"reply": reply}
     return change.case
 
@@ -464,8 +477,8 @@ def do_resolve_on_spot(
 def check_dispatch_case(
     actor: User, case_id: int, unit_id: int, version: int | None = None
 ) -> Case:
-    unit = Unit.objects.filter(pk=unit_id, is_active=True).first()
-    if unit is None or unit.kind in (UnitKind.HUB, UnitKind.OFFICE, UnitKind.INSPECTORATE):
+    unit = Unit.objects.filter(pk=unit_id, is_active=True, kind__in=HANDLING_KINDS).first()
+    if unit is None:
         raise InvalidInput({"unit_id": [_("Choose a department or service center.")]})
     return do_dispatch_case(actor, case_id, unit, version)
 
@@ -550,8 +563,8 @@ def check_request_cohandling(
 ) -> CoHandlingTask:
     request = _text(request, "request", minimum=5)
     days = _days(days, "days", 30)
-    unit = Unit.objects.filter(pk=unit_id, is_active=True).first()
-    if unit is None or unit.kind in (UnitKind.OFFICE, UnitKind.INSPECTORATE):
+    unit = Unit.objects.filter(pk=unit_id, is_active=True, kind__in=HANDLING_KINDS).first()
+    if unit is None:
         raise InvalidInput({"unit_id": [_("Choose a department or service center.")]})
     return do_request_cohandling(actor, case_id, unit, request, days, version)
 
@@ -644,6 +657,10 @@ def do_record_contact(
 ) -> ContactRecord:
     """R-DIS-7; the first contact stops the contact clock."""
     with _changing(actor, case_id, Act.RECORD_CONTACT, version) as change:
+        if contacted_at < change.case.received_at:
+            raise InvalidInput(
+                {"contacted_at": [_("The contact time cannot be before the case was received.")]}
+            )
         record = ContactRecord.objects.create(
             case=change.case, contacted_at=contacted_at, method=method, by=actor, outcome=outcome
         )
@@ -690,7 +707,8 @@ def do_record_cause(
             for clock in _running(case, ClockKind.REPLY):
                 if clock.limit_name != limit.name and clock.round == 1:
                     fresh = limit_clock(case, ClockKind.REPLY, limit, case.received_at)
-                    clock.limit_name, clock.due = limit.name, fresh.due
+                    clock.limit_name = limit.name
+                    clock.due = shift_due(fresh.due, clock.extra_workdays)
                     clock.save(update_fields=["limit_name", "due"])
         _refresh_handle_due(case)
         change.payload = {"code": code, "side": side}
@@ -802,10 +820,19 @@ def do_decide_request(
             assert request.days is not None
             new_due = _extended_due(case, request.days)
             Clock.objects.filter(case=case, kind=ClockKind.REPLY, stopped_at__isnull=True).update(
-                due=new_due
+                due=new_due, extra_workdays=F("extra_workdays") + request.days
             )
             change.payload["due"] = new_due.isoformat()
-            _notify_petitioner(case, "extension", {"due": local_date(new_due).isoformat()})
+            due_date = local_date(new_due).isoformat()
+            _notify_petitioner(case, "extension", {"due": due_date})
+            # R-SLA-5: the window where the appeal was registered is told as well.
+            enqueue(
+                "notice",
+                str(case.registered_unit_id),
+                "extension",
+                {"tracking_no": case.tracking_no, "due": due_date},
+                case.pk,
+            )
         elif approve:
             case.suspended_at = change.now
             Clock.objects.filter(case=case, stopped_at__isnull=True).update(paused_at=change.now)
@@ -829,10 +856,11 @@ def do_resume_case(actor: User, case_id: int, version: int | None) -> Case:
         for clock in Clock.objects.filter(case=case, paused_at__isnull=False):
             clock.due = shift_due(clock.due, lost)
             clock.paused_at = None
-            clock.save(update_fields=["due", "paused_at"])
-            WorkItem.objects.filter(case=case, task=clock.task).exclude(
-                kind=WorkKind.HANDLE
-            ).update(due=clock.due)
+            clock.extra_workdays += lost
+            clock.save(update_fields=["due", "paused_at", "extra_workdays"])
+            if clock.task_id is not None:
+                WorkItem.objects.filter(task_id=clock.task_id).update(due=clock.due)
+                CoHandlingTask.objects.filter(pk=clock.task_id).update(due=clock.due)
         case.clock_requests.filter(
             kind=ClockRequest.Kind.SUSPENSION, decision=ClockRequest.Decision.APPROVED
         ).update(decision=ClockRequest.Decision.ENDED)
@@ -865,6 +893,8 @@ def do_reply_case(actor: User, case_id: int, text: str, channel: str, version: i
                 raise InvalidState(_("Record the cause analysis before replying."))
             if case.cohandling_tasks.filter(state=CoHandlingTask.TaskState.OPEN).exists():
                 raise InvalidState(_("Co-handling tasks are still open."))
+            if case.clock_requests.filter(decision=ClockRequest.Decision.PENDING).exists():
+                raise InvalidState(_("An extension or suspension request awaits a decision."))
             case.state = State.REPLIED
             _stop(case, change.now, *HANDLING_CLOCKS)
             _clear_work(case, WorkKind.HANDLE)
@@ -930,15 +960,12 @@ def do_return_visit(
         )
         case.satisfaction, case.solved = satisfaction, solved
         _clear_work(case, WorkKind.RETURN_VISIT, WorkKind.SUPERVISE)
+        _clear_work(case, WorkKind.CLOSE)
         unhappy = not solved or satisfaction <= Satisfaction.DISSATISFIED
-        _work(
-            case,
-            WorkKind.SUPERVISE if unhappy else WorkKind.RETURN_VISIT,
-            hub_unit().pk,
-            change.now if unhappy else None,
-        )
-        if not unhappy:
-            WorkItem.objects.filter(case=case, kind=WorkKind.RETURN_VISIT).delete()
+        if unhappy:
+            _work(case, WorkKind.SUPERVISE, hub_unit().pk, change.now)
+        else:
+            _work(case, WorkKind.CLOSE, hub_unit().pk, None)
         change.payload = {"by": by, "satisfaction": satisfaction, "solved": solved}
     return visit
 

@@ -246,6 +246,9 @@ class Clock(models.Model):
     due = models.DateTimeField()
     stopped_at = models.DateTimeField(null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
+    # Working days added by approved extensions and by time suspended, kept so that a
+    # recomputation under another limit (liuzhou's cause side) does not lose them.
+    extra_workdays = models.PositiveSmallIntegerField(default=0)
     task = models.ForeignKey(
         "CoHandlingTask", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -265,6 +268,7 @@ class WorkKind(models.TextChoices):
     RETURN_VISIT = "return_visit", _("return visit")
     REPLY_REASONS = "reply_reasons", _("reply with reasons")
     SUPERVISE = "supervise", _("consider supervision")
+    CLOSE = "close", _("close")
 
 
 # Work without a deadline sorts after all work with one. A far date rather than NULL, because

@@ -16,11 +16,12 @@ from banchengshi.cases.access import may, require, sees_personal_data, visible_c
 from banchengshi.cases.clocks import case_policy
 from banchengshi.cases.errors import NotFound
 from banchengshi.cases.identifiers import mask_id_number, mask_phone
-from banchengshi.cases.models import NO_DUE, Case, Clock, WorkItem, WorkKind
+from banchengshi.cases.models import NO_DUE, Case, Clock, ClockRequest, WorkItem, WorkKind
 from banchengshi.cases.states import ALLOWED_STATES, Act
 from banchengshi.org.models import Role
-from banchengshi.org.scope import Scope
+from banchengshi.org.scope import HUB_QUEUE_ROLES, Scope
 from banchengshi.policy.deadlines import Colour, deadline_colour, local_date
+from banchengshi.policy.rules import LimitRule
 from banchengshi.workdays.calendar import UnknownYearError
 from banchengshi.workdays.registry import current_calendar
 
@@ -33,10 +34,12 @@ WORK_BY_ROLE: dict[Role, frozenset[WorkKind]] = {
     Role.DISPATCHER: frozenset(
         {
             WorkKind.SCREEN,
+            WorkKind.REPLY_REASONS,
             WorkKind.DISPATCH,
             WorkKind.APPROVE,
             WorkKind.RETURN_VISIT,
             WorkKind.SUPERVISE,
+            WorkKind.CLOSE,
         }
     ),
     Role.OFFICE_ADMIN: frozenset({WorkKind.APPROVE, WorkKind.SUPERVISE}),
@@ -46,9 +49,14 @@ COUNT_CAP = 10_000
 
 
 def _work_filter(scope: Scope) -> Q | None:
-    condition: Q | None = None
+    kinds_by_unit: dict[int, set[WorkKind]] = {}
     for unit_id, roles in scope.roles_by_unit.items():
-        kinds = frozenset().union(*(WORK_BY_ROLE.get(role, frozenset()) for role in roles))
+        for role in roles:
+            # Hub roles take their work from the hub's queue, wherever their membership is.
+            target = scope.hub_unit_id or unit_id if role in HUB_QUEUE_ROLES else unit_id
+            kinds_by_unit.setdefault(target, set()).update(WORK_BY_ROLE.get(role, ()))
+    condition: Q | None = None
+    for unit_id, kinds in kinds_by_unit.items():
         if kinds:
             part = Q(unit_id=unit_id, kind__in=sorted(kinds))
             condition = part if condition is None else condition | part
@@ -143,8 +151,10 @@ def _clock_view(clock: Clock, case: Case, now: dt.datetime) -> ClockView:
     colour = None if stopped else deadline_colour(clock.due, now, policy.yellow_window)
     counted: list[dt.date] = []
     skipped: list[tuple[dt.date, str]] = []
+    limit = policy.limits.get(clock.limit_name)
+    same_day = limit is not None and limit.rule is LimitRule.SAME_DAY
     try:
-        start = local_date(clock.started_at) + dt.timedelta(days=1)
+        start = local_date(clock.started_at) + dt.timedelta(days=0 if same_day else 1)
         end = local_date(clock.due)
         days = current_calendar().days(start, end) if start <= end else []
         counted = [d.date for d in days if d.is_workday]
@@ -160,10 +170,18 @@ def case_detail(scope: Scope, case_id: int) -> CaseDetail:
     visible = sees_personal_data(scope, case)
     clocks = [_clock_view(c, case, now) for c in case.clocks.order_by("due", "id")]
     events = list(case.events.order_by("seq"))
+    pending = case.clock_requests.filter(decision=ClockRequest.Decision.PENDING).exists()
+    # Offer only what can succeed now, beyond what the state machine allows.
+    unavailable = {
+        Act.RESUME: case.suspended_at is None,
+        Act.REQUEST_SUSPENSION: case.suspended_at is not None or pending,
+        Act.REQUEST_EXTENSION: pending,
+        Act.DECIDE_REQUEST: not pending,
+    }
     actions = [
         act
         for act, states in ALLOWED_STATES.items()
-        if case.state in states and may(scope, act, case)
+        if case.state in states and not unavailable.get(act, False) and may(scope, act, case)
     ]
     return CaseDetail(
         case=case,

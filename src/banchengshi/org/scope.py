@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 
-from banchengshi.org.models import Membership, Role, Unit
+from banchengshi.org.models import Membership, Role, Unit, UnitKind
 
 SEES_ALL_ROLES = frozenset({Role.DISPATCHER, Role.OFFICE_ADMIN, Role.INSPECTOR, Role.SYSADMIN})
+HUB_QUEUE_ROLES = frozenset({Role.DISPATCHER, Role.OFFICE_ADMIN})
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class Scope:
     user_id: int | None
     roles_by_unit: dict[int, frozenset[Role]] = field(default_factory=dict)
     visible_unit_ids: frozenset[int] = frozenset()
+    # Where hub roles take their work from (the dispatch hub), for people who hold one.
+    hub_unit_id: int | None = None
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -63,10 +66,15 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
         for path in paths:
             subtree |= Q(path__startswith=path)
         visible = set(Unit.objects.filter(subtree).values_list("id", flat=True))
+    hub_unit_id = None
+    if any(held & HUB_QUEUE_ROLES for held in roles.values()):
+        hubs = Unit.objects.filter(kind=UnitKind.HUB, is_active=True).order_by("id")
+        hub_unit_id = hubs.values_list("id", flat=True).first()
     scope = Scope(
         user_id=user.pk,
         roles_by_unit={unit: frozenset(held) for unit, held in roles.items()},
         visible_unit_ids=frozenset(visible),
+        hub_unit_id=hub_unit_id,
     )
     user._banchengshi_scope = scope  # type: ignore[attr-defined]
     return scope
