@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "banchengshi.cases",
     "banchengshi.audit",
     "banchengshi.notify",
+    "banchengshi.api",
     "banchengshi.web",
     "banchengshi.demo",
 ]

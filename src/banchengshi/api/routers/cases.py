@@ -1,0 +1,321 @@
+"""The case lifecycle: registration, worklist, search, detail with timeline, and every action.
+
+Each handler calls one action or selector and answers with the case as the caller may see it
+(personal data masked by role, R-Q-3). Every action body takes an optional `version`: the
+case's version the caller last saw; if the case changed since, the action is refused (409,
+code "conflict") instead of overwriting someone else's work (R-Q-4)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import HeaderEx, P, PathEx, QueryEx, Router, Status
+
+from banchengshi.api.auth import actor
+from banchengshi.api.idempotency import register_case_once, request_hash
+from banchengshi.api.schemas import (
+    ERRORS,
+    MAX_ID,
+    NO_NUL,
+    AnswerIn,
+    CaseIn,
+    CaseListOut,
+    CaseOut,
+    CaseSummaryOut,
+    CauseIn,
+    CoHandlingIn,
+    ContactIn,
+    Day,
+    DecideIn,
+    ExtensionIn,
+    ReasonIn,
+    ReplyIn,
+    ResolveOnSpotIn,
+    ReturnVisitIn,
+    ScreenIn,
+    SuperviseIn,
+    UnitIn,
+    Versioned,
+    WorklistOut,
+)
+from banchengshi.api.selectors import CaseRecords, case_records
+from banchengshi.cases import actions
+from banchengshi.cases.models import State
+from banchengshi.cases.selectors import (
+    COUNT_CAP,
+    bounded_count,
+    case_detail,
+    search_cases,
+    worklist,
+)
+from banchengshi.org.scope import scope_for
+
+router = Router(tags=["cases"])
+
+CaseId = PathEx[int, P(ge=1, le=MAX_ID)]
+RecordId = PathEx[int, P(ge=1, le=MAX_ID)]
+IdempotencyKeyHeader = HeaderEx[
+    str | None,
+    P(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=100,
+        pattern=r"^[\x21-\x7e]+$",
+        description="repeat a creation safely: the same key and body give the same case",
+    ),
+]
+SearchText = QueryEx[
+    str, P(max_length=100, pattern=NO_NUL, description="tracking number, phone or name")
+]
+CASE = {200: CaseOut, **ERRORS}
+
+
+def _detail(request: HttpRequest, case_id: int, *, new: bool = False) -> CaseOut:
+    """The case as the caller sees it. A case registered by this very request has no
+    co-handling tasks, contacts, requests, visits or supervisions yet: not asked for."""
+    detail = case_detail(scope_for(actor(request)), case_id)
+    return CaseOut.of(detail, CaseRecords.none() if new else case_records(detail.case))
+
+
+def _version(payload: Versioned | None) -> int | None:
+    return payload.version if payload is not None else None
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+@router.get("/worklist", response={200: WorklistOut, **ERRORS}, summary="My open work")
+def get_worklist(
+    request: HttpRequest,
+    page: QueryEx[int, P(ge=1, le=10_000)] = 1,
+    per_page: QueryEx[int, P(ge=1, le=100)] = 25,
+) -> WorklistOut:
+    """The open work of the caller's units that their roles take, most urgent first, with
+    counts by colour."""
+    return WorklistOut.of(worklist(scope_for(actor(request)), page=page, per_page=per_page))
+
+
+@router.get("/cases", response={200: CaseListOut, **ERRORS}, summary="Search cases")
+def list_cases(
+    request: HttpRequest,
+    state: QueryEx[State | None, P()] = None,
+    q: QueryEx[
+        str, P(max_length=100, pattern=NO_NUL, description="tracking number, phone or name")
+    ] = "",
+    received_from: QueryEx[Day | None, P()] = None,
+    received_to: QueryEx[Day | None, P()] = None,
+    limit: QueryEx[int, P(ge=1, le=100)] = 25,
+    offset: QueryEx[int, P(ge=0, le=100_000)] = 0,
+) -> CaseListOut:
+    """Cases within the caller's reach, newest first."""
+    cases = search_cases(
+        scope_for(actor(request)),
+        state=state.value if state is not None else "",
+        text=q,
+        received_from=received_from,
+        received_to=received_to,
+    )
+    return CaseListOut(
+        items=[CaseSummaryOut.of(case) for case in cases[offset : offset + limit]],
+        total=bounded_count(cases),
+        total_cap=COUNT_CAP,
+        limit=limit,
+        offset=offset,
+    )
+
+
+# --- registration and detail ------------------------------------------------------------------
+
+
+@router.post(
+    "/cases",
+    response={201: CaseOut, 200: CaseOut, **ERRORS},
+    summary="Register an appeal",
+)
+def create_case(
+    request: HttpRequest, payload: CaseIn, idempotency_key: IdempotencyKeyHeader = None
+) -> Status[CaseOut]:
+    """201 with the new case. With an Idempotency-Key already used with the same body: 200 with
+    the case made then; with another body: 409 (idempotency_conflict)."""
+    case_id, created = register_case_once(
+        actor(request),
+        payload.registration(),
+        idempotency_key,
+        request_hash(payload.model_dump(mode="json")),
+    )
+    return Status(201 if created else 200, _detail(request, case_id, new=created))
+
+
+@router.get("/cases/{case_id}", response=CASE, summary="A case, its clocks and its timeline")
+def get_case(request: HttpRequest, case_id: CaseId) -> CaseOut:
+    return _detail(request, case_id)
+
+
+# --- intake, dispatch -------------------------------------------------------------------------
+
+
+@router.post("/cases/{case_id}/screen", response=CASE, summary="Accept or refuse (screening)")
+def screen(request: HttpRequest, case_id: CaseId, payload: ScreenIn) -> CaseOut:
+    actions.check_screen_case(
+        actor(request),
+        case_id,
+        admissible=payload.admissible,
+        category=payload.category.value if payload.category else "",
+        complexity=payload.complexity.value if payload.complexity else "",
+        reason=payload.reason,
+        version=payload.version,
+    )
+    return _detail(request, case_id)
+
+
+@router.post("/cases/{case_id}/resolve-on-spot", response=CASE, summary="Resolved at the window")
+def resolve_on_spot(request: HttpRequest, case_id: CaseId, payload: ResolveOnSpotIn) -> CaseOut:
+    actions.check_resolve_on_spot(
+        actor(request),
+        case_id,
+        reply=payload.reply,
+        category=payload.category.value if payload.category else "",
+        version=payload.version,
+    )
+    return _detail(request, case_id)
+
+
+@router.post("/cases/{case_id}/dispatch", response=CASE, summary="Dispatch to a unit (hub)")
+def dispatch(request: HttpRequest, case_id: CaseId, payload: UnitIn) -> CaseOut:
+    actions.check_dispatch_case(actor(request), case_id, payload.unit_id, payload.version)
+    return _detail(request, case_id)
+
+
+@router.post("/cases/{case_id}/receive", response=CASE, summary="Sign for the work order")
+def receive(request: HttpRequest, case_id: CaseId, payload: Versioned | None = None) -> CaseOut:
+    actions.check_receive_case(actor(request), case_id, _version(payload))
+    return _detail(request, case_id)
+
+
+@router.post("/cases/{case_id}/return", response=CASE, summary="Return to the hub")
+def return_case(request: HttpRequest, case_id: CaseId, payload: ReasonIn) -> CaseOut:
+    actions.check_return_case(actor(request), case_id, payload.reason, payload.version)
+    return _detail(request, case_id)
+
+
+@router.post("/cases/{case_id}/dispatch-down", response=CASE, summary="Pass to a unit below")
+def dispatch_down(request: HttpRequest, case_id: CaseId, payload: UnitIn) -> CaseOut:
+    actions.check_dispatch_down(actor(request), case_id, payload.unit_id, payload.version)
+    return _detail(request, case_id)
+
+
+# --- handling ---------------------------------------------------------------------------------
+
+
+@router.post("/cases/{case_id}/cohandling", response=CASE, summary="Ask a unit to co-handle")
+def request_cohandling(request: HttpRequest, case_id: CaseId, payload: CoHandlingIn) -> CaseOut:
+    actions.check_request_cohandling(
+        actor(request), case_id, payload.unit_id, payload.request, payload.days, payload.version
+    )
+    return _detail(request, case_id)
+
+
+@router.post(
+    "/cases/{case_id}/cohandling/{task_id}/answer",
+    response=CASE,
+    summary="Answer a co-handling task",
+)
+def answer_cohandling(
+    request: HttpRequest, case_id: CaseId, task_id: RecordId, payload: AnswerIn
+) -> CaseOut:
+    actions.check_answer_cohandling(
+        actor(request), case_id, task_id, payload.answer, payload.version
+    )
+    return _detail(request, case_id)
+
+
+@router.post("/cases/{case_id}/contacts", response=CASE, summary="Record a contact")
+def record_contact(request: HttpRequest, case_id: CaseId, payload: ContactIn) -> CaseOut:
+    actions.check_record_contact(
+        actor(request),
+        case_id,
+        payload.method.value,
+        payload.outcome,
+        payload.contacted_at,
+        payload.version,
+    )
+    return _detail(request, case_id)
+
+
+@router.post("/cases/{case_id}/cause", response=CASE, summary="Record the cause analysis")
+def record_cause(request: HttpRequest, case_id: CaseId, payload: CauseIn) -> CaseOut:
+    actions.check_record_cause(
+        actor(request), case_id, payload.code, payload.note, payload.side or "", payload.version
+    )
+    return _detail(request, case_id)
+
+
+@router.post("/cases/{case_id}/extension", response=CASE, summary="Request an extension")
+def request_extension(request: HttpRequest, case_id: CaseId, payload: ExtensionIn) -> CaseOut:
+    actions.check_request_extension(
+        actor(request), case_id, payload.days, payload.reason, payload.version
+    )
+    return _detail(request, case_id)
+
+
+@router.post("/cases/{case_id}/suspension", response=CASE, summary="Request a suspension")
+def request_suspension(request: HttpRequest, case_id: CaseId, payload: ReasonIn) -> CaseOut:
+    actions.check_request_suspension(actor(request), case_id, payload.reason, payload.version)
+    return _detail(request, case_id)
+
+
+@router.post(
+    "/cases/{case_id}/requests/{request_id}/decide",
+    response=CASE,
+    summary="Approve or refuse an extension or suspension (hub)",
+)
+def decide_request(
+    request: HttpRequest, case_id: CaseId, request_id: RecordId, payload: DecideIn
+) -> CaseOut:
+    actions.check_decide_request(
+        actor(request), case_id, request_id, payload.approve, payload.note, payload.version
+    )
+    return _detail(request, case_id)
+
+
+@router.post("/cases/{case_id}/resume", response=CASE, summary="End a suspension")
+def resume(request: HttpRequest, case_id: CaseId, payload: Versioned | None = None) -> CaseOut:
+    actions.check_resume_case(actor(request), case_id, _version(payload))
+    return _detail(request, case_id)
+
+
+# --- reply, return visit, supervision, close --------------------------------------------------
+
+
+@router.post("/cases/{case_id}/reply", response=CASE, summary="Reply to the petitioner")
+def reply(request: HttpRequest, case_id: CaseId, payload: ReplyIn) -> CaseOut:
+    actions.check_reply_case(
+        actor(request), case_id, payload.text, payload.channel, payload.version
+    )
+    return _detail(request, case_id)
+
+
+@router.post("/cases/{case_id}/return-visit", response=CASE, summary="Record a return visit")
+def return_visit(request: HttpRequest, case_id: CaseId, payload: ReturnVisitIn) -> CaseOut:
+    actions.check_return_visit(
+        actor(request),
+        case_id,
+        payload.satisfaction,
+        payload.solved,
+        payload.comment,
+        payload.version,
+    )
+    return _detail(request, case_id)
+
+
+@router.post("/cases/{case_id}/supervise", response=CASE, summary="Reopen under supervision")
+def supervise(request: HttpRequest, case_id: CaseId, payload: SuperviseIn) -> CaseOut:
+    actions.check_supervise_case(
+        actor(request), case_id, payload.reason, payload.days, payload.version
+    )
+    return _detail(request, case_id)
+
+
+@router.post("/cases/{case_id}/close", response=CASE, summary="Close (hub)")
+def close(request: HttpRequest, case_id: CaseId, payload: Versioned | None = None) -> CaseOut:
+    actions.check_close_case(actor(request), case_id, _version(payload))
+    return _detail(request, case_id)

@@ -1,0 +1,56 @@
+"""Creating a case is a fixed handful of statements, whatever the size of the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.api.conftest import Api, District, registration
+
+AsUser = Callable[..., Api]
+
+# Measured (SQLite and PostgreSQL alike): the token 1, the scope 2, the form's matter check 1,
+# the registration 9 (savepoint, tracking number 2, case, unit link, work item, audit head
+# lock + event + head update, release) and the answer 6 (case + unit links, clocks, events,
+# pending requests).
+CREATE_QUERIES = 19
+# + the key lookup, the savepoint around case and key, the key row, its release.
+CREATE_WITH_KEY_QUERIES = CREATE_QUERIES + 4
+
+
+def test_creating_a_case_takes_a_fixed_number_of_queries(
+    district: District, as_user: AsUser, django_assert_max_num_queries: Any
+) -> None:
+    clerk = as_user("clerk")
+    # Warm the per-process caches (policy version row, calendar, token last-used stamp).
+    clerk.ok("/cases", registration(district), status=201)
+    with django_assert_max_num_queries(CREATE_QUERIES):
+        clerk.ok("/cases", registration(district), status=201)
+    with django_assert_max_num_queries(CREATE_WITH_KEY_QUERIES):
+        response = clerk.post("/cases", registration(district), headers={"Idempotency-Key": "q"})
+    assert response.status_code == 201
+
+
+def test_replaying_a_key_is_cheaper_than_creating(
+    district: District, as_user: AsUser, django_assert_max_num_queries: Any
+) -> None:
+    clerk = as_user("clerk")
+    headers = {"Idempotency-Key": "replay"}
+    assert clerk.post("/cases", registration(district), headers=headers).status_code == 201
+    with django_assert_max_num_queries(CREATE_QUERIES):
+        assert clerk.post("/cases", registration(district), headers=headers).status_code == 200
+
+
+def test_lists_do_not_query_per_row(
+    district: District, as_user: AsUser, django_assert_num_queries: Any
+) -> None:
+    clerk, inspector = as_user("clerk"), as_user("inspector")
+    for _ in range(5):
+        clerk.ok("/cases", registration(district), status=201)
+    inspector.get("/worklist")  # token last-used stamp
+    # token, scope (2), counts by colour, the page
+    with django_assert_num_queries(5):
+        assert len(clerk.get("/worklist").json()["items"]) == 5
+    # token, scope (2), the page, the bounded count
+    with django_assert_num_queries(5):
+        assert len(inspector.get("/cases").json()["items"]) == 5
