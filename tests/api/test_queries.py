@@ -11,9 +11,9 @@ AsUser = Callable[..., Api]
 
 # Measured (SQLite and PostgreSQL alike): the token 1, the scope 2, the form's matter check 1,
 # the registration 9 (savepoint, tracking number 2, case, unit link, work item, audit head
-# lock + event + head update, release) and the answer 6 (case + unit links, clocks, events,
-# pending requests).
-CREATE_QUERIES = 19
+# lock + event + head update, release) and the answer 8 (case + unit links, its units,
+# clocks, events, pending requests).
+CREATE_QUERIES = 21
 # + the key lookup, the savepoint around case and key, the key row, its release.
 CREATE_WITH_KEY_QUERIES = CREATE_QUERIES + 4
 

@@ -19,8 +19,8 @@ from banchengshi.workdays.registry import current_calendar
 from .conftest import NOW, CaseBuilder, FrozenTime, Org, end_of, sh
 
 WORKLIST_QUERIES = 2  # one aggregate for the counts, one indexed page
-# the case (joined), its unit links, its clocks, its events, whether a request is pending
-CASE_DETAIL_QUERIES = 5
+# the case, its units, its unit links, its clocks, its events, whether a request is pending
+CASE_DETAIL_QUERIES = 6
 
 
 def rows(scope: Scope, **kw: int) -> list[tuple[int, str, int, dt.datetime]]:

@@ -6,6 +6,8 @@ import datetime as dt
 from functools import cache
 from pathlib import Path
 
+from django.db import transaction
+
 from banchengshi.cases.models import Case, Clock, ClockKind, PolicyVersion
 from banchengshi.policy.deadlines import compute_deadline, end_of_day, local_date
 from banchengshi.policy.rules import POLICY_DIR, Limit, Policy, parse_policy, policy_in_force
@@ -33,11 +35,15 @@ def policy_version_in_force() -> PolicyVersion:
     if cached is not None:
         return PolicyVersion(pk=cached, key=policy.key, name=policy.name, version=policy.version)
     content = Path(POLICY_DIR / f"{policy.name}.toml").read_text(encoding="utf-8")
-    row, _ = PolicyVersion.objects.get_or_create(
+    row, created = PolicyVersion.objects.get_or_create(
         key=policy.key,
         defaults={"name": policy.name, "version": policy.version, "content": content},
     )
-    _version_ids[policy.key] = row.pk
+    if created:
+        # A row made in a transaction that rolls back must not be remembered.
+        transaction.on_commit(lambda: _version_ids.__setitem__(policy.key, row.pk))
+    else:
+        _version_ids[policy.key] = row.pk
     return row
 
 

@@ -18,7 +18,7 @@ from banchengshi.cases.errors import NotFound
 from banchengshi.cases.identifiers import mask_id_number, mask_phone
 from banchengshi.cases.models import NO_DUE, Case, Clock, ClockRequest, WorkItem, WorkKind
 from banchengshi.cases.states import ALLOWED_STATES, Act
-from banchengshi.org.models import Role
+from banchengshi.org.models import Role, Unit
 from banchengshi.org.scope import HUB_QUEUE_ROLES, Scope
 from banchengshi.policy.deadlines import Colour, deadline_colour, local_date
 from banchengshi.policy.rules import LimitRule
@@ -45,6 +45,7 @@ WORK_BY_ROLE: dict[Role, frozenset[WorkKind]] = {
     Role.OFFICE_ADMIN: frozenset({WorkKind.APPROVE, WorkKind.SUPERVISE}),
 }
 MAX_PER_PAGE = 100
+UNIT_FIELDS = ("registered_unit", "owner_unit", "handling_unit", "department", "failed_at_unit")
 COUNT_CAP = 10_000
 
 
@@ -126,15 +127,7 @@ class CaseDetail:
 
 def find_case(scope: Scope, case_id: int) -> Case:
     case = (
-        Case.objects.select_related(
-            "matter",
-            "registered_unit",
-            "owner_unit",
-            "handling_unit",
-            "department",
-            "failed_at_unit",
-            "policy",
-        )
+        Case.objects.select_related("matter", "policy")
         .prefetch_related("unit_links")
         .filter(pk=case_id)
         .first()
@@ -142,6 +135,11 @@ def find_case(scope: Scope, case_id: int) -> Case:
     if case is None:
         raise NotFound(_("No case with this number is within your reach."))
     require(scope, Act.VIEW, case)
+    # One small query for the units, rather than a join of six tables that costs more to plan.
+    unit_fields = [f for f in UNIT_FIELDS if getattr(case, f"{f}_id") is not None]
+    units = Unit.objects.in_bulk([getattr(case, f"{f}_id") for f in unit_fields])
+    for name in unit_fields:
+        setattr(case, name, units[getattr(case, f"{name}_id")])
     return case
 
 
