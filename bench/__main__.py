@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-BENCHMARKS = ("bench.deadlines",)
+BENCHMARKS = ("bench.deadlines", "bench.cases", "bench.api_create")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

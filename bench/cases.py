@@ -1,0 +1,298 @@
+"""Case reads at 10,000 and at a larger number of cases, on SQLite and on PostgreSQL.
+
+For each engine and size a fresh database is filled by `python -m bench.generate` (the demo
+generator), then a worker process (`python -m bench.cases --worker …`) measures, REPEAT times
+each after a warm-up:
+
+- worklist_handler: the first worklist page (selectors.worklist, 25 rows, plus its counts) of
+  the handler of the unit with the most open handling work;
+- worklist_dispatcher: the same for the dispatcher (the hub's queue);
+- case_detail: selectors.case_detail of a random case, seen by the dispatcher.
+
+Each measurement runs in its own process with its own DATABASE_URL (settings are read once per
+process). Figures are p50/p95 in milliseconds (time.perf_counter) and the ratio large/small
+per measurement: a per-request query served by an index should cost about the same at any
+size (aim: below 1.5). The query plans of the worklist's queries are kept in
+bench/results/cases_explain_<engine>_<size>.txt.
+
+Environment: BENCH_LARGE (default 100000; 1000000 for the 1M run), BENCH_REPEAT (200),
+BENCH_PG_SERVER (postgres://postgres@127.0.0.1:5432; the bench creates and drops the database
+banchengshi_bench there), BENCH_ENGINES (sqlite,postgresql).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+NAME = "cases"
+SMALL = 10_000
+LARGE = int(os.environ.get("BENCH_LARGE", "100000"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "200"))
+WARMUP = 10
+SEED = 20240101
+PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
+PG_DATABASE = "banchengshi_bench"
+ENGINES = tuple(os.environ.get("BENCH_ENGINES", "sqlite,postgresql").split(","))
+RESULTS = Path(__file__).resolve().parent / "results"
+ROOT = Path(__file__).resolve().parents[1]
+SQLITE_FILE = RESULTS / "cases-bench.sqlite3"
+MEASUREMENTS = ("worklist_handler", "worklist_dispatcher", "case_detail")
+
+
+# --- the runner (inside `python -m bench`) ----------------------------------------------------
+
+
+def _pg_admin_url() -> str:
+    return PG_SERVER.replace("postgres://", "postgresql://", 1).rstrip("/") + "/postgres"
+
+
+def _pg_available() -> bool:
+    import psycopg
+
+    try:
+        psycopg.connect(_pg_admin_url(), connect_timeout=3).close()
+    except psycopg.Error:
+        return False
+    return True
+
+
+def _pg_database(create: bool) -> None:
+    import psycopg
+
+    with psycopg.connect(_pg_admin_url(), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+        if create:
+            # UTF-8 from template0: what pg_trgm needs (DESIGN.md), whatever template1 holds.
+            admin.execute(f"CREATE DATABASE {PG_DATABASE} TEMPLATE template0 ENCODING 'UTF8'")
+
+
+def _fresh_database(engine: str) -> str:
+    if engine == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{SQLITE_FILE}"
+    _pg_database(create=True)
+    return f"{PG_SERVER.rstrip('/')}/{PG_DATABASE}"
+
+
+def _subprocess(args: list[str], url: str) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "banchengshi.settings",
+        # Measured as in production: no query log kept by DEBUG.
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-not-for-production"),
+    }
+    done = subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=sys.stderr,
+        text=True,
+        check=True,
+    )
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def _ratios(small: dict[str, Any], large: dict[str, Any]) -> dict[str, float]:
+    ratios = {}
+    for name in MEASUREMENTS:
+        for stat in ("p50_ms", "p95_ms"):
+            base = small[name][stat]
+            ratios[f"{name}.{stat[:3]}"] = round(large[name][stat] / base, 2) if base else 0.0
+    return ratios
+
+
+def run() -> dict[str, Any]:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    figures: dict[str, Any] = {"sizes": [SMALL, LARGE], "repeat": REPEAT, "engines": {}}
+    for engine in ENGINES:
+        if engine == "postgresql" and not _pg_available():
+            figures["engines"][engine] = {"skipped": f"no PostgreSQL server at {PG_SERVER}"}
+            continue
+        by_size: dict[str, Any] = {}
+        try:
+            for size in (SMALL, LARGE):
+                url = _fresh_database(engine)
+                print(f"[cases] {engine}: generating {size:,} cases", file=sys.stderr, flush=True)
+                generated = _subprocess(
+                    ["-m", "bench.generate", "--cases", str(size), "--database-url", url], url
+                )
+                print(f"[cases] {engine}: measuring at {size:,}", file=sys.stderr, flush=True)
+                measured = _subprocess(
+                    ["-m", "bench.cases", "--worker", "--database-url", url, "--size", str(size)],
+                    url,
+                )
+                by_size[str(size)] = {
+                    "generate_seconds": generated["generate_seconds"],
+                    "events": generated["events"],
+                    **measured,
+                }
+        finally:
+            if engine == "postgresql":
+                _pg_database(create=False)
+            else:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+        by_size["ratio_large_to_small"] = _ratios(by_size[str(SMALL)], by_size[str(LARGE)])
+        figures["engines"][engine] = by_size
+    figures["total_seconds"] = round(time.perf_counter() - started, 1)
+    return figures
+
+
+# --- the worker (one engine, one size) --------------------------------------------------------
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    cut = statistics.quantiles(ordered, n=100, method="inclusive")
+    return {
+        "p50_ms": round(statistics.median(ordered) * 1000, 3),
+        "p95_ms": round(cut[94] * 1000, 3),
+        "max_ms": round(ordered[-1] * 1000, 3),
+    }
+
+
+def _measure(call: Callable[[int], object], repeat: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(WARMUP):
+        call(i)
+    with CaptureQueriesContext(connection) as queries:
+        call(WARMUP)
+    samples = []
+    for i in range(repeat):
+        start = time.perf_counter()
+        call(i)
+        samples.append(time.perf_counter() - start)
+    return {**_percentiles(samples), "queries": len(queries.captured_queries)}
+
+
+def _explain(sql: str) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            return "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        return "\n".join(f"{row[0]:>3} {row[1]:>3}  {row[-1]}" for row in cursor.fetchall())
+
+
+def worker(size: int) -> dict[str, Any]:
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
+
+    from banchengshi.cases.models import Case, WorkItem, WorkKind
+    from banchengshi.cases.selectors import case_detail, worklist
+    from banchengshi.org.models import Membership, Role
+    from banchengshi.org.scope import scope_for
+
+    if connection.vendor == "postgresql":
+        # As after autovacuum caught up with the bulk load (visibility map, statistics), so
+        # that the figures measure the queries, not a vacuum running alongside.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
+    handler_kinds = [WorkKind.RECEIVE, WorkKind.HANDLE, WorkKind.COHANDLE]
+    busiest = (
+        WorkItem.objects.filter(
+            kind__in=handler_kinds,
+            unit__memberships__role=Role.UNIT_HANDLER,
+        )
+        .values("unit_id")
+        .annotate(n=Count("id", distinct=True))
+        .order_by("-n")
+        .first()
+    )
+    assert busiest is not None, "no open handling work: was the database generated?"
+    membership = Membership.objects.filter(
+        unit_id=busiest["unit_id"], role=Role.UNIT_HANDLER
+    ).first()
+    assert membership is not None
+    handler = membership.user
+    dispatcher = User.objects.get(username="dispatcher")
+    handler_scope, dispatcher_scope = scope_for(handler), scope_for(dispatcher)
+
+    def page_of(scope: Any) -> Callable[[int], object]:
+        def call(_i: int) -> object:
+            page = worklist(scope)
+            return [(item.case.tracking_no, item.unit.name) for item in page.items], page.total
+
+        return call
+
+    first = Case.objects.order_by("id").values_list("id", flat=True)[0]
+    last = Case.objects.order_by("-id").values_list("id", flat=True)[0]
+    rng = random.Random(SEED)
+    case_ids = [rng.randint(first, last) for _ in range(REPEAT + WARMUP + 1)]
+
+    def detail(i: int) -> object:
+        found = case_detail(dispatcher_scope, case_ids[i])
+        return len(found.events), len(found.clocks)
+
+    figures: dict[str, Any] = {
+        "engine": connection.vendor,
+        "cases": Case.objects.count(),
+        "open_work_items": WorkItem.objects.count(),
+        "handler": {
+            "username": handler.username,
+            "unit": membership.unit.name,
+            "open_items": worklist(handler_scope).total,
+        },
+        "dispatcher_open_items": worklist(dispatcher_scope).total,
+        "worklist_handler": _measure(page_of(handler_scope), REPEAT),
+        "worklist_dispatcher": _measure(page_of(dispatcher_scope), REPEAT),
+        "case_detail": _measure(detail, REPEAT),
+    }
+    plans = []
+    for who, scope in (("handler", handler_scope), ("dispatcher", dispatcher_scope)):
+        with CaptureQueriesContext(connection) as queries:
+            page_of(scope)(0)
+        for query in queries.captured_queries:
+            plans.append(f"-- worklist of the {who}\n{query['sql']}\n\n{_explain(query['sql'])}\n")
+    out = RESULTS / f"cases_explain_{connection.vendor}_{size}.txt"
+    out.write_text("\n".join(plans), encoding="utf-8")
+    figures["explain"] = str(out.relative_to(ROOT))
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.cases")
+    parser.add_argument("--worker", action="store_true", help="measure one database")
+    parser.add_argument("--database-url", help="the database to measure (worker)")
+    parser.add_argument("--size", type=int, default=0, help="its number of cases (worker)")
+    args = parser.parse_args(argv)
+    if not args.worker:
+        # Standalone: what `python -m bench` does for this module.
+        line = json.dumps({"name": NAME, **run()}, ensure_ascii=False)
+        print(line, flush=True)
+        (RESULTS / f"{NAME}.json").write_text(line + "\n", encoding="utf-8")
+        return 0
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "banchengshi.settings")
+    import django
+
+    django.setup()
+    print(json.dumps(worker(args.size), ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
