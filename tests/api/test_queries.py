@@ -48,8 +48,8 @@ def test_lists_do_not_query_per_row(
     for _ in range(5):
         clerk.ok("/cases", registration(district), status=201)
     inspector.get("/worklist")  # token last-used stamp
-    # token, scope (2), counts by colour, the page
-    with django_assert_num_queries(5):
+    # token, scope (2), three capped counts (all, red, yellow), the page
+    with django_assert_num_queries(7):
         assert len(clerk.get("/worklist").json()["items"]) == 5
     # token, scope (2), the page, the bounded count
     with django_assert_num_queries(5):

@@ -18,7 +18,7 @@ from banchengshi.workdays.registry import current_calendar
 
 from .conftest import NOW, CaseBuilder, FrozenTime, Org, end_of, sh
 
-WORKLIST_QUERIES = 2  # one aggregate for the counts, one indexed page
+WORKLIST_QUERIES = 4  # three capped counts (all, red, yellow), one indexed page
 # the case, its units, its unit links, its clocks, its events, whether a request is pending
 CASE_DETAIL_QUERIES = 6
 

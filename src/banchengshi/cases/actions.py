@@ -100,8 +100,9 @@ def _days(value: int, field: str, maximum: int = 60) -> int:
     return value
 
 
-def _label(actor: User) -> str:
-    return actor.get_full_name() or actor.get_username()
+def actor_label(actor: User) -> str:
+    """A person's name as Chinese writes it: surname first, no space."""
+    return f"{actor.last_name}{actor.first_name}".strip() or actor.get_username()
 
 
 def _snapshot(case: Case) -> dict[str, Any]:
@@ -162,7 +163,7 @@ def _save(change: Change) -> None:
             PendingEvent(
                 case_id=case.pk,
                 actor_id=change.actor.pk,
-                actor_label=_label(change.actor),
+                actor_label=actor_label(change.actor),
                 action=change.action,
                 at=change.now,
                 before={name: change.before[name] for name in changed},
@@ -324,7 +325,7 @@ def do_register_case(actor: User, data: Registration) -> Case:
                     PendingEvent(
                         case_id=case.pk,
                         actor_id=actor.pk,
-                        actor_label=_label(actor),
+                        actor_label=actor_label(actor),
                         action="register",
                         at=timezone.now(),
                         before={},

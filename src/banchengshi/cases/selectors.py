@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +47,7 @@ WORK_BY_ROLE: dict[Role, frozenset[WorkKind]] = {
 MAX_PER_PAGE = 100
 UNIT_FIELDS = ("registered_unit", "owner_unit", "handling_unit", "department", "failed_at_unit")
 COUNT_CAP = 10_000
+WORK_COUNT_CAP = 1_000
 
 
 def _work_filter(scope: Scope) -> Q | None:
@@ -75,7 +76,12 @@ class WorkPage:
 
     @property
     def green(self) -> int:
-        return self.total - self.red - self.yellow
+        return max(self.total - self.red - self.yellow, 0)
+
+    @property
+    def capped(self) -> bool:
+        """The counts stopped at WORK_COUNT_CAP (a list shows "1000+")."""
+        return self.total >= WORK_COUNT_CAP
 
 
 def worklist(scope: Scope, page: int = 1, per_page: int = 25) -> WorkPage:
@@ -87,17 +93,20 @@ def worklist(scope: Scope, page: int = 1, per_page: int = 25) -> WorkPage:
         return WorkPage([], 0, 0, 0, page, per_page)
     now = timezone.now()
     items = WorkItem.objects.filter(condition)
-    counts = items.aggregate(
-        total=Count("id"),
-        red=Count("id", filter=Q(due__lt=now)),
-        yellow=Count("id", filter=Q(due__gte=now, due__lt=now + dt.timedelta(hours=24))),
-    )
+    # Each count stops at WORK_COUNT_CAP, so a long queue costs no more than a short one.
+    total = _capped(items)
+    red = _capped(items.filter(due__lt=now))
+    yellow = _capped(items.filter(due__gte=now, due__lt=now + dt.timedelta(hours=24)))
     rows = list(
         items.select_related("case", "case__matter", "unit").order_by("due", "id")[
             (page - 1) * per_page : page * per_page
         ]
     )
-    return WorkPage(rows, counts["total"], counts["red"], counts["yellow"], page, per_page)
+    return WorkPage(rows, total, red, yellow, page, per_page)
+
+
+def _capped(items: QuerySet[WorkItem]) -> int:
+    return items.order_by()[:WORK_COUNT_CAP].count()
 
 
 def work_colour(item: WorkItem, now: dt.datetime | None = None) -> Colour | None:

@@ -51,7 +51,7 @@ from banchengshi.audit.chain import event_hash
 from banchengshi.audit.models import AuditEvent, AuditHead
 from banchengshi.cases import causes
 from banchengshi.cases.actions import HANDLING_CLOCKS, TRACKED_FIELDS
-from banchengshi.cases.actions import _label as actor_label  # the engine's, so labels agree
+from banchengshi.cases.actions import actor_label  # the engine's, so labels agree
 from banchengshi.cases.clocks import forget_policy_versions, policy_version_in_force
 from banchengshi.cases.models import (
     NO_DUE,
