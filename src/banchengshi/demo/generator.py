@@ -50,8 +50,11 @@ from django.utils import timezone
 from banchengshi.audit.chain import event_hash
 from banchengshi.audit.models import AuditEvent, AuditHead
 from banchengshi.cases import causes
-from banchengshi.cases.actions import HANDLING_CLOCKS, TRACKED_FIELDS
-from banchengshi.cases.actions import actor_label  # the engine's, so labels agree
+from banchengshi.cases.actions import (
+    HANDLING_CLOCKS,
+    TRACKED_FIELDS,
+    actor_label,  # the engine's, so labels agree
+)
 from banchengshi.cases.clocks import forget_policy_versions, policy_version_in_force
 from banchengshi.cases.models import (
     NO_DUE,
