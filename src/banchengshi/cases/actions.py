@@ -37,10 +37,12 @@ from banchengshi.cases.models import (
     NO_DUE,
     Case,
     CaseUnit,
+    Category,
     Clock,
     ClockKind,
     ClockRequest,
     CoHandlingTask,
+    Complexity,
     ContactMethod,
     ContactRecord,
     ReturnVisit,
@@ -350,8 +352,6 @@ def check_screen_case(
     version: int | None = None,
 ) -> Case:
     """Accept (and dispatch automatically), or refuse as not admissible with the reason."""
-    from banchengshi.cases.models import Category, Complexity
-
     if admissible:
         if category and category not in Category.values:
             raise InvalidInput({"category": [_("Unknown category.")]})
