@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
-from banchengshi.api.selectors import CaseRecords
 from banchengshi.cases import causes
+from banchengshi.cases.actions import actor_label
 from banchengshi.cases.models import (
     Case,
     Category,
@@ -29,7 +29,7 @@ from banchengshi.cases.models import (
     WorkItem,
 )
 from banchengshi.cases.registration import Registration
-from banchengshi.cases.selectors import CaseDetail, ClockView, WorkPage, work_colour
+from banchengshi.cases.selectors import CaseDetail, CaseRecords, ClockView, WorkPage, work_colour
 from banchengshi.catalog.models import Matter
 from banchengshi.org.models import Unit
 from banchengshi.org.scope import Scope
@@ -117,9 +117,8 @@ def _matter(matter: Matter | None) -> MatterRef | None:
 
 
 def _label(user: User | None) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+    """Names as the audit trail writes them (cases.actions.actor_label)."""
+    return actor_label(user) if user is not None else ""
 
 
 class ErrorOut(BaseModel):

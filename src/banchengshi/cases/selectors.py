@@ -1,5 +1,5 @@
-"""Reads: the worklist, case detail with timeline, and search. Every list is one indexed query
-for the page plus one bounded count; nothing queries per row."""
+"""Reads: the worklist, case detail with timeline and records, and search. Every list is one
+indexed query for the page plus counts that stop at a cap; nothing queries per row."""
 
 from __future__ import annotations
 
@@ -16,7 +16,18 @@ from banchengshi.cases.access import may, require, sees_personal_data, visible_c
 from banchengshi.cases.clocks import case_policy
 from banchengshi.cases.errors import NotFound
 from banchengshi.cases.identifiers import mask_id_number, mask_phone
-from banchengshi.cases.models import NO_DUE, Case, Clock, ClockRequest, WorkItem, WorkKind
+from banchengshi.cases.models import (
+    NO_DUE,
+    Case,
+    Clock,
+    ClockRequest,
+    CoHandlingTask,
+    ContactRecord,
+    ReturnVisit,
+    Supervision,
+    WorkItem,
+    WorkKind,
+)
 from banchengshi.cases.states import ALLOWED_STATES, Act
 from banchengshi.org.models import Role, Unit
 from banchengshi.org.scope import HUB_QUEUE_ROLES, Scope
@@ -226,3 +237,46 @@ def search_cases(
 def bounded_count(queryset: QuerySet[Any]) -> int:
     """Counts up to COUNT_CAP; a list shows "10000+" beyond, so the cost stays bounded."""
     return queryset[:COUNT_CAP].count()
+
+
+@dataclass(frozen=True)
+class CaseRecords:
+    tasks: list[CoHandlingTask]
+    contacts: list[ContactRecord]
+    clock_requests: list[ClockRequest]
+    return_visits: list[ReturnVisit]
+    supervisions: list[Supervision]
+
+    @classmethod
+    def none(cls) -> CaseRecords:
+        return cls([], [], [], [], [])
+
+
+def case_records(case: Case) -> CaseRecords:
+    """One query per kind of record, people and units joined in; call it only for a case the
+    person may see (after case_detail or find_case)."""
+    return CaseRecords(
+        tasks=list(
+            CoHandlingTask.objects.filter(case=case)
+            .select_related("unit", "requested_by", "answered_by")
+            .order_by("requested_at", "id")
+        ),
+        contacts=list(
+            ContactRecord.objects.filter(case=case)
+            .select_related("by")
+            .order_by("contacted_at", "id")
+        ),
+        clock_requests=list(
+            ClockRequest.objects.filter(case=case)
+            .select_related("requested_by", "decided_by")
+            .order_by("requested_at", "id")
+        ),
+        return_visits=list(
+            ReturnVisit.objects.filter(case=case)
+            .select_related("visited_by")
+            .order_by("visited_at", "id")
+        ),
+        supervisions=list(
+            Supervision.objects.filter(case=case).select_related("by").order_by("at", "id")
+        ),
+    )

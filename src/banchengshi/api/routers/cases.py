@@ -37,13 +37,14 @@ from banchengshi.api.schemas import (
     Versioned,
     WorklistOut,
 )
-from banchengshi.api.selectors import CaseRecords, case_records
 from banchengshi.cases import actions
 from banchengshi.cases.models import State
 from banchengshi.cases.selectors import (
     COUNT_CAP,
+    CaseRecords,
     bounded_count,
     case_detail,
+    case_records,
     search_cases,
     worklist,
 )
