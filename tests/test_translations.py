@@ -9,25 +9,38 @@ from django.utils import translation
 LOCALE = Path(__file__).resolve().parents[1] / "src" / "banchengshi" / "locale"
 
 
-def _entries(po: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) of each singular entry, header excluded."""
+def _entries(po: Path) -> list[tuple[str, str, str, bool]]:
+    """(msgid, msgid_plural, msgstr, fuzzy) of each entry, header excluded; a plural entry by
+    its first form (Chinese has one)."""
     found = []
     for block in po.read_text(encoding="utf-8").split("\n\n"):
         lines = block.splitlines()
         ids = [i for i, line in enumerate(lines) if line.startswith("msgid ")]
-        strs = [i for i, line in enumerate(lines) if line.startswith("msgstr ")]
-        if not ids or not strs or any(line.startswith("msgid_plural") for line in lines):
+        strs = [i for i, line in enumerate(lines) if line.startswith(("msgstr ", "msgstr[0] "))]
+        if not ids or not strs:
             continue
+        plural = [i for i, line in enumerate(lines) if line.startswith("msgid_plural")]
         msgid = "".join(
-            ast.literal_eval(part[part.index('"') :]) for part in lines[ids[0] : strs[0]]
+            ast.literal_eval(part[part.index('"') :])
+            for part in lines[ids[0] : (plural or strs)[0]]
         )
+        msgid_plural = (
+            "".join(
+                ast.literal_eval(part[part.index('"') :]) for part in lines[plural[0] : strs[0]]
+            )
+            if plural
+            else ""
+        )
+        ends = [i for i, line in enumerate(lines) if i > strs[0] and line.startswith("msgstr[")]
         msgstr = "".join(
             ast.literal_eval(part[part.index('"') :])
-            for part in lines[strs[0] :]
+            for part in lines[strs[0] : (ends or [len(lines)])[0]]
             if part.startswith(("msgstr", '"'))
         )
         if msgid:
-            found.append((msgid, msgstr, any(line.startswith("#, fuzzy") for line in lines)))
+            found.append(
+                (msgid, msgid_plural, msgstr, any(line.startswith("#, fuzzy") for line in lines))
+            )
     return found
 
 
@@ -38,11 +51,18 @@ def test_catalogue_is_not_empty() -> None:
     assert len(ZH) > 100
 
 
-@pytest.mark.parametrize(("msgid", "msgstr", "fuzzy"), ZH, ids=[e[0][:40] for e in ZH])
+@pytest.mark.parametrize(
+    ("msgid", "msgid_plural", "msgstr", "fuzzy"), ZH, ids=[e[0][:40] for e in ZH]
+)
 def test_every_message_has_a_current_chinese_translation(
-    msgid: str, msgstr: str, fuzzy: bool
+    msgid: str, msgid_plural: str, msgstr: str, fuzzy: bool
 ) -> None:
     assert msgstr, f"no Chinese translation for {msgid!r}"
     assert not fuzzy, f"fuzzy translation for {msgid!r}"
     with translation.override("zh-hans"):
-        assert translation.gettext(msgid) == msgstr, "recompile the catalogue (msgfmt)"
+        compiled = (
+            translation.ngettext(msgid, msgid_plural, 1)
+            if msgid_plural
+            else translation.gettext(msgid)
+        )
+        assert compiled == msgstr, "recompile the catalogue (msgfmt)"

@@ -82,6 +82,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "banchengshi.urls"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:worklist"
 WSGI_APPLICATION = "banchengshi.wsgi.application"
 
 TEMPLATES = [
@@ -95,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "banchengshi.web.navigation.workbench",
             ],
         },
     },

@@ -192,6 +192,8 @@ class Case(models.Model):
             models.Index(fields=["-received_at", "-id"], name="case_received"),
             models.Index(fields=["state", "-received_at"], name="case_state_received"),
             models.Index(fields=["phone", "-received_at"], name="case_phone_received"),
+            models.Index(fields=["id_number", "-received_at"], name="case_id_number_received"),
+            models.Index(fields=["credit_code", "-received_at"], name="case_credit_code_received"),
             models.Index(fields=["matter", "-received_at"], name="case_matter_received"),
         ]
         constraints = [
@@ -391,3 +393,22 @@ class Supervision(models.Model):
     due = models.DateTimeField(_("new deadline"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
+
+
+class Attachment(models.Model):
+    """A file kept with a case (a photo of a notice, a scanned form). Files live under
+    MEDIA_ROOT and are served only through a view that checks the person may see the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "uploaded_at"], name="attachment_case")]

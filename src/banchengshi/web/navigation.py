@@ -1,0 +1,48 @@
+"""The workbench menu: which areas a person sees follows from their roles (org.scope)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from banchengshi.org.models import Role
+from banchengshi.org.scope import scope_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    roles: frozenset[Role]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+ALL_ROLES = frozenset(Role)
+NAV_ITEMS = (
+    NavItem("web:worklist", _("My work"), ALL_ROLES - {Role.INSPECTOR}),
+    NavItem("web:register", _("Register"), frozenset({Role.WINDOW_CLERK, Role.WINDOW_HEAD})),
+    NavItem("web:hub", _("Dispatch hub"), frozenset({Role.DISPATCHER, Role.OFFICE_ADMIN})),
+    NavItem(
+        "web:units",
+        _("Units"),
+        frozenset({Role.UNIT_HANDLER, Role.UNIT_LEADER, Role.WINDOW_HEAD, Role.OFFICE_ADMIN}),
+    ),
+    NavItem("web:inspect", _("Inspection"), frozenset({Role.INSPECTOR, Role.OFFICE_ADMIN})),
+)
+
+
+def workbench(request: HttpRequest) -> dict[str, Any]:
+    """Template context: the menu for the signed-in person, empty for everyone else."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    roles = scope_for(user).roles
+    return {"nav_items": [item for item in NAV_ITEMS if roles & item.roles]}

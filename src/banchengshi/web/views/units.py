@@ -1,0 +1,11 @@
+"""Placeholder until the workbench lands."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from banchengshi.web.staff import staff_view
+
+
+@staff_view
+def units(request: HttpRequest, **kwargs: object) -> HttpResponse:
+    return render(request, "web/placeholder.html")
