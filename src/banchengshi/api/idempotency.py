@@ -81,12 +81,13 @@ def _external_case_id(actor: User, data: Registration) -> int | None:
 
 def register_case_once(
     actor: User, data: Registration, key: str | None, body_hash: str
-) -> tuple[int, bool]:
-    """(case id, created): the case registered now, or the one this key or record already made."""
+) -> tuple[int, Case | None]:
+    """(case id, the new case): the case registered now, or (the id of the one this key or
+    record already made, None)."""
     if key:
         stored = _stored_case_id(actor, key, body_hash)
         if stored is not None:
-            return stored, False
+            return stored, None
     try:
         if key:
             with transaction.atomic():
@@ -102,5 +103,5 @@ def register_case_once(
             stored = _external_case_id(actor, data)
         if stored is None:
             raise
-        return stored, False
-    return case.pk, True
+        return stored, None
+    return case.pk, case

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -233,15 +233,30 @@ def hub_unit() -> Unit:
 def _next_tracking_no(received_at: dt.datetime) -> str:
     prefix = settings.BANCHENGSHI_DISTRICT_CODE
     year = local_date(received_at).year
-    counter = TrackingSequence.objects.filter(prefix=prefix, year=year)
-    if not counter.update(last=F("last") + 1):
+    last = _advance_sequence(prefix, year)
+    if last is None:
         try:
             with transaction.atomic():
                 TrackingSequence.objects.create(prefix=prefix, year=year, last=1)
+            last = 1
         except IntegrityError:  # created by a concurrent registration meanwhile
-            counter.update(last=F("last") + 1)
-    last = counter.values_list("last", flat=True).get()
+            last = _advance_sequence(prefix, year)
+    assert last is not None
     return f"{prefix}-{year}-{last:06d}"
+
+
+def _advance_sequence(prefix: str, year: int) -> int | None:
+    """The next number of the year's sequence, or None if the year has none yet. One
+    UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35): the row lock it takes serialises
+    concurrent registrations, and no second statement reads the number back."""
+    table = connection.ops.quote_name(TrackingSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE prefix = %s AND year = %s RETURNING last",
+            [prefix, year],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
 
 
 # --- register, screen, resolve on the spot ---------------------------------------------------

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +29,7 @@ from banchengshi.cases.models import (
     WorkKind,
 )
 from banchengshi.cases.states import ALLOWED_STATES, Act
+from banchengshi.catalog.models import Matter
 from banchengshi.org.models import Role, Unit
 from banchengshi.org.scope import HUB_QUEUE_ROLES, Scope
 from banchengshi.policy.deadlines import Colour, deadline_colour, local_date
@@ -155,12 +156,16 @@ def find_case(scope: Scope, case_id: int) -> Case:
     if case is None:
         raise NotFound(_("No case with this number is within your reach."))
     require(scope, Act.VIEW, case)
+    _attach_units(case)
+    return case
+
+
+def _attach_units(case: Case) -> None:
     # One small query for the units, rather than a join of six tables that costs more to plan.
     unit_fields = [f for f in UNIT_FIELDS if getattr(case, f"{f}_id") is not None]
     units = Unit.objects.in_bulk([getattr(case, f"{f}_id") for f in unit_fields])
     for name in unit_fields:
         setattr(case, name, units[getattr(case, f"{name}_id")])
-    return case
 
 
 def _clock_view(clock: Clock, case: Case, now: dt.datetime) -> ClockView:
@@ -184,11 +189,25 @@ def _clock_view(clock: Clock, case: Case, now: dt.datetime) -> ClockView:
 
 def case_detail(scope: Scope, case_id: int) -> CaseDetail:
     case = find_case(scope, case_id)
+    pending = case.clock_requests.filter(decision=ClockRequest.Decision.PENDING).exists()
+    return _detail_of(scope, case, list(case.clocks.order_by("due", "id")), pending)
+
+
+def registered_case_detail(scope: Scope, case: Case) -> CaseDetail:
+    """The detail of a case the caller has just registered (the Case returned by the action):
+    no clocks, requests or records exist yet, so only its units and events are read."""
+    prefetch_related_objects([case], "unit_links")
+    require(scope, Act.VIEW, case)
+    _attach_units(case)
+    if case.matter_id is not None:
+        case.matter = Matter.objects.get(pk=case.matter_id)
+    return _detail_of(scope, case, [], pending=False)
+
+
+def _detail_of(scope: Scope, case: Case, clocks: list[Clock], pending: bool) -> CaseDetail:
     now = timezone.now()
     visible = sees_personal_data(scope, case)
-    clocks = [_clock_view(c, case, now) for c in case.clocks.order_by("due", "id")]
     events = list(case.events.order_by("seq"))
-    pending = case.clock_requests.filter(decision=ClockRequest.Decision.PENDING).exists()
     # Offer only what can succeed now, beyond what the state machine allows.
     unavailable = {
         Act.RESUME: case.suspended_at is None,
@@ -206,7 +225,7 @@ def case_detail(scope: Scope, case_id: int) -> CaseDetail:
         phone=case.phone if visible else mask_phone(case.phone),
         id_number=case.id_number if visible else mask_id_number(case.id_number),
         personal_data_visible=visible,
-        clocks=clocks,
+        clocks=[_clock_view(clock, case, now) for clock in clocks],
         events=events,
         actions=actions,
     )

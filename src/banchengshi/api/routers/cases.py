@@ -45,6 +45,7 @@ from banchengshi.cases.selectors import (
     bounded_count,
     case_detail,
     case_records,
+    registered_case_detail,
     search_cases,
     worklist,
 )
@@ -70,11 +71,10 @@ SearchText = QueryEx[
 CASE = {200: CaseOut, **ERRORS}
 
 
-def _detail(request: HttpRequest, case_id: int, *, new: bool = False) -> CaseOut:
-    """The case as the caller sees it. A case registered by this very request has no
-    co-handling tasks, contacts, requests, visits or supervisions yet: not asked for."""
+def _detail(request: HttpRequest, case_id: int) -> CaseOut:
+    """The case as the caller sees it."""
     detail = case_detail(scope_for(actor(request)), case_id)
-    return CaseOut.of(detail, CaseRecords.none() if new else case_records(detail.case))
+    return CaseOut.of(detail, case_records(detail.case))
 
 
 def _version(payload: Versioned | None) -> int | None:
@@ -137,13 +137,19 @@ def create_case(
 ) -> Status[CaseOut]:
     """201 with the new case. With an Idempotency-Key already used with the same body: 200 with
     the case made then; with another body: 409 (idempotency_conflict)."""
-    case_id, created = register_case_once(
-        actor(request),
+    person = actor(request)
+    case_id, new_case = register_case_once(
+        person,
         payload.registration(),
         idempotency_key,
         request_hash(payload.model_dump(mode="json")),
     )
-    return Status(201 if created else 200, _detail(request, case_id, new=created))
+    if new_case is None:
+        return Status(200, _detail(request, case_id))
+    # Built from the case in hand: a case registered by this very request has no clocks,
+    # co-handling tasks, contacts, requests, visits or supervisions to read yet.
+    detail = registered_case_detail(scope_for(person), new_case)
+    return Status(201, CaseOut.of(detail, CaseRecords.none()))
 
 
 @router.get("/cases/{case_id}", response=CASE, summary="A case, its clocks and its timeline")
