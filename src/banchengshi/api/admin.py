@@ -1,17 +1,27 @@
-"""API tokens in the admin: see them, revoke them. A token is created by the command
-`banchengshi token create USERNAME NAME`, which prints its secret once; the admin never can,
-because only the secret's hash is stored."""
+"""API tokens in the admin: create one (its secret is shown once, in the confirmation message,
+as `banchengshi token create` prints it once), see them, revoke them. Only the secret's hash
+is stored, so no page can show it again."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from banchengshi.api.models import ApiToken
-from banchengshi.api.tokens import do_revoke_tokens
+from banchengshi.api.tokens import do_create_token, do_revoke_tokens
+
+
+class NewTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ("name", "user")
 
 
 @admin.register(ApiToken)
@@ -23,8 +33,32 @@ class ApiTokenAdmin(admin.ModelAdmin):
     fields = ("name", "user", "prefix", "token_hash", "created_at", "last_used_at", "revoked")
     actions = ("revoke",)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # `banchengshi token create` shows the secret once; a form could not
+    def get_form(
+        self, request: HttpRequest, obj: ApiToken | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if obj is None:
+            kwargs["form"] = NewTokenForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> Any:
+        return ("name", "user") if obj is None else self.fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> Any:
+        return () if obj is None else self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        user: User = form.cleaned_data["user"]
+        token, secret = do_create_token(user, form.cleaned_data["name"])
+        obj.pk = token.pk
+        self.message_user(
+            request,
+            _("Token created. Copy its secret now, it is shown only this once: %(secret)s")
+            % {"secret": secret},
+            messages.WARNING,
+        )
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:

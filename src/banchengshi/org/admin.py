@@ -1,0 +1,92 @@
+"""Units, people and their memberships, and locked sign-ins, for the office administrator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from banchengshi.org.actions import check_unit_parent, do_save_unit
+from banchengshi.org.login_guard import unlock
+from banchengshi.org.models import LoginLock, Membership, Unit
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ("code", "name", "kind", "parent", "is_active")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        check_unit_parent(self.instance, cleaned.get("parent"))
+        return cleaned
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    form = UnitForm
+    list_display = ("name", "code", "kind", "parent", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "code")
+    autocomplete_fields = ("parent",)
+    ordering = ("path",)
+
+    def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
+        do_save_unit(obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
+        return False  # cases keep pointing at units; a unit that closes is made inactive
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "unit", "role")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__first_name", "user__last_name", "unit__name")
+    autocomplete_fields = ("user", "unit")
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonAdmin(UserAdmin):
+    """Django's user administration with the person's roles in units on the same page."""
+
+    inlines = (MembershipInline,)
+
+
+@admin.register(LoginLock)
+class LoginLockAdmin(admin.ModelAdmin):
+    list_display = ("username", "failures", "last_failure_at", "locked_until")
+    search_fields = ("username",)
+    readonly_fields = ("username", "failures", "last_failure_at", "locked_until")
+    actions = ("unlock_selected",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Unlock the selected accounts"))
+    def unlock_selected(self, request: HttpRequest, queryset: QuerySet[LoginLock]) -> None:
+        names = list(queryset.values_list("username", flat=True))
+        for name in names:
+            unlock(name)
+        self.message_user(
+            request,
+            ngettext("%(count)d account unlocked.", "%(count)d accounts unlocked.", len(names))
+            % {"count": len(names)},
+            messages.SUCCESS,
+        )
