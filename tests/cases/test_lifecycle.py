@@ -203,6 +203,11 @@ REGISTRATION_ERRORS = [
     pytest.param({"complexity": "huge"}, "complexity", id="unknown-complexity"),
     pytest.param({"visits_count": 0}, "visits_count", id="visits-0"),
     pytest.param({"external_source": "12345"}, "external_id", id="source-without-id"),
+    pytest.param({"window": "9" * 61}, "window", id="long-window"),
+    pytest.param({"matter_text": "事" * 201}, "matter_text", id="long-matter-text"),
+    pytest.param(
+        {"online_application_no": "1" * 65}, "online_application_no", id="long-application-no"
+    ),
 ]
 
 

@@ -16,7 +16,7 @@ from banchengshi.cases.identifiers import (
     validate_credit_code,
     validate_id_number,
 )
-from banchengshi.cases.models import Category, Channel, Complexity, PetitionerType
+from banchengshi.cases.models import Case, Category, Channel, Complexity, PetitionerType
 
 MAX_TEXT = 5000
 MAX_BACKDATE = dt.timedelta(days=30)
@@ -100,6 +100,11 @@ def clean_registration(data: Registration, now: dt.datetime | None = None) -> Re
     for field in ("description", "request"):
         if len(getattr(data, field)) > MAX_TEXT:
             fail(field, _("The text is too long (at most 5000 characters)."))
+    # Other systems send whatever they hold; the columns' lengths are the limit.
+    for field in ("window", "enterprise_name", "matter_text", "online_application_no"):
+        limit = Case._meta.get_field(field).max_length
+        if limit is not None and len(getattr(data, field).strip()) > limit:
+            fail(field, _("Too long: at most %(limit)d characters.") % {"limit": limit})
     if data.matter_id is None and not data.matter_text.strip():
         fail("matter_id", _("Choose the service matter, or describe it when it is not listed."))
     if not 1 <= data.visits_count <= 99:
