@@ -38,6 +38,7 @@ reply                 Y     Y    Y    Y    .    .    Y     Y     .    .
 return_visit          .     .    Y    Y    .    .    Y     Y     .    .
 supervise             .     .    .    .    .    .    Y     Y     .    .
 close                 .     .    .    .    .    .    Y     Y     .    .
+attach                Y     Y    Y    Y    .    .    Y     Y     .    .
 """
 COLUMNS = {
     "clerk": "clerk",
@@ -91,6 +92,7 @@ def test_cohandling_unit_may_answer(org: Org, cases: CaseBuilder) -> None:
     expected = dict(EXPECTED)
     expected["handler_b", Act.VIEW] = True
     expected["handler_b", Act.ANSWER_COHANDLING] = True
+    expected["handler_b", Act.ATTACH] = True
     assert actual_matrix(org, case) == expected
 
 
@@ -110,6 +112,7 @@ def test_sub_center_handles_what_is_passed_down(org: Org, cases: CaseBuilder) ->
         Act.RESUME,
         Act.REPLY,
         Act.RETURN_VISIT,
+        Act.ATTACH,
     ):
         expected["handler_a1", act] = True
     # dispatch_down stays with the owner

@@ -28,3 +28,15 @@ def signed_in(org: Org) -> SignedIn:  # noqa: F811
         return client
 
     return client_for
+
+
+@pytest.fixture
+def staff(signed_in: SignedIn) -> SignedIn:
+    """Like `signed_in`, reading the pages in English."""
+
+    def client_for(name: str) -> Client:
+        client = signed_in(name)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return client_for

@@ -42,6 +42,13 @@ RULES: dict[Act, tuple[tuple[frozenset[Role], str], ...]] = {
     Act.RETURN_VISIT: ((HANDLER, "handling"), (HUB, "hub")),
     Act.SUPERVISE: ((HUB, "hub"),),
     Act.CLOSE: ((HUB, "hub"),),
+    # Everyone who holds a role on the case; inspectors and administrators only look.
+    Act.ATTACH: (
+        (WINDOW, "registered"),
+        (HANDLER, "handling"),
+        (HANDLER, "cohandling"),
+        (HUB, "hub"),
+    ),
 }
 
 
@@ -128,4 +135,5 @@ ACT_LABELS = {
     Act.RETURN_VISIT: _("record a return visit on"),
     Act.SUPERVISE: _("supervise"),
     Act.CLOSE: _("close"),
+    Act.ATTACH: _("attach files to"),
 }

@@ -1036,3 +1036,67 @@ def do_close_case(actor: User, case_id: int, version: int | None) -> Case:
         case.closed_at = change.now
         _clear_work(case)
     return change.case
+
+
+# --- registration at a window: register and deal with the appeal in one step -----------------
+
+# What the clerk does with an appeal registered at the window (R-IN-4, R-IN-6, R-DIS-1).
+ON_THE_SPOT = "on_the_spot"
+NOT_ADMISSIBLE = "not_admissible"
+ACCEPT = "accept"
+
+
+def window_units(actor: User) -> list[int]:
+    """The units where the person registers appeals at a window; refused for anyone else (the
+    hub registers through the API, not at a window)."""
+    units = scope_for(actor).units_with_role({Role.WINDOW_CLERK, Role.WINDOW_HEAD})
+    if not units:
+        raise Forbidden(_("Only window clerks and window heads register appeals at a window."))
+    return units
+
+
+def validate_window_registration(
+    data: Registration, outcome: str, *, reason: str = "", reply: str = ""
+) -> Registration:
+    """Every problem of the window's form at once: the registration's fields and the text the
+    chosen outcome needs, so the clerk corrects them in one pass."""
+    errors: dict[str, list[Any]] = {}
+    try:
+        data = clean_registration(data)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    try:
+        if outcome == ON_THE_SPOT:
+            _text(reply, "reply", minimum=5)
+        elif outcome == NOT_ADMISSIBLE:
+            _text(reason, "reason", minimum=5)
+        elif outcome != ACCEPT:
+            raise InvalidInput({"outcome": [_("Choose how the appeal is dealt with.")]})
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+    return data
+
+
+def check_register_at_window(
+    actor: User, data: Registration, outcome: str, *, reason: str = "", reply: str = ""
+) -> Case:
+    """Register an appeal and, in the same transaction, resolve it on the spot, refuse it as not
+    admissible with the explanation, or accept it (dispatched automatically, R-DIS-1). If the
+    second step is refused, the registration is rolled back with it: no case is left
+    registered but not dealt with."""
+    window_units(actor)
+    validate_window_registration(data, outcome, reason=reason, reply=reply)
+    with transaction.atomic():
+        case = check_register_case(actor, data)
+        if outcome == ON_THE_SPOT:
+            return check_resolve_on_spot(actor, case.pk, reply=reply, category=data.category)
+        return check_screen_case(
+            actor,
+            case.pk,
+            admissible=outcome == ACCEPT,
+            category=data.category,
+            complexity=data.complexity,
+            reason=reason,
+        )

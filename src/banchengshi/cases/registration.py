@@ -102,7 +102,7 @@ def clean_registration(data: Registration, now: dt.datetime | None = None) -> Re
             fail(field, _("The text is too long (at most 5000 characters)."))
     # Other systems send whatever they hold; the columns' lengths are the limit.
     for field in ("window", "enterprise_name", "matter_text", "online_application_no"):
-        limit = Case._meta.get_field(field).max_length
+        limit = getattr(Case._meta.get_field(field), "max_length", None)
         if limit is not None and len(getattr(data, field).strip()) > limit:
             fail(field, _("Too long: at most %(limit)d characters.") % {"limit": limit})
     if data.matter_id is None and not data.matter_text.strip():

@@ -7,17 +7,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.audit.models import AuditEvent
-from banchengshi.cases.access import may, require, sees_personal_data, visible_cases
+from banchengshi.cases.access import HANDLER, may, require, sees_personal_data, visible_cases
+from banchengshi.cases.actions import HANDLING_KINDS
 from banchengshi.cases.clocks import case_policy
 from banchengshi.cases.errors import NotFound
 from banchengshi.cases.identifiers import mask_id_number, mask_phone
 from banchengshi.cases.models import (
     NO_DUE,
+    Attachment,
     Case,
     Clock,
     ClockRequest,
@@ -32,7 +34,13 @@ from banchengshi.cases.states import ALLOWED_STATES, Act
 from banchengshi.catalog.models import Matter
 from banchengshi.org.models import Role, Unit
 from banchengshi.org.scope import HUB_QUEUE_ROLES, Scope
-from banchengshi.policy.deadlines import Colour, deadline_colour, local_date
+from banchengshi.policy.deadlines import (
+    DEFAULT_YELLOW_WINDOW,
+    SHANGHAI,
+    Colour,
+    deadline_colour,
+    local_date,
+)
 from banchengshi.policy.rules import LimitRule
 from banchengshi.workdays.calendar import UnknownYearError
 from banchengshi.workdays.registry import current_calendar
@@ -62,19 +70,97 @@ COUNT_CAP = 10_000
 WORK_COUNT_CAP = 1_000
 
 
-def _work_filter(scope: Scope) -> Q | None:
+@dataclass(frozen=True)
+class WorkFilters:
+    """What a worklist may be narrowed to; the defaults show all of the person's work."""
+
+    state: str = ""
+    category: str = ""
+    colour: str = ""  # a colour of due_in
+    unit_id: int | None = None
+    channel: str = ""
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    text: str = ""
+
+
+ALL_WORK = WorkFilters()
+
+
+def due_in(colour: str, now: dt.datetime) -> Q:
+    """Open work of one colour ("red", "yellow", "green", or "none" for work without a
+    deadline), as a range of `due` that the (unit, due, id) index serves; the same bounds as
+    work_colour computes for one item."""
+    soon = now + DEFAULT_YELLOW_WINDOW
+    ranges = {
+        "red": Q(due__lt=now),
+        "yellow": Q(due__gte=now, due__lt=soon),
+        "green": Q(due__gte=soon, due__lt=NO_DUE),
+        "none": Q(due__gte=NO_DUE),
+    }
+    return ranges[colour]
+
+
+def _work_kinds(scope: Scope) -> dict[int, set[WorkKind]]:
     kinds_by_unit: dict[int, set[WorkKind]] = {}
     for unit_id, roles in scope.roles_by_unit.items():
         for role in roles:
             # Hub roles take their work from the hub's queue, wherever their membership is.
             target = scope.hub_unit_id or unit_id if role in HUB_QUEUE_ROLES else unit_id
             kinds_by_unit.setdefault(target, set()).update(WORK_BY_ROLE.get(role, ()))
+    return {unit_id: kinds for unit_id, kinds in kinds_by_unit.items() if kinds}
+
+
+def _work_filter(scope: Scope, unit_id: int | None = None) -> Q | None:
     condition: Q | None = None
-    for unit_id, kinds in kinds_by_unit.items():
-        if kinds:
-            part = Q(unit_id=unit_id, kind__in=sorted(kinds))
+    for unit, kinds in _work_kinds(scope).items():
+        if unit_id is None or unit == unit_id:
+            part = Q(unit_id=unit, kind__in=sorted(kinds))
             condition = part if condition is None else condition | part
     return condition
+
+
+def work_units(scope: Scope) -> list[Unit]:
+    """The units whose queues the person takes work from (the worklist's unit filter)."""
+    return list(Unit.objects.filter(pk__in=_work_kinds(scope)).order_by("path"))
+
+
+def received_between(
+    received_from: dt.date | None, received_to: dt.date | None, prefix: str = ""
+) -> Q:
+    """Received on these local days, as an instant range the received_at indexes can serve."""
+    condition = Q()
+    if received_from:
+        condition &= Q(**{f"{prefix}received_at__gte": start_of_day(received_from)})
+    if received_to:
+        next_day = received_to + dt.timedelta(days=1)
+        condition &= Q(**{f"{prefix}received_at__lt": start_of_day(next_day)})
+    return condition
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=SHANGHAI)
+
+
+def _petitioner_or_number(text: str, prefix: str = "") -> Q:
+    """The exact tracking number, phone or name (no partial matches)."""
+    return (
+        Q(**{f"{prefix}tracking_no": text.upper()})
+        | Q(**{f"{prefix}phone": text})
+        | Q(**{f"{prefix}petitioner_name": text})
+    )
+
+
+def _case_conditions(filters: WorkFilters) -> Q:
+    condition = Q()
+    for name in ("state", "category", "channel"):
+        value = getattr(filters, name)
+        if value:
+            condition &= Q(**{f"case__{name}": value})
+    text = filters.text.strip()
+    if text:
+        condition &= _petitioner_or_number(text, "case__")
+    return condition & received_between(filters.received_from, filters.received_to, "case__")
 
 
 @dataclass(frozen=True)
@@ -85,10 +171,17 @@ class WorkPage:
     yellow: int
     page: int
     per_page: int
+    # Work without a deadline; counted among the first WORK_COUNT_CAP items only.
+    undated: int = 0
 
     @property
     def green(self) -> int:
+        """Neither red nor yellow: green work and work without a deadline."""
         return max(self.total - self.red - self.yellow, 0)
+
+    @property
+    def green_with_deadline(self) -> int:
+        return max(self.green - self.undated, 0)
 
     @property
     def capped(self) -> bool:
@@ -96,25 +189,34 @@ class WorkPage:
         return self.total >= WORK_COUNT_CAP
 
 
-def worklist(scope: Scope, page: int = 1, per_page: int = 25) -> WorkPage:
-    """The open work of the person's units that their roles take, most urgent first."""
+def worklist(
+    scope: Scope, page: int = 1, per_page: int = 25, filters: WorkFilters = ALL_WORK
+) -> WorkPage:
+    """The open work of the person's units that their roles take, most urgent first.
+
+    The counts by colour cover the work the other filters select, so that they say what each
+    colour would show; the colour filter narrows the rows only."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
-    condition = _work_filter(scope)
+    condition = _work_filter(scope, filters.unit_id)
     if condition is None:
         return WorkPage([], 0, 0, 0, page, per_page)
     now = timezone.now()
-    items = WorkItem.objects.filter(condition)
+    items = WorkItem.objects.filter(condition, _case_conditions(filters))
     # Each count stops at WORK_COUNT_CAP, so a long queue costs no more than a short one.
-    total = _capped(items)
-    red = _capped(items.filter(due__lt=now))
-    yellow = _capped(items.filter(due__gte=now, due__lt=now + dt.timedelta(hours=24)))
+    totals = items.order_by()[:WORK_COUNT_CAP].aggregate(
+        total=Count("pk"), undated=Count("pk", filter=due_in("none", now))
+    )
+    red = _capped(items.filter(due_in("red", now)))
+    yellow = _capped(items.filter(due_in("yellow", now)))
+    if filters.colour:
+        items = items.filter(due_in(filters.colour, now))
     rows = list(
         items.select_related("case", "case__matter", "unit").order_by("due", "id")[
             (page - 1) * per_page : page * per_page
         ]
     )
-    return WorkPage(rows, total, red, yellow, page, per_page)
+    return WorkPage(rows, totals["total"], red, yellow, page, per_page, totals["undated"])
 
 
 def _capped(items: QuerySet[WorkItem]) -> int:
@@ -245,11 +347,8 @@ def search_cases(
         cases = cases.filter(state=state)
     text = text.strip()
     if text:
-        cases = cases.filter(Q(tracking_no=text.upper()) | Q(phone=text) | Q(petitioner_name=text))
-    if received_from:
-        cases = cases.filter(received_at__date__gte=received_from)
-    if received_to:
-        cases = cases.filter(received_at__date__lte=received_to)
+        cases = cases.filter(_petitioner_or_number(text))
+    cases = cases.filter(received_between(received_from, received_to))
     return cases.order_by("-received_at", "-id")
 
 
@@ -265,10 +364,11 @@ class CaseRecords:
     clock_requests: list[ClockRequest]
     return_visits: list[ReturnVisit]
     supervisions: list[Supervision]
+    attachments: list[Attachment]
 
     @classmethod
     def none(cls) -> CaseRecords:
-        return cls([], [], [], [], [])
+        return cls([], [], [], [], [], [])
 
 
 def case_records(case: Case) -> CaseRecords:
@@ -298,4 +398,39 @@ def case_records(case: Case) -> CaseRecords:
         supervisions=list(
             Supervision.objects.filter(case=case).select_related("by").order_by("at", "id")
         ),
+        attachments=list(
+            Attachment.objects.filter(case=case)
+            .select_related("uploaded_by")
+            .order_by("uploaded_at", "id")
+        ),
+    )
+
+
+def answerable_tasks(scope: Scope, tasks: list[CoHandlingTask]) -> list[CoHandlingTask]:
+    """The open co-handling tasks asked of the person's own units: the ones they may answer."""
+    return [
+        task
+        for task in tasks
+        if task.state == CoHandlingTask.TaskState.OPEN and scope.has_role(HANDLER, task.unit_id)
+    ]
+
+
+def handling_units(exclude: tuple[int | None, ...] = ()) -> list[Unit]:
+    """Units a case can be dispatched to or co-handled by, offered as choices; the actions
+    check the unit chosen."""
+    return list(
+        Unit.objects.filter(is_active=True, kind__in=HANDLING_KINDS)
+        .exclude(pk__in=[unit_id for unit_id in exclude if unit_id is not None])
+        .order_by("path")
+    )
+
+
+def units_below(unit: Unit | None) -> list[Unit]:
+    """The active units under `unit`, for passing a case down."""
+    if unit is None:
+        return []
+    return list(
+        Unit.objects.filter(is_active=True, path__startswith=unit.path)
+        .exclude(pk=unit.pk)
+        .order_by("path")
     )

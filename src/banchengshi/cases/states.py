@@ -30,6 +30,9 @@ class Act(StrEnum):
     RETURN_VISIT = "return_visit"
     SUPERVISE = "supervise"
     CLOSE = "close"
+    # Not in ALLOWED_STATES: adding a file changes no state; cases.attachments refuses it on a
+    # closed case, which only reopening may change (R-RV-4).
+    ATTACH = "attach"
 
 
 S = State

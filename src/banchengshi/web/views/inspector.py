@@ -1,11 +1,175 @@
-"""Placeholder until the workbench lands."""
+"""Oversight (R-REP-5), read-only: search every case, read a case's audit trail with each event
+checked against the hash chain, and verify the whole chain."""
 
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from banchengshi.web.staff import staff_view
+from banchengshi.audit.selectors import (
+    CheckedEvent,
+    case_trail,
+    check_whole_chain,
+    require_audit_reader,
+)
+from banchengshi.cases.models import Case
+from banchengshi.cases.queues import PER_PAGE, page_of, unit_names
+from banchengshi.cases.selectors import COUNT_CAP, find_case, search_cases
+from banchengshi.web.staff import scope, staff_view
+from banchengshi.web.views.worklist import WorkFilterForm
 
 
+class CaseSearchForm(forms.Form):
+    q = WorkFilterForm.base_fields["q"]
+    state = WorkFilterForm.base_fields["state"]
+    received_from = WorkFilterForm.base_fields["received_from"]
+    received_to = WorkFilterForm.base_fields["received_to"]
+    page = forms.IntegerField(
+        min_value=1, max_value=COUNT_CAP // PER_PAGE, required=False, widget=forms.HiddenInput
+    )
+
+
+@require_GET
 @staff_view
-def inspect(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    return render(request, "web/placeholder.html")
+def inspect(request: HttpRequest) -> HttpResponse:
+    person = scope(request)
+    require_audit_reader(person)
+    form = CaseSearchForm(request.GET, label_suffix="")
+    form.is_valid()
+    data = form.cleaned_data
+    cases = search_cases(
+        person,
+        state=data.get("state", ""),
+        text=data.get("q", ""),
+        received_from=data.get("received_from"),
+        received_to=data.get("received_to"),
+    )
+    found = page_of(cases, data.get("page") or 1, cap=COUNT_CAP)
+    return render(request, "web/inspector.html", {"form": form, "found": found})
+
+
+# What each recorded action is called; an action missing here is shown by its code.
+ACTION_LABELS: dict[str, Promise] = {
+    "register": _("registered the appeal"),
+    "screen_accept": _("accepted the case"),
+    "screen_not_admissible": _("found it not admissible"),
+    "resolve_on_spot": _("resolved it on the spot"),
+    "dispatch": _("dispatched"),
+    "receive": _("received (signed for) the case"),
+    "return": _("returned the case to the hub"),
+    "dispatch_down": _("passed it down to a unit below"),
+    "request_cohandling": _("asked for co-handling"),
+    "answer_cohandling": _("answered a co-handling request"),
+    "record_contact": _("recorded a contact"),
+    "record_cause": _("recorded the cause"),
+    "request_extension": _("asked for an extension"),
+    "request_suspension": _("asked for a suspension"),
+    "approve_extension": _("approved the extension"),
+    "refuse_extension": _("refused the extension"),
+    "approve_suspension": _("approved the suspension"),
+    "refuse_suspension": _("refused the suspension"),
+    "resume": _("resumed the case"),
+    "reply": _("replied to the petitioner"),
+    "return_visit": _("recorded a return visit"),
+    "supervise": _("reopened it under supervision"),
+    "close": _("closed the case"),
+    "attach": _("attached a file"),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class TrailRow:
+    checked: CheckedEvent
+    action: str
+    changes: list[Change]
+    details: list[tuple[str, str]]
+
+
+def _field(name: str) -> Any:
+    try:
+        return Case._meta.get_field(name.removesuffix("_id"))
+    except FieldDoesNotExist:
+        return None
+
+
+def _field_label(name: str) -> str:
+    field = _field(name)
+    return str(capfirst(field.verbose_name)) if field is not None else name
+
+
+def _shown(name: str, value: Any, units: dict[int, str]) -> str:
+    if value is None or value == "":
+        return "—"
+    field = _field(name)
+    if field is not None and field.is_relation and isinstance(value, int):
+        return units.get(value, f"#{value}")
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _trail_rows(trail: list[CheckedEvent]) -> list[TrailRow]:
+    unit_ids = {
+        value
+        for checked in trail
+        for side in (checked.event.before, checked.event.after)
+        for name, value in side.items()
+        if isinstance(value, int) and (field := _field(name)) is not None and field.is_relation
+    }
+    units = unit_names(unit_ids)
+    rows = []
+    for checked in trail:
+        event = checked.event
+        names = list(dict.fromkeys([*event.before, *event.after]))
+        changes = [
+            Change(
+                _field_label(name),
+                _shown(name, event.before.get(name), units),
+                _shown(name, event.after.get(name), units),
+            )
+            for name in names
+        ]
+        details = [(key, _shown("", value, {})) for key, value in event.payload.items()]
+        action = str(ACTION_LABELS.get(event.action, event.action))
+        rows.append(TrailRow(checked, action, changes, details))
+    return rows
+
+
+@require_GET
+@staff_view
+def inspect_audit(request: HttpRequest, case_id: int) -> HttpResponse:
+    person = scope(request)
+    require_audit_reader(person)
+    case = find_case(person, case_id)
+    trail = case_trail(person, case.pk)
+    context = {"case": case, "trail": trail, "rows": _trail_rows(trail.events)}
+    return render(request, "web/inspector_audit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view
+def inspect_verify(request: HttpRequest) -> HttpResponse:
+    """Verifying reads every event of the chain, so it runs only when asked for (POST)."""
+    person = scope(request)
+    require_audit_reader(person)
+    check = check_whole_chain(person) if request.method == "POST" else None
+    return render(request, "web/inspector_verify.html", {"check": check})

@@ -1,11 +1,168 @@
-"""Placeholder until the workbench lands."""
+"""Registering an appeal at the window (R-IN-1, R-IN-4, R-IN-6, R-IN-7): the form with its live
+checks, the matter picker and the sidebar of earlier and similar cases; the confirmation; the
+printed registration form (登记表) and handling form (处理单, R-DIS-6)."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from __future__ import annotations
 
-from banchengshi.web.staff import staff_view
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from banchengshi.cases import causes
+from banchengshi.cases.actions import (
+    actor_label,
+    check_register_at_window,
+    validate_window_registration,
+    window_units,
+)
+from banchengshi.cases.errors import InvalidInput
+from banchengshi.cases.models import Case
+from banchengshi.cases.selectors import case_detail
+from banchengshi.cases.similar import registration_hints
+from banchengshi.catalog.models import Matter
+from banchengshi.catalog.selectors import search_matters
+from banchengshi.web.forms.registration import (
+    CHECKED_FIELDS,
+    RegistrationForm,
+    UnitOptions,
+    unit_options,
+)
+from banchengshi.web.staff import scope, staff_view
+
+# A clerk sits at the same window all day: the number is offered again on the next form.
+WINDOW_SESSION_KEY = "register_window"
+MATTERS_SHOWN = 10
+# The live check and the sidebar read only what was typed, never the unit choices.
+NO_UNITS = UnitOptions([], [], [])
+# Tells the sidebar to look again when the chosen matter changes (no input event is fired).
+MATTER_CHOSEN = "matter-chosen"
+
+
+def _clerk(request: HttpRequest) -> User:
+    assert isinstance(request.user, User), "staff_view lets only signed-in people through"
+    return request.user
+
+
+def _chosen_matter(matter_id: int | None) -> Matter | None:
+    if matter_id is None:
+        return None
+    return search_matters().filter(pk=matter_id).prefetch_related("handling_centers").first()
 
 
 @staff_view
-def register(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    return render(request, "web/placeholder.html")
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    units = unit_options(window_units(_clerk(request)))
+    initial = {"window": request.session.get(WINDOW_SESSION_KEY, "")}
+    if request.method != "POST":
+        form = RegistrationForm(units=units, initial=initial)
+        return render(request, "web/register.html", {"form": form, "matter": None})
+    form = RegistrationForm(request.POST, units=units, initial=initial)
+    case = _submit(request, form)
+    if case is not None:
+        request.session[WINDOW_SESSION_KEY] = case.window
+        return redirect("web:register_done", case_id=case.pk)
+    matter = _chosen_matter(form.cleaned_data.get("matter_id"))
+    return render(request, "web/register.html", {"form": form, "matter": matter}, status=422)
+
+
+def _submit(request: HttpRequest, form: RegistrationForm) -> Case | None:
+    """The registered case, or None with every problem shown under its field."""
+    data = form.registration()
+    outcome = request.POST.get("outcome", "")
+    texts = {
+        "reason": form.cleaned_data.get("reason", ""),
+        "reply": form.cleaned_data.get("reply", ""),
+    }
+    try:
+        if form.is_valid():
+            return check_register_at_window(_clerk(request), data, outcome, **texts)
+        # A value the form could not convert is already an error; add the engine's others.
+        validate_window_registration(data, outcome, **texts)
+    except InvalidInput as exc:
+        form.show_errors(exc.errors)
+    return None
+
+
+@staff_view
+@require_POST
+def register_check(request: HttpRequest, field: str) -> HttpResponse:
+    """The messages of one field (htmx): the engine's validation of what is typed so far."""
+    window_units(_clerk(request))
+    if field not in CHECKED_FIELDS:
+        raise Http404
+    form = RegistrationForm(request.POST, units=NO_UNITS)
+    return render(request, "web/register_field_error.html", {"errors": form.problems_of(field)})
+
+
+@staff_view
+@require_GET
+def register_matters(request: HttpRequest) -> HttpResponse:
+    """Matters of the catalogue matching what is typed (htmx); `picker` clears the choice."""
+    window_units(_clerk(request))
+    if "picker" in request.GET:
+        response = render(request, "web/register_matter_picker.html", {"focus": True})
+        return trigger_client_event(response, MATTER_CHOSEN)
+    text = request.GET.get("matter_q", "").strip()[:100]
+    found = list(search_matters(text)[: MATTERS_SHOWN + 1]) if text else []
+    context = {"matters": found[:MATTERS_SHOWN], "more": len(found) > MATTERS_SHOWN, "text": text}
+    return render(request, "web/register_matter_results.html", context)
+
+
+@staff_view
+@require_GET
+def register_matter(request: HttpRequest, matter_id: int) -> HttpResponse:
+    """The picker with a matter chosen: its owning department and where it is handled."""
+    window_units(_clerk(request))
+    matter = _chosen_matter(matter_id)
+    if matter is None:
+        raise Http404
+    context = {"matter": matter, "focus": True}
+    response = render(request, "web/register_matter_picker.html", context)
+    return trigger_client_event(response, MATTER_CHOSEN)
+
+
+@staff_view
+@require_POST
+def register_hints(request: HttpRequest) -> HttpResponse:
+    """The sidebar (htmx): the petitioner's earlier cases and similar recent cases."""
+    window_units(_clerk(request))
+    data = RegistrationForm(request.POST, units=NO_UNITS).registration()
+    hints = registration_hints(scope(request), data)
+    return render(request, "web/register_hints.html", {"hints": hints})
+
+
+@staff_view
+@require_GET
+def register_done(request: HttpRequest, case_id: int) -> HttpResponse:
+    detail = case_detail(scope(request), case_id)
+    return render(request, "web/register_done.html", {"detail": detail, "case": detail.case})
+
+
+def _printout(request: HttpRequest, case_id: int, template: str) -> HttpResponse:
+    detail = case_detail(scope(request), case_id)
+    case = detail.case
+    context = {
+        "detail": detail,
+        "case": case,
+        "registered_by": actor_label(case.registered_by) if case.registered_by else "",
+        "cause": causes.get(case.cause_code),
+    }
+    return render(request, template, context)
+
+
+@staff_view
+@require_GET
+def print_slip(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The registration form (办不成事反映登记表) as registered, for the file and the person."""
+    return _printout(request, case_id, "web/print_slip.html")
+
+
+@staff_view
+@require_GET
+def print_handling(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The handling form (办不成事事项处理单) that goes with the case to the unit handling it:
+    the appeal, the requirements and deadlines, and space for the unit's answer."""
+    return _printout(request, case_id, "web/print_handling.html")

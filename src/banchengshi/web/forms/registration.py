@@ -1,0 +1,291 @@
+"""The window's registration form (办不成事反映登记表, R-IN-1): rendering, and the mapping of
+what was posted to a `Registration`.
+
+The fields convert types only (a number, a date and time, the lengths of the columns the
+engine does not check); what is required, the checksums and the ranges are the engine's
+(cases.registration, cases.actions), whose messages `show_errors` puts under each field. The
+live check of one field runs the same engine validation and keeps that field's messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from banchengshi.cases.actions import HANDLING_KINDS
+from banchengshi.cases.errors import InvalidInput
+from banchengshi.cases.models import Category, Channel, Complexity, PetitionerType
+from banchengshi.cases.registration import Registration, clean_registration
+from banchengshi.org.models import Unit, UnitKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# Identifiers are checked while they are typed (a mistyped digit shows at once); other fields
+# when the clerk leaves them.
+CHECKED_AS_TYPED = ("phone", "id_number", "credit_code")
+CHECKED_ON_CHANGE = (
+    "petitioner_name",
+    "enterprise_name",
+    "description",
+    "request",
+    "visits_count",
+    "received_at",
+)
+CHECKED_FIELDS = frozenset(CHECKED_AS_TYPED + CHECKED_ON_CHANGE)
+TYPING_TRIGGER = "change, keyup changed delay:500ms"
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+PLACE_KINDS = tuple(kind for kind in HANDLING_KINDS if kind != UnitKind.DEPARTMENT)
+
+Choices = list[tuple[Any, Any]]
+
+
+@dataclass(frozen=True)
+class UnitOptions:
+    window: Choices
+    departments: Choices
+    places: Choices
+
+
+def unit_options(window_unit_ids: list[int]) -> UnitOptions:
+    """The clerk's window units and the units a case may name, in tree order (one query)."""
+    rows = (
+        Unit.objects.filter(Q(is_active=True, kind__in=HANDLING_KINDS) | Q(pk__in=window_unit_ids))
+        .order_by("path")
+        .values_list("id", "name", "kind")
+    )
+    window: Choices = []
+    departments: Choices = []
+    places: Choices = []
+    for unit_id, name, kind in rows:
+        if unit_id in window_unit_ids:
+            window.append((unit_id, name))
+        if kind == UnitKind.DEPARTMENT:
+            departments.append((unit_id, name))
+        elif kind in PLACE_KINDS:
+            places.append((unit_id, name))
+    return UnitOptions(window, departments, places)
+
+
+def _text(label: StrOrPromise, *, help_text: StrOrPromise = "", **attrs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"autocomplete": "off", **attrs}),
+    )
+
+
+def _area(label: StrOrPromise, rows: int, help_text: StrOrPromise = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def _select(label: StrOrPromise, choices: Choices, initial: str) -> forms.CharField:
+    # A plain text field shown as a select: the engine, not the form, says a value is unknown.
+    return forms.CharField(
+        label=label, required=False, initial=initial, widget=forms.Select(choices=choices)
+    )
+
+
+def _unit(label: StrOrPromise) -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=False, widget=forms.Select())
+
+
+class RegistrationForm(forms.Form):
+    channel = _select(_("Channel"), Channel.choices, Channel.WINDOW)
+    registered_unit_id = _unit(_("Registered at"))
+    window = forms.CharField(
+        label=_("Window number"),
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    received_at = forms.DateTimeField(
+        label=_("Time received"),
+        required=False,
+        input_formats=[DATETIME_LOCAL],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        help_text=_("Leave empty for now; fill in only for an appeal received earlier."),
+    )
+    petitioner_type = forms.CharField(
+        label=_("Petitioner type"),
+        required=False,
+        initial=PetitionerType.PERSON,
+        widget=forms.RadioSelect(choices=PetitionerType.choices),
+    )
+    petitioner_name = _text(_("Name of the petitioner"))
+    phone = _text(
+        _("Contact phone"),
+        help_text=_("A mobile number, or a landline with its area code (021-12345678)."),
+        type="tel",
+        inputmode="tel",
+    )
+    id_number = _text(
+        _("ID number"),
+        help_text=_("Optional. 18 characters; the last may be X."),
+        spellcheck="false",
+    )
+    enterprise_name = forms.CharField(
+        label=_("Enterprise name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    credit_code = _text(
+        _("Unified social credit code"),
+        help_text=_("18 characters, as on the business licence."),
+        spellcheck="false",
+    )
+    matter_id = forms.IntegerField(
+        label=_("Service matter"), required=False, widget=forms.HiddenInput()
+    )
+    matter_text = forms.CharField(
+        label=_("Matter, if it is not in the catalogue"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    department_id = _unit(_("Department involved"))
+    failed_at_unit_id = _unit(_("Where the business failed"))
+    online_application_no = forms.CharField(
+        label=_("Online application number"),
+        max_length=64,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    visits_count = forms.IntegerField(
+        label=_("Times already come"),
+        required=False,
+        initial=1,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 99, "inputmode": "numeric"}),
+    )
+    description = _area(
+        _("What could not be done"),
+        4,
+        _("What the person tried to do, where, and what went wrong."),
+    )
+    request = _area(_("What the person asks for"), 2)
+    category = _select(_("Category"), Category.choices, Category.HANDLING)
+    complexity = _select(_("Complexity"), Complexity.choices, Complexity.GENERAL)
+    reply = _area(_("Reply given on the spot"), 2, _("Needed for “Resolved on the spot”."))
+    reason = _area(
+        _("Why it is not admissible"),
+        2,
+        _("Needed for “Not admissible”: the law or rule that prevents it, as explained."),
+    )
+
+    def __init__(
+        self, data: Any = None, *, units: UnitOptions, initial: dict[str, Any] | None = None
+    ) -> None:
+        initial = dict(initial or {})
+        if units.window:
+            initial.setdefault("registered_unit_id", units.window[0][0])
+        super().__init__(data, initial=initial)
+        self.units = units
+        registered = self.fields["registered_unit_id"]
+        if len(units.window) > 1:
+            registered.widget.choices = units.window
+        else:
+            registered.widget = forms.HiddenInput()
+        none: Choices = [("", "—")]
+        self.fields["department_id"].widget.choices = none + units.departments
+        self.fields["failed_at_unit_id"].widget.choices = none + units.places
+        for name in CHECKED_FIELDS:
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-post": reverse("web:register_check", args=[name]),
+                    "hx-trigger": TYPING_TRIGGER if name in CHECKED_AS_TYPED else "change",
+                    "hx-target": f"#id_{name}_error",
+                    "hx-swap": "innerHTML",
+                    "hx-sync": "this:replace",
+                }
+            )
+        for name, field in self.fields.items():
+            if field.widget.is_hidden or isinstance(field.widget, forms.RadioSelect):
+                continue
+            # Always pointing at the error slot, so that a message the live check puts there
+            # later is read with the field.
+            described = [f"id_{name}_helptext"] if field.help_text else []
+            field.widget.attrs["aria-describedby"] = " ".join([*described, f"id_{name}_error"])
+        if not self.is_bound:
+            self.fields["petitioner_name"].widget.attrs["autofocus"] = True
+
+    @property
+    def registered_unit_name(self) -> str:
+        return self.units.window[0][1] if self.units.window else ""
+
+    def _value(self, name: str, default: Any) -> Any:
+        value = self.cleaned_data.get(name)
+        return default if value is None else value
+
+    def registration(self) -> Registration:
+        """What was posted, as the engine takes it; a value that could not be converted is an
+        error of its field and is replaced by the field's default."""
+        self.is_valid()
+        return Registration(
+            channel=self._value("channel", ""),
+            registered_unit_id=self._value("registered_unit_id", None),
+            received_at=self._value("received_at", None),
+            window=self._value("window", ""),
+            petitioner_type=self._value("petitioner_type", ""),
+            petitioner_name=self._value("petitioner_name", ""),
+            phone=self._value("phone", ""),
+            id_number=self._value("id_number", ""),
+            enterprise_name=self._value("enterprise_name", ""),
+            credit_code=self._value("credit_code", ""),
+            matter_id=self._value("matter_id", None),
+            matter_text=self._value("matter_text", ""),
+            department_id=self._value("department_id", None),
+            failed_at_unit_id=self._value("failed_at_unit_id", None),
+            online_application_no=self._value("online_application_no", ""),
+            visits_count=self._value("visits_count", 1),
+            description=self._value("description", ""),
+            request=self._value("request", ""),
+            category=self._value("category", ""),
+            complexity=self._value("complexity", ""),
+        )
+
+    def show_errors(self, errors: dict[str, list[Any]]) -> None:
+        """The engine's messages under their fields; one it raises for no field of the form
+        (a deadline beyond the known calendar, a missing outcome) above the form."""
+        for name, messages in errors.items():
+            if name not in self.fields:
+                self.add_error(None, messages)
+            elif not self.has_error(name):
+                self.add_error(name, messages)
+
+    def problems_of(self, name: str) -> list[Any]:
+        """The messages the engine gives for one field of what has been typed so far."""
+        data = self.registration()
+        if self.has_error(name):
+            return list(self.errors[name])
+        try:
+            clean_registration(data)
+        except InvalidInput as exc:
+            return list(exc.errors.get(name, []))
+        return []
+
+    def error_summary(self) -> list[tuple[str, Any, list[Any]]]:
+        """(anchor, label, messages) of every field in error, in the order of the form."""
+        summary = []
+        for name in self.fields:
+            if name not in self.errors:
+                continue
+            bound = self[name]
+            if name == "matter_id":
+                anchor = "matter-search"
+            else:
+                anchor = bound.id_for_label or f"{bound.auto_id}_0"
+            summary.append((anchor, bound.label, list(self.errors[name])))
+        return summary
