@@ -181,9 +181,12 @@ def test_wrong_kinds_sizes_and_notes_are_refused(
         ("empty.png", b"", ""),
         ("a.png", PNG_BYTES, "说明" * 101),
     ):
-        with pytest.raises(InvalidInput) as refused, translation.override("en"):
-            attachments.check_add_attachment(org.handler_a, case.pk, upload(name, content), note)
-        refusals.append({field: str(m[0]) for field, m in refused.value.errors.items()})
+        with translation.override("en"):
+            with pytest.raises(InvalidInput) as refused:
+                attachments.check_add_attachment(
+                    org.handler_a, case.pk, upload(name, content), note
+                )
+            refusals.append({field: str(m[0]) for field, m in refused.value.errors.items()})
     assert refusals == [
         {"file": refusals[0]["file"]},
         {"file": "The file is 120\xa0bytes; at most 64\xa0bytes may be attached."},

@@ -8,6 +8,7 @@ import dataclasses
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from banchengshi.cases import actions, similar
 from banchengshi.cases.models import Case
@@ -58,7 +59,8 @@ def test_earlier_cases_by_each_identifier(org: Org, cases: CaseBuilder) -> None:
 
     hints = registration_hints(scope, typed(phone="+86 139-0000-1111"))
     assert numbers(hints.earlier) == [by_phone.tracking_no]
-    assert [str(label) for label in hints.earlier[0].matched_by] == ["same phone"]
+    with translation.override("en"):
+        assert [str(label) for label in hints.earlier[0].matched_by] == ["same phone"]
     assert numbers(registration_hints(scope, typed(id_number=ID_NUMBER.lower())).earlier) == [
         by_id.tracking_no
     ]

@@ -114,3 +114,9 @@ def test_a_person_without_a_role_is_told_why(db: None) -> None:
     response = client.get(reverse("web:worklist"))
     assert response.status_code == 403
     assert "no role" in response.content.decode()
+
+
+def test_a_refreshing_fragment_after_sign_out_sends_the_browser_to_sign_in() -> None:
+    response = Client().get(reverse("web:worklist_rows"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == LOGIN

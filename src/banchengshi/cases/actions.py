@@ -128,7 +128,10 @@ def _deadline_error(exc: UnknownYearError) -> InvalidInput:
 
 
 @contextmanager
-def _changing(actor: User, case_id: int, act: Act, version: int | None) -> Iterator[Change]:
+def changing_case(actor: User, case_id: int, act: Act, version: int | None) -> Iterator[Change]:
+    """The frame of every change to a case (here and in cases.attachments): the row locked,
+    the person's right, the state and the version checked; the caller changes `change.case`,
+    and leaving the block saves it, bumps the version and appends the audit event."""
     try:
         with transaction.atomic():
             case = (
@@ -386,7 +389,7 @@ def do_screen_case(
     reason: str,
     version: int | None,
 ) -> Case:
-    with _changing(actor, case_id, Act.SCREEN, version) as change:
+    with changing_case(actor, case_id, Act.SCREEN, version) as change:
         case = change.case
         _clear_work(case, WorkKind.SCREEN)
         policy = case_policy(case)
@@ -472,7 +475,7 @@ def do_resolve_on_spot(
     actor: User, case_id: int, reply: str, category: str, version: int | None
 ) -> Case:
     """R-IN-6: solved at the window, registered and closed in one step."""
-    with _changing(actor, case_id, Act.RESOLVE_ON_SPOT, version) as change:
+    with changing_case(actor, case_id, Act.RESOLVE_ON_SPOT, version) as change:
         case = change.case
         _clear_work(case)
         case.state = State.CLOSED
@@ -500,7 +503,7 @@ def check_dispatch_case(
 
 
 def do_dispatch_case(actor: User, case_id: int, unit: Unit, version: int | None) -> Case:
-    with _changing(actor, case_id, Act.DISPATCH, version) as change:
+    with changing_case(actor, case_id, Act.DISPATCH, version) as change:
         _clear_work(change.case, WorkKind.DISPATCH)
         _dispatch_to(change, unit, automatic=False)
     return change.case
@@ -512,7 +515,7 @@ def check_receive_case(actor: User, case_id: int, version: int | None = None) ->
 
 def do_receive_case(actor: User, case_id: int, version: int | None) -> Case:
     """签收. The first unit to receive owns the case to the end (首受负责制, R-DIS-3)."""
-    with _changing(actor, case_id, Act.RECEIVE, version) as change:
+    with changing_case(actor, case_id, Act.RECEIVE, version) as change:
         case = change.case
         _clear_work(case, WorkKind.RECEIVE)
         case.state = State.IN_PROGRESS
@@ -533,7 +536,7 @@ def check_return_case(actor: User, case_id: int, reason: str, version: int | Non
 
 def do_return_case(actor: User, case_id: int, reason: str, version: int | None) -> Case:
     """退回: not this unit's business; back to the hub for re-dispatch (R-DIS-2)."""
-    with _changing(actor, case_id, Act.RETURN, version) as change:
+    with changing_case(actor, case_id, Act.RETURN, version) as change:
         case = change.case
         if case.owner_unit_id and case.owner_unit_id != case.handling_unit_id:
             raise InvalidState(_("A case passed down by its owner goes back to the owner."))
@@ -558,7 +561,7 @@ def check_dispatch_down(
 
 def do_dispatch_down(actor: User, case_id: int, unit_id: int, version: int | None) -> Case:
     """向下派单: the owner passes the handling to a unit below it and keeps oversight."""
-    with _changing(actor, case_id, Act.DISPATCH_DOWN, version) as change:
+    with changing_case(actor, case_id, Act.DISPATCH_DOWN, version) as change:
         case = change.case
         owner = Unit.objects.get(pk=case.owner_unit_id or 0)
         unit = Unit.objects.filter(pk=unit_id, is_active=True).first()
@@ -589,7 +592,7 @@ def do_request_cohandling(
     actor: User, case_id: int, unit: Unit, request: str, days: int, version: int | None
 ) -> CoHandlingTask:
     """协办: another unit gets its own task, deadline and answer; the owner still replies."""
-    with _changing(actor, case_id, Act.REQUEST_COHANDLING, version) as change:
+    with changing_case(actor, case_id, Act.REQUEST_COHANDLING, version) as change:
         case = change.case
         if unit.pk in (case.owner_unit_id, case.handling_unit_id):
             raise InvalidInput({"unit_id": [_("The case is already with this unit.")]})
@@ -621,7 +624,7 @@ def check_answer_cohandling(
 def do_answer_cohandling(
     actor: User, case_id: int, task_id: int, answer: str, version: int | None
 ) -> CoHandlingTask:
-    with _changing(actor, case_id, Act.ANSWER_COHANDLING, version) as change:
+    with changing_case(actor, case_id, Act.ANSWER_COHANDLING, version) as change:
         task = (
             CoHandlingTask.objects.select_for_update()
             .filter(pk=task_id, case_id=case_id, state=CoHandlingTask.TaskState.OPEN)
@@ -672,7 +675,7 @@ def do_record_contact(
     version: int | None,
 ) -> ContactRecord:
     """R-DIS-7; the first contact stops the contact clock."""
-    with _changing(actor, case_id, Act.RECORD_CONTACT, version) as change:
+    with changing_case(actor, case_id, Act.RECORD_CONTACT, version) as change:
         if contacted_at < change.case.received_at:
             raise InvalidInput(
                 {"contacted_at": [_("The contact time cannot be before the case was received.")]}
@@ -713,7 +716,7 @@ def do_record_cause(
 ) -> Case:
     """R-DIS-5. Under a policy whose reply limit depends on the cause's side (liuzhou), the
     reply deadline is recomputed from receipt under the limit that side selects."""
-    with _changing(actor, case_id, Act.RECORD_CAUSE, version) as change:
+    with changing_case(actor, case_id, Act.RECORD_CAUSE, version) as change:
         case = change.case
         case.cause_code, case.cause_side, case.cause_note = code, side, note
         _stop(case, change.now, ClockKind.CAUSE_ANALYSIS)
@@ -778,7 +781,7 @@ def do_request_clock_change(
     actor: User, case_id: int, kind: str, reason: str, days: int | None, version: int | None
 ) -> ClockRequest:
     act = Act.REQUEST_EXTENSION if kind == ClockRequest.Kind.EXTENSION else Act.REQUEST_SUSPENSION
-    with _changing(actor, case_id, act, version) as change:
+    with changing_case(actor, case_id, act, version) as change:
         case = change.case
         if case.clock_requests.filter(decision=ClockRequest.Decision.PENDING).exists():
             raise InvalidState(_("A request is already waiting for a decision."))
@@ -815,7 +818,7 @@ def check_decide_request(
 def do_decide_request(
     actor: User, case_id: int, request_id: int, approve: bool, note: str, version: int | None
 ) -> ClockRequest:
-    with _changing(actor, case_id, Act.DECIDE_REQUEST, version) as change:
+    with changing_case(actor, case_id, Act.DECIDE_REQUEST, version) as change:
         case = change.case
         request = case.clock_requests.filter(
             pk=request_id, decision=ClockRequest.Decision.PENDING
@@ -863,7 +866,7 @@ def check_resume_case(actor: User, case_id: int, version: int | None = None) -> 
 
 def do_resume_case(actor: User, case_id: int, version: int | None) -> Case:
     """End a suspension: every paused deadline moves by the working days spent suspended."""
-    with _changing(actor, case_id, Act.RESUME, version) as change:
+    with changing_case(actor, case_id, Act.RESUME, version) as change:
         case = change.case
         if case.suspended_at is None:
             raise InvalidState(_("The case is not suspended."))
@@ -900,7 +903,7 @@ def check_reply_case(
 
 def do_reply_case(actor: User, case_id: int, text: str, channel: str, version: int | None) -> Case:
     """The final answer (R-DIS-6, R-DIS-8). A not-admissible case is closed by the reply."""
-    with _changing(actor, case_id, Act.REPLY, version) as change:
+    with changing_case(actor, case_id, Act.REPLY, version) as change:
         case = change.case
         if case.state == State.IN_PROGRESS:
             if case.suspended_at is not None:
@@ -956,7 +959,7 @@ def do_return_visit(
     actor: User, case_id: int, satisfaction: int, solved: bool, comment: str, version: int | None
 ) -> ReturnVisit:
     """回访 (R-RV-1). Dissatisfied or unsolved puts the case on the hub's supervision list."""
-    with _changing(actor, case_id, Act.RETURN_VISIT, version) as change:
+    with changing_case(actor, case_id, Act.RETURN_VISIT, version) as change:
         case = change.case
         scope = scope_for(actor)
         by = (
@@ -998,7 +1001,7 @@ def do_supervise_case(
     actor: User, case_id: int, reason: str, days: int, version: int | None
 ) -> Supervision:
     """督办 (R-RV-3): reopen with a new deadline and a round number; the unit is notified."""
-    with _changing(actor, case_id, Act.SUPERVISE, version) as change:
+    with changing_case(actor, case_id, Act.SUPERVISE, version) as change:
         case = change.case
         if case.handling_unit_id is None:
             raise InvalidState(_("This case was never with a unit; it cannot be supervised."))
@@ -1028,7 +1031,7 @@ def check_close_case(actor: User, case_id: int, version: int | None = None) -> C
 
 
 def do_close_case(actor: User, case_id: int, version: int | None) -> Case:
-    with _changing(actor, case_id, Act.CLOSE, version) as change:
+    with changing_case(actor, case_id, Act.CLOSE, version) as change:
         case = change.case
         if not case.return_visits.filter(round=case.round).exists():
             raise InvalidState(_("Record a return visit before closing."))

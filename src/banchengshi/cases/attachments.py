@@ -30,7 +30,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.access import may, require
-from banchengshi.cases.actions import _changing
+from banchengshi.cases.actions import changing_case
 from banchengshi.cases.errors import InvalidInput, InvalidState, NotFound
 from banchengshi.cases.models import Attachment, Case, State
 from banchengshi.cases.selectors import find_case
@@ -129,7 +129,7 @@ def clean_name(raw: str, kind: FileKind) -> str:
     stem, dot, extension = name.rpartition(".")
     if not dot or f".{extension.lower()}" not in kind.extensions:
         stem, extension = name, kind.extensions[0][1:]
-    stem = stem[: MAX_NAME - len(extension) - 1].rstrip(" .") or str(_("attachment"))
+    stem = stem[: MAX_NAME - len(extension) - 1].rstrip(" .") or "attachment"
     return f"{stem}.{extension.lower()}"
 
 
@@ -198,7 +198,7 @@ def do_add_attachment(
     # Stored first, outside the row lock, so a slow disk does not hold up others' work.
     attachment.file.save(f"{uuid.uuid4().hex}{kind.extensions[0]}", upload, save=False)
     try:
-        with _changing(actor, case_id, Act.ATTACH, None) as change:
+        with changing_case(actor, case_id, Act.ATTACH, None) as change:
             _refuse_closed(change.case)
             attachment.uploaded_at = change.now
             attachment.save()

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from banchengshi.cases.errors import ActionRefused
@@ -24,6 +25,11 @@ def staff_view(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
+            if request.headers.get("HX-Request"):
+                # A refreshing fragment must not swap the sign-in page into a list.
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = reverse("web:login")
+                return response
             return redirect_to_login(request.get_full_path())
         if not scope_for(request.user).roles_by_unit:
             return refusal(
