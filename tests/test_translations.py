@@ -9,9 +9,9 @@ from django.utils import translation
 LOCALE = Path(__file__).resolve().parents[1] / "src" / "banchengshi" / "locale"
 
 
-def _entries(po: Path) -> list[tuple[str, str, str, bool]]:
-    """(msgid, msgid_plural, msgstr, fuzzy) of each entry, header excluded; a plural entry by
-    its first form (Chinese has one)."""
+def _entries(po: Path) -> list[tuple[str, str, str, str, bool]]:
+    """(context, msgid, msgid_plural, msgstr, fuzzy) of each entry, header excluded; a plural
+    entry by its first form (Chinese has one)."""
     found = []
     for block in po.read_text(encoding="utf-8").split("\n\n"):
         lines = block.splitlines()
@@ -31,6 +31,8 @@ def _entries(po: Path) -> list[tuple[str, str, str, bool]]:
             if plural
             else ""
         )
+        contexts = [line for line in lines if line.startswith("msgctxt ")]
+        context = ast.literal_eval(contexts[0][len("msgctxt ") :]) if contexts else ""
         ends = [i for i, line in enumerate(lines) if i > strs[0] and line.startswith("msgstr[")]
         msgstr = "".join(
             ast.literal_eval(part[part.index('"') :])
@@ -38,9 +40,8 @@ def _entries(po: Path) -> list[tuple[str, str, str, bool]]:
             if part.startswith(("msgstr", '"'))
         )
         if msgid:
-            found.append(
-                (msgid, msgid_plural, msgstr, any(line.startswith("#, fuzzy") for line in lines))
-            )
+            fuzzy = any(line.startswith("#, fuzzy") for line in lines)
+            found.append((context, msgid, msgid_plural, msgstr, fuzzy))
     return found
 
 
@@ -52,17 +53,20 @@ def test_catalogue_is_not_empty() -> None:
 
 
 @pytest.mark.parametrize(
-    ("msgid", "msgid_plural", "msgstr", "fuzzy"), ZH, ids=[e[0][:40] for e in ZH]
+    ("context", "msgid", "msgid_plural", "msgstr", "fuzzy"),
+    ZH,
+    ids=[f"{e[0]}|{e[1][:40]}" if e[0] else e[1][:40] for e in ZH],
 )
 def test_every_message_has_a_current_chinese_translation(
-    msgid: str, msgid_plural: str, msgstr: str, fuzzy: bool
+    context: str, msgid: str, msgid_plural: str, msgstr: str, fuzzy: bool
 ) -> None:
     assert msgstr, f"no Chinese translation for {msgid!r}"
     assert not fuzzy, f"fuzzy translation for {msgid!r}"
     with translation.override("zh-hans"):
-        compiled = (
-            translation.ngettext(msgid, msgid_plural, 1)
-            if msgid_plural
-            else translation.gettext(msgid)
-        )
+        if msgid_plural:
+            compiled = translation.ngettext(msgid, msgid_plural, 1)
+        elif context:
+            compiled = translation.pgettext(context, msgid)
+        else:
+            compiled = translation.gettext(msgid)
         assert compiled == msgstr, "recompile the catalogue (msgfmt)"

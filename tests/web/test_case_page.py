@@ -107,7 +107,7 @@ def test_the_timeline_says_who_did_what_and_when(
         "Unit 区市场监管局 Dispatch automatic",
         "Signed for by handlerA dispatched → in progress",
         "Cause analysed by handlerA Cause Petitioner's materials incomplete or wrong",
-        "Replied by handlerA in progress → replied Channel SMS",
+        "Replied by handlerA in progress → replied Reply channel SMS",
     ):
         assert line in words, line
 

@@ -86,20 +86,20 @@ def test_a_cases_audit_trail(signed_in: SignedIn, district: dict[str, Case]) -> 
     events = list(AuditEvent.objects.filter(case=old).order_by("seq"))
     assert [row[0] for row in rows] == [str(e.seq) for e in events]
     assert [row[3] for row in rows] == [
-        "registered the appeal",
-        "accepted the case",
-        "received (signed for) the case",
-        "recorded the cause",
-        "replied to the petitioner",
-        "recorded a return visit",
-        "closed the case",
+        "Registered",
+        "Accepted",
+        "Signed for",
+        "Cause analysed",
+        "Replied",
+        "Return visit",
+        "Closed",
     ]
     accepted = rows[1]
     assert accepted[1] == "2026-11-16 09:00:00"
     assert accepted[2] == "clerk"
     assert "State: registered → dispatched" in accepted[4]
     assert "Handling unit: — → 区市场监管局" in accepted[4]
-    assert "automatic yes" in accepted[5]
+    assert "Unit 区市场监管局 Dispatch automatic" in accepted[5]
     assert all(row[6].startswith("Intact") for row in rows)
     assert "All 7 events of this case are unchanged and linked into the chain." in html
 

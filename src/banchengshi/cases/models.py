@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from banchengshi.catalog.models import Matter
 from banchengshi.org.models import Unit
@@ -324,7 +325,7 @@ class CoHandlingTask(models.Model):
 
 
 class ContactMethod(models.TextChoices):
-    PHONE = "phone", _("phone")
+    PHONE = "phone", pgettext_lazy("how a contact was made", "phone")
     SMS = "sms", _("SMS")
     VISIT = "visit", _("visit")
     IN_PERSON = "in_person", _("in person")

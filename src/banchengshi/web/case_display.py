@@ -198,7 +198,7 @@ def build_case_page(
         detail=detail,
         records=records,
         clocks=_clock_rows(detail, records),
-        timeline=_timeline(detail.events),
+        timeline=timeline_entries(detail.events),
         panels=_panels(scope, detail, records),
         upload=_upload_panel(detail.case) if may_attach(scope, detail.case) else None,
         cause_label=_cause_label(detail.case.cause_code),
@@ -242,7 +242,8 @@ def _clock_rows(detail: CaseDetail, records: CaseRecords) -> list[ClockRow]:
 # --- timeline ----------------------------------------------------------------------------------
 
 
-def _timeline(events: list[AuditEvent]) -> list[TimelineEntry]:
+def timeline_entries(events: list[AuditEvent]) -> list[TimelineEntry]:
+    """The events in words: the case page's timeline and the inspector's audit trail."""
     codes = {event.payload.get("unit") for event in events} - {None}
     # One query for the names of every unit the events mention, however many events there are.
     unit_names = dict(Unit.objects.filter(code__in=codes).values_list("code", "name"))
@@ -253,13 +254,23 @@ def _timeline(events: list[AuditEvent]) -> list[TimelineEntry]:
             state_before=_state_label(event.before.get("state")),
             state_after=_state_label(event.after.get("state")),
             details=[
-                (str(label), _detail_value(key, event.payload[key], unit_names))
-                for key, label in DETAIL_LABELS.items()
+                (
+                    str(_detail_label(event.action, key)),
+                    _detail_value(key, event.payload[key], unit_names),
+                )
+                for key in DETAIL_LABELS
                 if event.payload.get(key) not in (None, "")
             ],
         )
         for event in events
     ]
+
+
+def _detail_label(action: str, key: str) -> Promise:
+    # A reply's channel is how the answer went out, not how the appeal came in.
+    if action == "reply" and key == "channel":
+        return _("Reply channel")
+    return DETAIL_LABELS[key]
 
 
 def _state_label(value: Any) -> str:
@@ -278,11 +289,11 @@ def _detail_value(key: str, value: Any, unit_names: dict[str, str]) -> str:
     if key == "code":
         return _cause_label(value)
     if key in ("due", "contacted_at"):
-        return _local_instant(value, "Y-m-d" if key == "due" else "Y-m-d H:i")
+        return local_instant(value, "Y-m-d" if key == "due" else "Y-m-d H:i")
     return str(CHOICE_LABELS.get(key, {}).get(value, value))
 
 
-def _local_instant(value: Any, pattern: str) -> str:
+def local_instant(value: Any, pattern: str) -> str:
     try:
         instant = dt.datetime.fromisoformat(str(value))
     except ValueError:

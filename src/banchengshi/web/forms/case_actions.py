@@ -17,6 +17,7 @@ from django.forms import BoundField
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from banchengshi.cases import actions, attachments, causes
 from banchengshi.cases.models import (
@@ -38,7 +39,7 @@ CHOOSE = ("", _("Choose…"))
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
 REPLY_CHANNELS = (
     ("sms", _("SMS")),
-    ("phone", _("phone")),
+    ("phone", pgettext_lazy("how a contact was made", "phone")),
     ("email", _("e-mail")),
     ("in_person", _("in person")),
     ("letter", _("letter")),

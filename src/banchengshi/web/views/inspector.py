@@ -9,9 +9,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,6 +25,7 @@ from banchengshi.audit.selectors import (
 from banchengshi.cases.models import Case
 from banchengshi.cases.queues import PER_PAGE, page_of, unit_names
 from banchengshi.cases.selectors import COUNT_CAP, find_case, search_cases
+from banchengshi.web.case_display import DETAIL_LABELS, local_instant, timeline_entries
 from banchengshi.web.staff import scope, staff_view
 from banchengshi.web.views.worklist import WorkFilterForm
 
@@ -56,35 +57,6 @@ def inspect(request: HttpRequest) -> HttpResponse:
     )
     found = page_of(cases, data.get("page") or 1, cap=COUNT_CAP)
     return render(request, "web/inspector.html", {"form": form, "found": found})
-
-
-# What each recorded action is called; an action missing here is shown by its code.
-ACTION_LABELS: dict[str, Promise] = {
-    "register": _("registered the appeal"),
-    "screen_accept": _("accepted the case"),
-    "screen_not_admissible": _("found it not admissible"),
-    "resolve_on_spot": _("resolved it on the spot"),
-    "dispatch": _("dispatched"),
-    "receive": _("received (signed for) the case"),
-    "return": _("returned the case to the hub"),
-    "dispatch_down": _("passed it down to a unit below"),
-    "request_cohandling": _("asked for co-handling"),
-    "answer_cohandling": _("answered a co-handling request"),
-    "record_contact": _("recorded a contact"),
-    "record_cause": _("recorded the cause"),
-    "request_extension": _("asked for an extension"),
-    "request_suspension": _("asked for a suspension"),
-    "approve_extension": _("approved the extension"),
-    "refuse_extension": _("refused the extension"),
-    "approve_suspension": _("approved the suspension"),
-    "refuse_suspension": _("refused the suspension"),
-    "resume": _("resumed the case"),
-    "reply": _("replied to the petitioner"),
-    "return_visit": _("recorded a return visit"),
-    "supervise": _("reopened it under supervision"),
-    "close": _("closed the case"),
-    "attach": _("attached a file"),
-}
 
 
 @dataclass(frozen=True)
@@ -124,6 +96,8 @@ def _shown(name: str, value: Any, units: dict[int, str]) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    if field is not None and isinstance(field, models.DateTimeField):
+        return local_instant(value, "Y-m-d H:i")
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
@@ -136,8 +110,9 @@ def _trail_rows(trail: list[CheckedEvent]) -> list[TrailRow]:
         if isinstance(value, int) and (field := _field(name)) is not None and field.is_relation
     }
     units = unit_names(unit_ids)
+    entries = timeline_entries([checked.event for checked in trail])
     rows = []
-    for checked in trail:
+    for checked, entry in zip(trail, entries, strict=True):
         event = checked.event
         names = list(dict.fromkeys([*event.before, *event.after]))
         changes = [
@@ -148,9 +123,13 @@ def _trail_rows(trail: list[CheckedEvent]) -> list[TrailRow]:
             )
             for name in names
         ]
-        details = [(key, _shown("", value, {})) for key, value in event.payload.items()]
-        action = str(ACTION_LABELS.get(event.action, event.action))
-        rows.append(TrailRow(checked, action, changes, details))
+        # Everything recorded: the entries in words first, then the rest (record ids, sizes).
+        rest = [
+            (key, _shown("", value, {}))
+            for key, value in event.payload.items()
+            if key not in DETAIL_LABELS
+        ]
+        rows.append(TrailRow(checked, entry.label, changes, entry.details + rest))
     return rows
 
 
