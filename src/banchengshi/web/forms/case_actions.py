@@ -67,6 +67,8 @@ class ActionForm(forms.Form):
     button_choices: ClassVar[tuple[tuple[str, StrOrPromise], ...]] = ()
 
     def perform(self, actor: User, case_id: int) -> None:
+        """Call the action's check_* with the cleaned fields; every form below defines it (the
+        base is abstract: Django's form metaclass does not combine with ABCMeta)."""
         raise NotImplementedError
 
     def success_message(self) -> str:
