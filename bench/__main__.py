@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-BENCHMARKS = ("bench.deadlines", "bench.cases", "bench.api_create")
+BENCHMARKS = ("bench.deadlines", "bench.cases", "bench.api_create", "bench.import_rows")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "banchengshi.audit",
     "banchengshi.notify",
     "banchengshi.api",
+    "banchengshi.intake",
     "banchengshi.web",
     "banchengshi.demo",
 ]

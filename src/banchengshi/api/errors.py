@@ -3,7 +3,8 @@
 Codes are stable, messages are in the request's language (LocaleMiddleware: Accept-Language
 or the language cookie): unauthenticated 401, csrf_failed 403, forbidden 403, not_found 404,
 invalid 422, bad_request 400, invalid_state 409, conflict 409, idempotency_conflict 409,
-server_error 500 (logged, never a traceback).
+too_large 413 (a body beyond DATA_UPLOAD_MAX_MEMORY_SIZE), server_error 500 (logged, never a
+traceback).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -156,6 +158,12 @@ def handle_not_found(request: HttpRequest, exc: Http404, api: NinjaAPI) -> HttpR
     return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
 
 
+def handle_too_big(request: HttpRequest, exc: RequestDataTooBig, api: NinjaAPI) -> HttpResponse:
+    return api.create_response(
+        request, error_body("too_large", _("The request body is too large.")), status=413
+    )
+
+
 def handle_unexpected(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     log.exception("API error on %s %s", request.method, request.path)
     return api.create_response(
@@ -171,4 +179,5 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(AuthenticationError, partial(handle_authentication_error, api=api))
     api.add_exception_handler(HttpError, partial(handle_http_error, api=api))
     api.add_exception_handler(Http404, partial(handle_not_found, api=api))
+    api.add_exception_handler(RequestDataTooBig, partial(handle_too_big, api=api))
     api.add_exception_handler(Exception, partial(handle_unexpected, api=api))

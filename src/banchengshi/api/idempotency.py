@@ -67,7 +67,10 @@ def _stored_case_id(actor: User, key: str, body_hash: str) -> int | None:
 def _external_case_id(actor: User, data: Registration) -> int | None:
     if not data.external_source:
         return None
-    same = Case.objects.filter(external_source=data.external_source, external_id=data.external_id)
+    # The unique index is partial (source not empty); SQLite uses it only when asked the same.
+    same = Case.objects.filter(
+        external_source=data.external_source, external_id=data.external_id
+    ).exclude(external_source="")
     case_id = (
         visible_cases(scope_for(actor))
         .filter(pk__in=same.values("pk"))

@@ -1,0 +1,142 @@
+"""Rate limits per client address, shared by every worker and every server: Open311 uses them
+now, the public portal can later.
+
+The counters live in the database (intake.RateCounter), not in Django's cache: the default
+cache is per process, so each gunicorn worker would allow the whole limit; the database cache
+backend's `incr` reads and then writes, so two workers can both count 7. Here one
+`UPDATE … SET count = count + 1 … RETURNING count` counts and reads atomically on SQLite and
+PostgreSQL, with no service beyond the database a deployment already has.
+
+Windows are fixed (a limit of N per W seconds counts an address's requests in the current
+W-second window): one row per address and window, at the price that a burst straddling two
+windows may reach 2N. Rows of ended windows are deleted when a new window starts.
+
+Limits come from `DEFAULT_LIMITS`, overridden per name by the setting
+`BANCHENGSHI_RATE_LIMITS = {"open311_read": (requests, seconds), …}`. Behind a reverse proxy,
+the setting `BANCHENGSHI_CLIENT_ADDRESS_HEADER` names the request header the proxy sets to
+the client's address (e.g. "HTTP_X_REAL_IP"); without it REMOTE_ADDR is the client.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banchengshi.intake.models import RateCounter
+
+DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
+    # Reading the public Open311 lists: a client app polling, not a scraper.
+    "open311_read": (120, 60),
+    # Filing appeals: a person files a few; an app's server filing for many raises it.
+    "open311_write": (30, 3600),
+}
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    requests: int
+    seconds: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    # Seconds until the window ends, for the Retry-After header.
+    retry_after: int
+
+
+def limit_named(name: str) -> Limit:
+    overrides: dict[str, tuple[int, int]] = getattr(settings, "BANCHENGSHI_RATE_LIMITS", {})
+    requests, seconds = overrides.get(name) or DEFAULT_LIMITS[name]
+    return Limit(name, requests, seconds)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: an IPv6 client is counted by its /64, the block one
+    subscriber usually holds, so that rotating addresses within it does not escape."""
+    header = getattr(settings, "BANCHENGSHI_CLIENT_ADDRESS_HEADER", "")
+    raw = (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR", "")
+    # X-Forwarded-For lists every hop; the last one is what our own proxy saw.
+    candidate = str(raw).split(",")[-1].strip()
+    try:
+        address = ipaddress.ip_address(candidate)
+    except ValueError:
+        return "unknown"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def _count(key: str, window_ends: int) -> int | None:
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    count, key_column, window = (
+        connection.ops.quote_name(c) for c in ("count", "key", "window_ends")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {count} = {count} + 1 "
+            f"WHERE {key_column} = %s AND {window} = %s RETURNING {count}",
+            [key, window_ends],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
+def hit(limit: Limit, address: str) -> Verdict:
+    """Count one request of `address` against `limit`."""
+    now = int(timezone.now().timestamp())
+    window_ends = (now // limit.seconds + 1) * limit.seconds
+    key = f"{limit.name}:{address}"
+    with transaction.atomic():
+        count = _count(key, window_ends)
+        if count is None:
+            try:
+                with transaction.atomic():
+                    RateCounter.objects.create(key=key, window_ends=window_ends, count=1)
+                count = 1
+            except IntegrityError:  # another worker started the window meanwhile
+                count = _count(key, window_ends)
+            RateCounter.objects.filter(window_ends__lte=now).delete()
+    return Verdict(allowed=(count or 1) <= limit.requests, retry_after=max(1, window_ends - now))
+
+
+def too_many_requests(request: HttpRequest, verdict: Verdict) -> HttpResponse:
+    return HttpResponse(
+        _("Too many requests from your address; try again in %(seconds)d seconds.")
+        % {"seconds": verdict.retry_after},
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+Refusal = Callable[[HttpRequest, Verdict], HttpResponse]
+View = Callable[..., HttpResponse]
+
+
+def rate_limited(name: str, refuse: Refusal = too_many_requests) -> Callable[[View], View]:
+    """A view decorator: over the limit, `refuse` answers (429 with Retry-After) instead of
+    the view."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            verdict = hit(limit_named(name), client_address(request))
+            if not verdict.allowed:
+                response = refuse(request, verdict)
+                response["Retry-After"] = str(verdict.retry_after)
+                return response
+            return view(request, *args, **kwargs)
+
+        return limited
+
+    return decorate
