@@ -285,25 +285,52 @@ def check_register_case(actor: User, data: Registration) -> Case:
         or scope.has_role({Role.DISPATCHER})
     ):
         raise Forbidden(_("You may register appeals only at a window of your own center."))
-    if data.matter_id is not None and not Matter.objects.filter(pk=data.matter_id).exists():
-        raise InvalidInput({"matter_id": [_("There is no such service matter.")]})
-    for field_name in ("department_id", "failed_at_unit_id"):
-        unit_id = getattr(data, field_name)
-        if (
-            unit_id is not None
-            and not Unit.objects.filter(
-                pk=unit_id, is_active=True, kind__in=HANDLING_KINDS
-            ).exists()
-        ):
-            raise InvalidInput({field_name: [_("Choose a department or service center.")]})
-    return do_register_case(actor, data)
+    return do_register_case(actor, data, registration_references(data))
 
 
 def _with_unit(data: Registration, unit_id: int) -> Registration:
     return replace(data, registered_unit_id=unit_id)
 
 
-def do_register_case(actor: User, data: Registration) -> Case:
+@dataclass(frozen=True)
+class References:
+    """The rows a registration names, read once: checked here, and given to the new case so
+    that the answer needs no second read of them."""
+
+    units: dict[int, Unit]
+    matter: Matter | None
+
+
+def registration_references(data: Registration) -> References:
+    """The matter and the units a registration names (one query each), or InvalidInput when
+    one does not exist or cannot take a case."""
+    unit_ids = {data.registered_unit_id, data.department_id, data.failed_at_unit_id}
+    units = Unit.objects.in_bulk([unit_id for unit_id in unit_ids if unit_id is not None])
+    errors: dict[str, list[Any]] = {}
+    for field_name in ("department_id", "failed_at_unit_id"):
+        unit = units.get(getattr(data, field_name))
+        if getattr(data, field_name) is not None and (
+            unit is None or not unit.is_active or unit.kind not in HANDLING_KINDS
+        ):
+            errors[field_name] = [_("Choose a department or service center.")]
+    if data.registered_unit_id not in units:
+        errors["registered_unit_id"] = [_("Choose the center registering.")]
+    matter = None
+    if data.matter_id is not None:
+        matter = Matter.objects.filter(pk=data.matter_id).first()
+        if matter is None:
+            errors["matter_id"] = [_("There is no such service matter.")]
+    if errors:
+        raise InvalidInput(errors)
+    return References(units, matter)
+
+
+# How the audit trail names a petitioner who filed or rated on a public page themselves.
+PETITIONER_LABEL = "反映人"
+
+
+def do_register_case(actor: User | None, data: Registration, refs: References) -> Case:
+    """`actor` None: the petitioner filed it on a public page (portal, phone, kiosk)."""
     received_at = data.received_at or timezone.now()
     unit_id = data.registered_unit_id
     assert unit_id is not None, "check_register_case fills in the registering unit"
@@ -314,7 +341,7 @@ def do_register_case(actor: User, data: Registration) -> Case:
                 state=State.REGISTERED,
                 channel=data.channel,
                 received_at=received_at,
-                registered_unit_id=unit_id,
+                registered_unit=refs.units[unit_id],
                 window=data.window,
                 registered_by=actor,
                 petitioner_type=data.petitioner_type,
@@ -323,10 +350,10 @@ def do_register_case(actor: User, data: Registration) -> Case:
                 id_number=data.id_number,
                 enterprise_name=data.enterprise_name,
                 credit_code=data.credit_code,
-                matter_id=data.matter_id,
+                matter=refs.matter,
                 matter_text=data.matter_text,
-                department_id=data.department_id,
-                failed_at_unit_id=data.failed_at_unit_id,
+                department=refs.units.get(data.department_id or 0),
+                failed_at_unit=refs.units.get(data.failed_at_unit_id or 0),
                 online_application_no=data.online_application_no,
                 visits_count=data.visits_count,
                 description=data.description,
@@ -338,14 +365,16 @@ def do_register_case(actor: User, data: Registration) -> Case:
                 external_id=data.external_id,
             )
             case.save()
-            _link(case, unit_id, CaseUnit.Relation.REGISTERED)
+            link = CaseUnit.objects.create(
+                case=case, unit_id=unit_id, relation=CaseUnit.Relation.REGISTERED
+            )
             _work(case, WorkKind.SCREEN, unit_id, None)
-            append_events(
+            events = append_events(
                 [
                     PendingEvent(
                         case_id=case.pk,
-                        actor_id=actor.pk,
-                        actor_label=actor_label(actor),
+                        actor_id=actor.pk if actor is not None else None,
+                        actor_label=actor_label(actor) if actor is not None else PETITIONER_LABEL,
                         action="register",
                         at=timezone.now(),
                         before={},
@@ -356,6 +385,8 @@ def do_register_case(actor: User, data: Registration) -> Case:
             )
     except UnknownYearError as exc:
         raise _deadline_error(exc) from None
+    # What a read of the new case would find, so that answering with it costs no query.
+    case._prefetched_objects_cache = {"unit_links": [link], "events": events}  # type: ignore[attr-defined]
     return case
 
 

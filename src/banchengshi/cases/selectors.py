@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +31,6 @@ from banchengshi.cases.models import (
     WorkKind,
 )
 from banchengshi.cases.states import ALLOWED_STATES, Act
-from banchengshi.catalog.models import Matter
 from banchengshi.org.models import Role, Unit
 from banchengshi.org.scope import HUB_QUEUE_ROLES, Scope
 from banchengshi.policy.deadlines import (
@@ -296,20 +295,18 @@ def case_detail(scope: Scope, case_id: int) -> CaseDetail:
 
 
 def registered_case_detail(scope: Scope, case: Case) -> CaseDetail:
-    """The detail of a case the caller has just registered (the Case returned by the action):
-    no clocks, requests or records exist yet, so only its units and events are read."""
-    prefetch_related_objects([case], "unit_links")
+    """The detail of a case the caller has just registered (the Case returned by
+    `do_register_case`, which carries its units, matter, link and event): no clocks, requests
+    or records exist yet, so nothing is read again."""
     require(scope, Act.VIEW, case)
-    _attach_units(case)
-    if case.matter_id is not None:
-        case.matter = Matter.objects.get(pk=case.matter_id)
     return _detail_of(scope, case, [], pending=False)
 
 
 def _detail_of(scope: Scope, case: Case, clocks: list[Clock], pending: bool) -> CaseDetail:
     now = timezone.now()
     visible = sees_personal_data(scope, case)
-    events = list(case.events.order_by("seq"))
+    # In sequence order (AuditEvent.Meta); a just-registered case has its event in hand.
+    events = list(case.events.all())
     # Offer only what can succeed now, beyond what the state machine allows.
     unavailable = {
         Act.RESUME: case.suspended_at is None,
