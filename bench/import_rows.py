@@ -16,6 +16,8 @@ id) and measures, in rows per second:
 - rerun: the same file again, which must create nothing.
 
 The figures that travel between machines are the ratios import/read and import/read_insert.
+Alongside, the statements each pass sent to the database per row (COMMIT, a call of the
+driver's own, not counted): what a change to the import or the engine should move.
 Environment: BENCH_IMPORT_ROWS (default 100000).
 """
 
@@ -194,6 +196,18 @@ def _read_and_insert() -> int:
     return rows
 
 
+class Statements:
+    """Counts what goes through the connection's cursors (`connection.execute_wrapper`): a
+    function call per statement, nothing next to the statement itself."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 def worker() -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection
@@ -213,13 +227,19 @@ def worker() -> dict[str, Any]:
     read_rows, read_s = _timed("read", _read_only)
     insert_rows, insert_s = _timed("read + one INSERT per row", _read_and_insert)
 
-    def importing(dry_run: bool) -> Any:
-        return import_table(system, source, read_table(WORKBOOK), dry_run=dry_run)
+    statements: dict[str, int] = {}
 
-    dry, dry_s = _timed("dry run", lambda: importing(True))
-    imported, import_s = _timed("import", lambda: importing(False))
+    def importing(label: str, dry_run: bool) -> Any:
+        counted = Statements()
+        with connection.execute_wrapper(counted):
+            report = import_table(system, source, read_table(WORKBOOK), dry_run=dry_run)
+        statements[label] = counted.count
+        return report
+
+    dry, dry_s = _timed("dry run", lambda: importing("dry_run", True))
+    imported, import_s = _timed("import", lambda: importing("import", False))
     cases = Case.objects.count()
-    rerun, rerun_s = _timed("rerun", lambda: importing(False))
+    rerun, rerun_s = _timed("rerun", lambda: importing("rerun", False))
     assert rerun.created == 0, "a rerun created cases"
     assert Case.objects.count() == cases, "a rerun created cases"
     assert dry.created == imported.created, "the dry run and the import disagree"
@@ -240,6 +260,10 @@ def worker() -> dict[str, Any]:
         "import_to_read": round(import_rps / _rate(read_rows, read_s), 3),
         "import_to_read_insert": round(import_rps / _rate(insert_rows, insert_s), 3),
         "import_seconds": round(import_s, 1),
+        "statements_per_row": {
+            label: round(count / ROWS, 3) for label, count in statements.items()
+        },
+        "statements_per_created_row": round(statements["import"] / imported.created, 3),
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
     }

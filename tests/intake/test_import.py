@@ -15,6 +15,9 @@ from openpyxl import Workbook
 
 from banchengshi.audit.models import AuditEvent
 from banchengshi.cases.models import Case, Channel
+from banchengshi.intake.actions import check_intake_record
+from banchengshi.intake.importer import Table, import_table
+from banchengshi.intake.sources import find_source
 from banchengshi.notify.models import OutboxMessage
 from tests.cases.conftest import Org
 from tests.intake.conftest import System, hotline_record
@@ -121,6 +124,9 @@ def test_the_import_registers_reports_and_a_rerun_creates_nothing(
     )
     assert Case.objects.count() == CREATED
     assert set(Case.objects.values_list("channel", flat=True)) == {Channel.HOTLINE_12345}
+    # Registered by the engine at the hub, each with its audit event.
+    assert set(Case.objects.values_list("registered_unit", flat=True)) == {org.hub.pk}
+    assert AuditEvent.objects.filter(action="register").count() == CREATED
     assert Case.objects.filter(matter=org.matter_a).exists()
     assert Case.objects.get(external_id="GD00001").phone == "13800000001"
     assert OutboxMessage.objects.count() == CREATED
@@ -228,3 +234,33 @@ def test_the_account_must_be_the_system_account(org: Org, tmp_path: Path) -> Non
     _, err = run(str(path), "--source", "carrier_pigeon", "--user", "x", expect=1)
     assert "Unknown source “carrier_pigeon”" in err
     assert not User.objects.filter(username="intake").exists()
+
+
+def table_of(records: list[dict[str, Any]]) -> Table:
+    return Table(COLUMNS, len(records), iter(enumerate(records, start=2)))
+
+
+def test_a_record_registered_meanwhile_is_not_registered_twice(org: Org, system: System) -> None:
+    """The ids of a chunk are looked up before its rows are registered; a copy that arrives
+    through the API in between collides on the unique index and counts as registered."""
+    source = find_source("12345")
+    assert source is not None
+    records = [hotline_record(工单编号=f"M-{n}", 来电人=f"市民{n}") for n in range(3)]
+
+    def meanwhile(done: int, total: int | None) -> None:
+        if done == 1:  # row 2 (the first record) is done; the second arrives by the API
+            assert check_intake_record(system.user, source, records[1]).created
+
+    report = import_table(system.user, source, table_of(records), progress=meanwhile)
+    assert (report.created, report.existing, report.rejected) == (2, 1, [])
+    assert Case.objects.count() == 3
+    assert AuditEvent.objects.filter(action="register").count() == 3
+
+
+def test_a_window_clerk_imports_at_the_own_center(org: Org) -> None:
+    """The hub is named only for a dispatcher; anyone else is placed by the engine's rule."""
+    source = find_source("12345")
+    assert source is not None
+    report = import_table(org.clerk, source, table_of([hotline_record()]))
+    assert report.created == 1
+    assert Case.objects.get().registered_unit == org.hall
