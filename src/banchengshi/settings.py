@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "banchengshi.web.navigation.workbench",
+                "banchengshi.web.public.public_frame",
             ],
         },
     },
@@ -154,6 +155,14 @@ STORAGES = {
 BANCHENGSHI_POLICY = os.environ.get("BANCHENGSHI_POLICY", "putuo")
 # The district's prefix of tracking numbers (PT-2026-000123).
 BANCHENGSHI_DISTRICT_CODE = os.environ.get("BANCHENGSHI_DISTRICT_CODE", "PT")
+# Addresses (or networks) of the self-service terminals; empty: the kiosk pages answer anyone.
+BANCHENGSHI_KIOSK_ADDRESSES = [
+    a.strip() for a in os.environ.get("BANCHENGSHI_KIOSK_ADDRESSES", "").split(",") if a.strip()
+]
+# Seconds without a touch after which a kiosk starts again, forgetting the last person.
+BANCHENGSHI_KIOSK_IDLE_SECONDS = int(os.environ.get("BANCHENGSHI_KIOSK_IDLE_SECONDS", "120"))
+# The address the public knows the portal by: links in SMS point there.
+BANCHENGSHI_PUBLIC_URL = os.environ.get("BANCHENGSHI_PUBLIC_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -387,7 +387,7 @@ def test_not_admissible_under_putuo_then_reply_closes(org: Org, cases: CaseBuild
     assert clocks(case)["not_admissible_reply", 1].stopped_at == NOW
     assert work(case) == []
     assert outbox(case) == [
-        ("sms", PHONE, "reply", {"tracking_no": case.tracking_no, "channel": "sms"})
+        ("sms", PHONE, "reply", {"tracking_no": case.tracking_no, "channel": "sms", "round": 1})
     ]
     event = last_event(case)
     assert event.action == "reply"
@@ -754,7 +754,7 @@ def test_reply(org: Org, cases: CaseBuilder) -> None:
     assert clocks(case)["reply", 1].stopped_at == NOW
     assert work(case) == [("return_visit", org.hub.pk, NO_DUE)]
     assert outbox(case) == [
-        ("sms", PHONE, "reply", {"tracking_no": case.tracking_no, "channel": "phone"})
+        ("sms", PHONE, "reply", {"tracking_no": case.tracking_no, "channel": "phone", "round": 1})
     ]
     event = last_event(case)
     assert event.action == "reply"
@@ -1213,6 +1213,7 @@ EXPECTED_ALLOWED_STATES = {
     Act.RETURN_VISIT: {S.REPLIED},
     Act.SUPERVISE: {S.REPLIED, S.CLOSED},
     Act.CLOSE: {S.REPLIED},
+    Act.RATE: {S.REPLIED, S.CLOSED},
 }
 
 
@@ -1239,6 +1240,8 @@ ATTEMPTS: dict[Act, Callable[[User, Case, Org], Any]] = {
         u, c.pk, _task_id(c), "已核实情况属实"
     ),
     Act.RECORD_CONTACT: lambda u, c, o: actions.check_record_contact(u, c.pk, "phone", "已联系"),
+    # The petitioner's, on a public page: no person acts.
+    Act.RATE: lambda u, c, o: actions.check_rate_case(c.pk, 4, True, "", "portal"),
     Act.RECORD_CAUSE: lambda u, c, o: actions.check_record_cause(
         u, c.pk, "materials", "申请材料不齐全"
     ),

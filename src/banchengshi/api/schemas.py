@@ -433,9 +433,10 @@ class ClockRequestOut(BaseModel):
 
 class ReturnVisitOut(BaseModel):
     id: int
-    by: str
+    by: str = Field(description="unit, hub, or petitioner (rated on a public page)")
     round: int
-    visited_by: str
+    visited_by: str = Field(description="empty when the petitioner rated")
+    channel: str = Field(description="where the petitioner rated: sms_link, portal, kiosk")
     visited_at: LocalTime
     satisfaction: int
     solved: bool
@@ -448,6 +449,7 @@ class ReturnVisitOut(BaseModel):
             by=visit.by,
             round=visit.round,
             visited_by=_label(visit.visited_by),
+            channel=visit.channel,
             visited_at=visit.visited_at,
             satisfaction=visit.satisfaction,
             solved=visit.solved,

@@ -136,4 +136,5 @@ ACT_LABELS = {
     Act.SUPERVISE: _("supervise"),
     Act.CLOSE: _("close"),
     Act.ATTACH: _("attach files to"),
+    Act.RATE: _("rate the answer to"),
 }

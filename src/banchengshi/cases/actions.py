@@ -9,7 +9,7 @@ A caller may pass the `version` it last saw; a case changed since is refused as 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -107,15 +107,24 @@ def actor_label(actor: User) -> str:
     return f"{actor.last_name}{actor.first_name}".strip() or actor.get_username()
 
 
+# How the audit trail names a petitioner who filed or rated on a public page themselves.
+PETITIONER_LABEL = "反映人"
+
+
+def _label(actor: User | None) -> str:
+    return actor_label(actor) if actor is not None else PETITIONER_LABEL
+
+
 def _snapshot(case: Case) -> dict[str, Any]:
     return {name: getattr(case, name) for name in TRACKED_FIELDS}
 
 
 @dataclass
 class Change:
-    """A case being changed under its row lock, and what the audit event will say."""
+    """A case being changed under its row lock, and what the audit event will say. `actor`
+    None: the petitioner, on a public page, proven by an access code or a signed link."""
 
-    actor: User
+    actor: User | None
     case: Case
     action: str
     before: dict[str, Any]
@@ -132,6 +141,30 @@ def changing_case(actor: User, case_id: int, act: Act, version: int | None) -> I
     """The frame of every change to a case (here and in cases.attachments): the row locked,
     the person's right, the state and the version checked; the caller changes `change.case`,
     and leaving the block saves it, bumps the version and appends the audit event."""
+
+    def authorise(case: Case) -> None:
+        scope = scope_for(actor)
+        require(scope, Act.VIEW, case)
+        if version is not None and case.version != version:
+            raise Conflict(_("Someone else changed this case meanwhile; reload it and try again."))
+        require(scope, act, case)
+
+    with _locked_change(actor, case_id, act, authorise) as change:
+        yield change
+
+
+@contextmanager
+def changing_case_as_petitioner(case_id: int, act: Act) -> Iterator[Change]:
+    """The same frame for what the petitioner does on a public page (rating the reply): the
+    caller has proven who they are for this case (intake.tracking), so no role is checked."""
+    with _locked_change(None, case_id, act, lambda case: None) as change:
+        yield change
+
+
+@contextmanager
+def _locked_change(
+    actor: User | None, case_id: int, act: Act, authorise: Callable[[Case], None]
+) -> Iterator[Change]:
     try:
         with transaction.atomic():
             case = (
@@ -142,13 +175,7 @@ def changing_case(actor: User, case_id: int, act: Act, version: int | None) -> I
             )
             if case is None:
                 raise NotFound(_("No case with this number is within your reach."))
-            scope = scope_for(actor)
-            require(scope, Act.VIEW, case)
-            if version is not None and case.version != version:
-                raise Conflict(
-                    _("Someone else changed this case meanwhile; reload it and try again.")
-                )
-            require(scope, act, case)
+            authorise(case)
             require_state(act, case.state)
             change = Change(actor, case, act.value, _snapshot(case), timezone.now())
             yield change
@@ -167,8 +194,8 @@ def _save(change: Change) -> None:
         [
             PendingEvent(
                 case_id=case.pk,
-                actor_id=change.actor.pk,
-                actor_label=actor_label(change.actor),
+                actor_id=change.actor.pk if change.actor is not None else None,
+                actor_label=_label(change.actor),
                 action=change.action,
                 at=change.now,
                 before={name: change.before[name] for name in changed},
@@ -325,10 +352,6 @@ def registration_references(data: Registration) -> References:
     return References(units, matter)
 
 
-# How the audit trail names a petitioner who filed or rated on a public page themselves.
-PETITIONER_LABEL = "反映人"
-
-
 def do_register_case(actor: User | None, data: Registration, refs: References) -> Case:
     """`actor` None: the petitioner filed it on a public page (portal, phone, kiosk)."""
     received_at = data.received_at or timezone.now()
@@ -374,7 +397,7 @@ def do_register_case(actor: User | None, data: Registration, refs: References) -
                     PendingEvent(
                         case_id=case.pk,
                         actor_id=actor.pk if actor is not None else None,
-                        actor_label=actor_label(actor) if actor is not None else PETITIONER_LABEL,
+                        actor_label=_label(actor),
                         action="register",
                         at=timezone.now(),
                         before={},
@@ -958,7 +981,8 @@ def do_reply_case(actor: User, case_id: int, text: str, channel: str, version: i
         case.reply_text = text
         case.replied_at = change.now
         change.payload = {"channel": channel, "text": text}
-        _notify_petitioner(case, "reply", {"channel": channel})
+        # The round tells the SMS which answer its rating link is for (notify.messages).
+        _notify_petitioner(case, "reply", {"channel": channel, "round": case.round})
     return change.case
 
 
@@ -972,6 +996,12 @@ def _notify_petitioner(case: Case, template: str, payload: dict[str, Any]) -> No
     )
 
 
+def _opinion(satisfaction: int, comment: str) -> str:
+    if satisfaction not in Satisfaction.values:
+        raise InvalidInput({"satisfaction": [_("Choose one of the five satisfaction levels.")]})
+    return _text(comment, "comment", required=False)
+
+
 def check_return_visit(
     actor: User,
     case_id: int,
@@ -980,16 +1010,14 @@ def check_return_visit(
     comment: str = "",
     version: int | None = None,
 ) -> ReturnVisit:
-    if satisfaction not in Satisfaction.values:
-        raise InvalidInput({"satisfaction": [_("Choose one of the five satisfaction levels.")]})
-    comment = _text(comment, "comment", required=False)
+    comment = _opinion(satisfaction, comment)
     return do_return_visit(actor, case_id, satisfaction, solved, comment, version)
 
 
 def do_return_visit(
     actor: User, case_id: int, satisfaction: int, solved: bool, comment: str, version: int | None
 ) -> ReturnVisit:
-    """回访 (R-RV-1). Dissatisfied or unsolved puts the case on the hub's supervision list."""
+    """回访 (R-RV-1)."""
     with changing_case(actor, case_id, Act.RETURN_VISIT, version) as change:
         case = change.case
         scope = scope_for(actor)
@@ -1008,15 +1036,80 @@ def do_return_visit(
             solved=solved,
             comment=comment,
         )
-        case.satisfaction, case.solved = satisfaction, solved
-        _clear_work(case, WorkKind.RETURN_VISIT, WorkKind.SUPERVISE)
-        _clear_work(case, WorkKind.CLOSE)
-        unhappy = not solved or satisfaction <= Satisfaction.DISSATISFIED
-        if unhappy:
-            _work(case, WorkKind.SUPERVISE, hub_unit().pk, change.now)
-        else:
-            _work(case, WorkKind.CLOSE, hub_unit().pk, None)
+        _follow_opinion(change, visit)
         change.payload = {"by": by, "satisfaction": satisfaction, "solved": solved}
+    return visit
+
+
+def _follow_opinion(change: Change, visit: ReturnVisit) -> None:
+    """What an opinion of the answer leads to at the hub: dissatisfied (不满意 or worse) or
+    unsolved puts the case on the supervision list (R-RV-3); otherwise a replied case may be
+    closed. The latest opinion is the case's."""
+    case = change.case
+    case.satisfaction, case.solved = visit.satisfaction, visit.solved
+    _clear_work(case, WorkKind.RETURN_VISIT, WorkKind.SUPERVISE, WorkKind.CLOSE)
+    if not visit.solved or visit.satisfaction <= Satisfaction.DISSATISFIED:
+        _work(case, WorkKind.SUPERVISE, hub_unit().pk, change.now)
+    elif case.state == State.REPLIED:
+        _work(case, WorkKind.CLOSE, hub_unit().pk, None)
+
+
+MAX_RATING_COMMENT = 500
+
+
+def check_rate_case(
+    case_id: int,
+    satisfaction: int,
+    solved: bool,
+    comment: str,
+    channel: str,
+    answer_round: int | None = None,
+) -> ReturnVisit:
+    """The petitioner rates the answer (R-RV-2) through the link in the reply's SMS, the
+    tracking page or a kiosk. The caller has proven the petitioner's right to this case
+    (intake.tracking); once per round, after the answer. A link names the round of the
+    answer it came with (`answer_round`), so an old link cannot rate a later answer."""
+    comment = _opinion(satisfaction, comment)
+    if len(comment) > MAX_RATING_COMMENT:
+        raise InvalidInput({"comment": [_("The comment is too long (at most 500 characters).")]})
+    if channel not in ReturnVisit.Channel.values:
+        raise InvalidInput({"channel": [_("Unknown channel.")]})
+    return do_rate_case(case_id, satisfaction, solved, comment, channel, answer_round)
+
+
+def do_rate_case(
+    case_id: int,
+    satisfaction: int,
+    solved: bool,
+    comment: str,
+    channel: str,
+    answer_round: int | None,
+) -> ReturnVisit:
+    """A rating counts as the round's return visit: the hub may close on it, or supervise."""
+    with changing_case_as_petitioner(case_id, Act.RATE) as change:
+        case = change.case
+        if answer_round is not None and answer_round != case.round:
+            raise InvalidState(
+                _("This link is for an earlier answer; use the link sent with the latest one.")
+            )
+        if case.handling_unit_id is None:
+            raise InvalidState(
+                _("This appeal was not handled by a unit; there is nothing to rate.")
+            )
+        if case.return_visits.filter(by=ReturnVisit.By.PETITIONER, round=case.round).exists():
+            raise InvalidState(_("You have already rated this answer. Thank you."))
+        visit = ReturnVisit.objects.create(
+            case=case,
+            by=ReturnVisit.By.PETITIONER,
+            round=case.round,
+            channel=channel,
+            visited_at=change.now,
+            satisfaction=satisfaction,
+            solved=solved,
+            comment=comment,
+        )
+        _follow_opinion(change, visit)
+        change.payload = {"satisfaction": satisfaction, "solved": solved, "channel": channel}
     return visit
 
 

@@ -142,6 +142,37 @@ def _refuse_closed(case: Case) -> None:
         raise InvalidState(_("A closed case takes no new files; it must be reopened first."))
 
 
+def checked_upload(upload: File, field: str = "file", max_bytes: int | None = None) -> FileKind:
+    """What the upload is, or InvalidInput under `field` when it is empty, bigger than
+    `max_bytes` (MAX_BYTES unless given) or of a kind not accepted."""
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
+    size = upload.size or 0
+    if size == 0:
+        raise InvalidInput({field: [_("The file is empty.")]})
+    if size > max_bytes:
+        raise InvalidInput(
+            {
+                field: [
+                    _("The file is %(size)s; at most %(limit)s may be attached.")
+                    % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)}
+                ]
+            }
+        )
+    kind = sniff(upload)
+    if kind is None:
+        raise InvalidInput(
+            {
+                field: [
+                    _(
+                        "This kind of file is not accepted. Attach a PDF, a JPEG, PNG or GIF "
+                        "image, a Word or Excel document (without macros) or a UTF-8 text file."
+                    )
+                ]
+            }
+        )
+    return kind
+
+
 def check_add_attachment(actor: User, case_id: int, upload: File, note: str = "") -> Attachment:
     # Refuse outsiders before their bytes are looked at or stored; do_* checks again under
     # the row lock.
@@ -150,67 +181,61 @@ def check_add_attachment(actor: User, case_id: int, upload: File, note: str = ""
         raise NotFound(_("No case with this number is within your reach."))
     require(scope_for(actor), Act.ATTACH, case)
     _refuse_closed(case)
-    size = upload.size or 0
-    if size == 0:
-        raise InvalidInput({"file": [_("The file is empty.")]})
-    if size > MAX_BYTES:
-        raise InvalidInput(
-            {
-                "file": [
-                    _("The file is %(size)s; at most %(limit)s may be attached.")
-                    % {"size": filesizeformat(size), "limit": filesizeformat(MAX_BYTES)}
-                ]
-            }
-        )
-    kind = sniff(upload)
-    if kind is None:
-        raise InvalidInput(
-            {
-                "file": [
-                    _(
-                        "This kind of file is not accepted. Attach a PDF, a JPEG, PNG or GIF "
-                        "image, a Word or Excel document (without macros) or a UTF-8 text file."
-                    )
-                ]
-            }
-        )
+    kind = checked_upload(upload)
     note = " ".join((note or "").split())
     if len(note) > MAX_NOTE:
         raise InvalidInput(
             {"note": [_("The note is too long (at most %(max)s characters).") % {"max": MAX_NOTE}]}
         )
-    return do_add_attachment(
-        actor, case_id, upload, clean_name(upload.name or "", kind), kind, note
-    )
+    return do_add_attachment(actor, case_id, upload, kind, note)
 
 
-def do_add_attachment(
-    actor: User, case_id: int, upload: File, name: str, kind: FileKind, note: str
+def stored_attachment(
+    upload: File, kind: FileKind, note: str, uploaded_by: User | None
 ) -> Attachment:
+    """The file written under a random name, its row not yet saved: the caller gives it its
+    case and saves the row in its transaction, or calls `discard` when that fails. Stored
+    before any row lock is taken, so that a slow disk does not hold up others' work."""
     attachment = Attachment(
-        case_id=case_id,
-        name=name,
+        name=clean_name(upload.name or "", kind),
         content_type=kind.content_type,
         size=upload.size or 0,
         note=note,
-        uploaded_by=actor,
+        uploaded_by=uploaded_by,
     )
-    # Stored first, outside the row lock, so a slow disk does not hold up others' work.
     attachment.file.save(f"{uuid.uuid4().hex}{kind.extensions[0]}", upload, save=False)
+    return attachment
+
+
+def discard(attachments: list[Attachment]) -> None:
+    for attachment in attachments:
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
+
+
+def attachment_payload(attachment: Attachment) -> dict[str, object]:
+    """What the audit event of an added file records."""
+    return {
+        "attachment": attachment.pk,
+        "name": attachment.name,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+    }
+
+
+def do_add_attachment(
+    actor: User, case_id: int, upload: File, kind: FileKind, note: str
+) -> Attachment:
+    attachment = stored_attachment(upload, kind, note, actor)
+    attachment.case_id = case_id
     try:
         with changing_case(actor, case_id, Act.ATTACH, None) as change:
             _refuse_closed(change.case)
             attachment.uploaded_at = change.now
             attachment.save()
-            change.payload = {
-                "attachment": attachment.pk,
-                "name": name,
-                "size": attachment.size,
-                "content_type": kind.content_type,
-            }
+            change.payload = attachment_payload(attachment)
     except BaseException:
-        if attachment.file.name:
-            attachment.file.storage.delete(attachment.file.name)
+        discard([attachment])
         raise
     return attachment
 

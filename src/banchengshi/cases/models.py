@@ -369,20 +369,43 @@ class ClockRequest(models.Model):
 
 
 class ReturnVisit(models.Model):
+    """An opinion of the answer: a return visit by the handling unit or the hub (R-RV-1), or
+    the petitioner's own rating on a public page or through the reply's link (R-RV-2)."""
+
     class By(models.TextChoices):
         UNIT = "unit", _("handling unit")
         HUB = "hub", _("hub")
+        PETITIONER = "petitioner", _("the petitioner")
+
+    class Channel(models.TextChoices):
+        SMS_LINK = "sms_link", _("link in the reply's SMS")
+        PORTAL = "portal", _("tracking page")
+        KIOSK = "kiosk", _("self-service terminal")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="return_visits")
-    by = models.CharField(max_length=8, choices=By.choices)
+    by = models.CharField(max_length=12, choices=By.choices)
     round = models.PositiveSmallIntegerField()
+    # None when the petitioner rated on a public page: nobody of the staff asked.
     visited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Where the petitioner rated; blank for a return visit by staff.
+    channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
     visited_at = models.DateTimeField()
     satisfaction = models.PositiveSmallIntegerField(choices=Satisfaction.choices)
     solved = models.BooleanField()
     comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            # One rating by the petitioner per round: a second click of the link changes
+            # nothing (staff may visit as often as they need).
+            models.UniqueConstraint(
+                fields=["case", "round"],
+                condition=Q(by="petitioner"),
+                name="return_visit_one_rating_per_round",
+            )
+        ]
 
 
 class Supervision(models.Model):

@@ -30,6 +30,8 @@ class Act(StrEnum):
     RETURN_VISIT = "return_visit"
     SUPERVISE = "supervise"
     CLOSE = "close"
+    # The petitioner's own rating (cases.actions.check_rate_case); no staff role may do it.
+    RATE = "rate"
     # Not in ALLOWED_STATES: adding a file changes no state; cases.attachments refuses it on a
     # closed case, which only reopening may change (R-RV-4).
     ATTACH = "attach"
@@ -55,6 +57,7 @@ ALLOWED_STATES: dict[Act, frozenset[State]] = {
     Act.RETURN_VISIT: frozenset({S.REPLIED}),
     Act.SUPERVISE: frozenset({S.REPLIED, S.CLOSED}),
     Act.CLOSE: frozenset({S.REPLIED}),
+    Act.RATE: frozenset({S.REPLIED, S.CLOSED}),
 }
 
 ACTIVE_STATES = frozenset(

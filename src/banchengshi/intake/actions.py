@@ -111,18 +111,17 @@ def do_intake_record(actor: User, source: Source, registration: Registration) ->
 
 
 def _acknowledge(case: Case) -> None:
-    """The petitioner learns the tracking number by SMS; a landline cannot receive one."""
+    text_petitioner(case, "intake_received", {"channel": case.channel})
+
+
+def text_petitioner(case: Case, template: str, payload: dict[str, Any]) -> None:
+    """An SMS to the petitioner about `case` (the tracking number always goes with it); a
+    landline cannot receive one, so it gets none."""
     try:
         validate_mobile(case.phone)
     except ValidationError:
         return
-    enqueue(
-        "sms",
-        case.phone,
-        "intake_received",
-        {"tracking_no": case.tracking_no, "channel": case.channel},
-        case.pk,
-    )
+    enqueue("sms", case.phone, template, {"tracking_no": case.tracking_no, **payload}, case.pk)
 
 
 # --- Open311 ---------------------------------------------------------------------------------

@@ -44,3 +44,12 @@ class RateCounter(models.Model):
             models.UniqueConstraint(fields=["key", "window_ends"], name="rate_counter_unique")
         ]
         indexes = [models.Index(fields=["window_ends"], name="rate_counter_window")]
+
+
+class PublicAccess(models.Model):
+    """The access code of an appeal filed on a public page (portal, phone, kiosk): shown once
+    and sent by SMS, kept only as a keyed hash (intake.tracking)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="public_access")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,5 +1,5 @@
-"""Rate limits per client address, shared by every worker and every server: Open311 uses them
-now, the public portal can later.
+"""Rate limits per client address, shared by every worker and every server: Open311 and the
+public pages (web.public) use them.
 
 The counters live in the database (intake.RateCounter), not in Django's cache: the default
 cache is per process, so each gunicorn worker would allow the whole limit; the database cache
@@ -38,6 +38,18 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "open311_read": (120, 60),
     # Filing appeals: a person files a few; an app's server filing for many raises it.
     "open311_write": (30, 3600),
+    # The public pages (web.public): reading, filing, the live checks of the form, finding
+    # one's appeal (by address, and by tracking number from any address), rating.
+    "public_read": (300, 300),
+    "public_report": (10, 3600),
+    "public_check": (600, 3600),
+    "public_track": (30, 600),
+    "public_track_number": (10, 3600),
+    "public_rate": (20, 3600),
+    # A terminal in a hall is one address serving everyone who comes in a day.
+    "kiosk_report": (120, 3600),
+    "kiosk_track": (300, 3600),
+    "kiosk_rate": (120, 3600),
 }
 
 

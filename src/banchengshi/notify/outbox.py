@@ -8,6 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from banchengshi.cases.identifiers import mask_phone
+from banchengshi.notify.messages import sms_text, without_secrets
 from banchengshi.notify.models import OutboxMessage
 
 log = logging.getLogger("banchengshi.notify")
@@ -23,10 +25,12 @@ def enqueue(
 
 
 def deliver(message: OutboxMessage) -> None:
-    """The logging backend: a deployment plugs its SMS gateway in here."""
-    log.info(
-        "%s to %s: %s %s", message.channel, message.recipient, message.template, message.payload
-    )
+    """The logging backend: a deployment plugs its SMS gateway in here. SMS are composed into
+    their words (notify.messages); a notice to a unit is shown in the workbench."""
+    if message.channel == OutboxMessage.Channel.SMS:
+        log.info("sms to %s: %s", mask_phone(message.recipient), sms_text(message))
+    else:
+        log.info("notice to unit %s: %s %s", message.recipient, message.template, message.payload)
 
 
 def send_pending(limit: int = 500) -> int:
@@ -49,6 +53,7 @@ def send_pending(limit: int = 500) -> int:
                 message.last_error = str(exc)[:1000]
             else:
                 message.sent_at = timezone.now()
+                message.payload = without_secrets(message.payload)
                 sent += 1
-            message.save(update_fields=["attempts", "sent_at", "last_error"])
+            message.save(update_fields=["attempts", "sent_at", "last_error", "payload"])
     return sent

@@ -90,6 +90,14 @@ class Policy:
     def reply_limit(self, complexity: str = "", cause_side: str = "") -> Limit:
         return self.limits[self.reply.limit_name(complexity, cause_side)]
 
+    def petitioner_limits(self) -> list[Limit]:
+        """The limits a petitioner waits on, in the file's order: first contact, the answer
+        (every limit the reply rule may choose) and the reasons for a refusal; not the
+        internal ones (cause analysis, the cap on extensions)."""
+        names = {self.reply.default, *self.reply.choices.values()}
+        names |= {self.clocks[c] for c in ("contact", "not_admissible_reply") if c in self.clocks}
+        return [limit for name, limit in self.limits.items() if name in names]
+
 
 def _require(raw: dict[str, Any], key: str, kind: type, where: str) -> Any:
     value = raw.get(key)

@@ -85,6 +85,7 @@ EVENT_LABELS = {
     "resume": _("Resumed"),
     "reply": _("Replied"),
     "return_visit": _("Return visit"),
+    "rate": _("Rated by the petitioner"),
     "supervise": _("Reopened under supervision"),
     "close": _("Closed"),
     "attach": _("File attached"),
@@ -115,12 +116,16 @@ DETAIL_LABELS = {
     "text": _("Reply"),
 }
 CHOICE_LABELS: dict[str, dict[Any, Any]] = {
-    "channel": {**dict(Channel.choices), **dict(REPLY_CHANNELS)},
     "category": dict(Category.choices),
     "complexity": dict(Complexity.choices),
     "method": dict(ContactMethod.choices),
     "side": dict(CauseSide.choices),
     "by": dict(ReturnVisit.By.choices),
+    "channel": {
+        **dict(Channel.choices),
+        **dict(REPLY_CHANNELS),
+        **dict(ReturnVisit.Channel.choices),
+    },
     "satisfaction": dict(Satisfaction.choices),
 }
 

@@ -2,12 +2,43 @@
 
 from django.urls import path
 
-from banchengshi.web.views import auth, case_page, hub, inspector, public, register, units, worklist
+from banchengshi.web.views import (
+    auth,
+    case_page,
+    guide,
+    hub,
+    inspector,
+    kiosk,
+    portal,
+    register,
+    tracking,
+    units,
+    worklist,
+)
 
 app_name = "web"
 
 urlpatterns = [
-    path("", public.home, name="home"),
+    # The online window (PC and phone) and the self-service terminal: no sign-in.
+    path("", portal.home, name="home"),
+    path("report/", portal.report, name="report"),
+    path("report/check/<str:field>/", portal.report_check, name="report_check"),
+    path("report/done/", portal.report_done, name="report_done"),
+    path("track/", tracking.track, name="track"),
+    path("track/<str:tracking_no>/", tracking.track_case, name="track_case"),
+    path("track/<str:tracking_no>/rate/", tracking.track_rate, name="track_rate"),
+    path("r/<str:token>/", tracking.rating_link_page, name="rating_link"),
+    path("guide/", guide.guide, name="guide"),
+    path("guide/<str:code>/", guide.guide_matter, name="guide_matter"),
+    path("elder/", portal.elder_switch, name="elder"),
+    path("kiosk/", kiosk.start, name="kiosk"),
+    path("kiosk/report/", kiosk.report, name="kiosk_report"),
+    path("kiosk/report/check/<str:field>/", kiosk.report_check, name="kiosk_report_check"),
+    path("kiosk/report/done/", kiosk.report_done, name="kiosk_report_done"),
+    path("kiosk/track/", kiosk.track, name="kiosk_track"),
+    path("kiosk/track/<str:tracking_no>/", kiosk.case, name="kiosk_case"),
+    path("kiosk/track/<str:tracking_no>/rate/", kiosk.rate, name="kiosk_rate"),
+    path("kiosk/reset/", kiosk.reset, name="kiosk_reset"),
     path("staff/login/", auth.sign_in_view, name="login"),
     path("staff/logout/", auth.sign_out_view, name="logout"),
     path("staff/", worklist.worklist, name="worklist"),

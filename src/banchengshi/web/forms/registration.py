@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.actions import HANDLING_KINDS
-from banchengshi.cases.errors import InvalidInput
 from banchengshi.cases.models import Category, Channel, Complexity, PetitionerType
-from banchengshi.cases.registration import Registration, clean_registration
+from banchengshi.cases.registration import Registration
 from banchengshi.org.models import Unit, UnitKind
+from banchengshi.web.forms.engine_form import EngineForm, registration_problems
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -102,7 +102,7 @@ def _unit(label: StrOrPromise) -> forms.IntegerField:
     return forms.IntegerField(label=label, required=False, widget=forms.Select())
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(EngineForm):
     channel = _select(_("Channel"), Channel.choices, Channel.WINDOW)
     registered_unit_id = _unit(_("Registered at"))
     window = forms.CharField(
@@ -225,10 +225,6 @@ class RegistrationForm(forms.Form):
     def registered_unit_name(self) -> str:
         return self.units.window[0][1] if self.units.window else ""
 
-    def _value(self, name: str, default: Any) -> Any:
-        value = self.cleaned_data.get(name)
-        return default if value is None else value
-
     def registration(self) -> Registration:
         """What was posted, as the engine takes it; a value that could not be converted is an
         error of its field and is replaced by the field's default."""
@@ -256,36 +252,8 @@ class RegistrationForm(forms.Form):
             complexity=self._value("complexity", ""),
         )
 
-    def show_errors(self, errors: dict[str, list[Any]]) -> None:
-        """The engine's messages under their fields; one it raises for no field of the form
-        (a deadline beyond the known calendar, a missing outcome) above the form."""
-        for name, messages in errors.items():
-            if name not in self.fields:
-                self.add_error(None, messages)
-            elif not self.has_error(name):
-                self.add_error(name, messages)
-
     def problems_of(self, name: str) -> list[Any]:
-        """The messages the engine gives for one field of what has been typed so far."""
-        data = self.registration()
-        if self.has_error(name):
-            return list(self.errors[name])
-        try:
-            clean_registration(data)
-        except InvalidInput as exc:
-            return list(exc.errors.get(name, []))
-        return []
+        return registration_problems(self, self.registration(), name)
 
-    def error_summary(self) -> list[tuple[str, Any, list[Any]]]:
-        """(anchor, label, messages) of every field in error, in the order of the form."""
-        summary = []
-        for name in self.fields:
-            if name not in self.errors:
-                continue
-            bound = self[name]
-            if name == "matter_id":
-                anchor = "matter-search"
-            else:
-                anchor = bound.id_for_label or f"{bound.auto_id}_0"
-            summary.append((anchor, bound.label, list(self.errors[name])))
-        return summary
+    def anchor_of(self, name: str) -> str:
+        return "matter-search" if name == "matter_id" else super().anchor_of(name)

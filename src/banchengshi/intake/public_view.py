@@ -1,0 +1,161 @@
+"""What a petitioner sees of their own appeal on the tracking page (R-IN-2, R-Q-3): its state,
+the steps taken in plain words, the deadline of the answer, and the answer.
+
+Only units are named, never a person: no staff name, no actor label, nothing of the audit
+payload but the unit a step went to and the new date of an extension. Internal steps (the
+cause analysis, co-handling between units, a return to the hub, requests still undecided)
+are left out. The answer is the unit's text to this person, with the names of the staff who
+acted on the case and any mobile number, ID number or e-mail address blanked out: it is shown
+to whoever holds the tracking number and four digits of the phone.
+
+Reads: the case with its units and matter, its events, its clocks and its ratings, each by
+the case's own index, so the page costs the same however many cases exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from banchengshi.audit.models import AuditEvent
+from banchengshi.cases.models import Case, Clock, ClockKind, ReturnVisit, State
+from banchengshi.cases.states import ALLOWED_STATES, Act
+from banchengshi.intake.redaction import redact
+from banchengshi.org.models import Unit
+
+# The public steps in their words; the rest of the trail is internal.
+STEPS: dict[str, Promise] = {
+    "register": _("Your appeal was received"),
+    "screen_accept": _("Accepted for handling"),
+    "screen_not_admissible": _("Not admissible: see the reasons below"),
+    "resolve_on_spot": _("Solved on the spot"),
+    "dispatch": _("Passed to the unit responsible"),
+    "dispatch_down": _("Passed to the unit responsible"),
+    "receive": _("The responsible unit has taken it on"),
+    "record_contact": _("Staff contacted you"),
+    "approve_extension": _("More time was needed; the new deadline is shown below"),
+    "approve_suspension": _("Waiting for your materials: the time limit is paused"),
+    "resume": _("Handling resumed"),
+    "reply": _("Answered"),
+    "return_visit": _("We asked you about the answer"),
+    "rate": _("You rated the answer"),
+    "supervise": _("Reopened under supervision to be handled again"),
+    "close": _("Closed"),
+}
+# Steps that name the unit the case went to (the payload's "unit"); accepting a case
+# dispatches it automatically in the same step when the engine finds the unit.
+UNIT_STEPS = frozenset({"screen_accept", "dispatch", "dispatch_down"})
+ACCEPTED_AND_PASSED = _("Accepted and passed to the unit responsible")
+# In plain words for the public; the workbench's state names are the staff's.
+STATE_WORDS: dict[str, Promise] = {
+    State.REGISTERED: _("Received, being checked"),
+    State.NOT_ADMISSIBLE: _("Not admissible"),
+    State.AWAITING_DISPATCH: _("Accepted, being passed to a unit"),
+    State.DISPATCHED: _("With the unit responsible"),
+    State.IN_PROGRESS: _("Being handled"),
+    State.REPLIED: _("Answered"),
+    State.CLOSED: _("Closed"),
+}
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    at: dt.datetime
+    words: Promise
+    unit: str
+
+
+@dataclass(frozen=True)
+class PublicCase:
+    case_id: int
+    tracking_no: str
+    state: str
+    state_words: Promise
+    received_at: dt.datetime
+    matter: str
+    unit: str  # the unit handling it now, or the one it was registered at
+    steps: list[PublicStep]
+    # The answer's deadline while it runs (None once answered), and whether it is paused.
+    answer_due: dt.datetime | None
+    overdue: bool
+    paused: bool
+    answer: str
+    answered_at: dt.datetime | None
+    not_admissible_reason: str
+    # The petitioner's own rating of the current answer, if given.
+    rating: ReturnVisit | None
+    may_rate: bool
+
+
+def public_case(case_id: int) -> PublicCase:
+    case = Case.objects.select_related("matter", "handling_unit", "registered_unit").get(pk=case_id)
+    # All of them (a case has tens): the public steps, and the names of everyone of the staff
+    # who acted on it, to be blanked out of the answer.
+    trail = list(AuditEvent.objects.filter(case_id=case_id).order_by("seq"))
+    events = [event for event in trail if event.action in STEPS]
+    units = _unit_names(events)
+    staff = tuple({event.actor_label for event in trail if event.actor_id is not None})
+    answer_clock = _running_answer_clock(case)
+    rating = (
+        ReturnVisit.objects.filter(
+            case_id=case_id, by=ReturnVisit.By.PETITIONER, round=case.round
+        ).first()
+        if case.state in (State.REPLIED, State.CLOSED)
+        else None
+    )
+    now = timezone.now()
+    unit = case.handling_unit or case.registered_unit
+    return PublicCase(
+        case_id=case.pk,
+        tracking_no=case.tracking_no,
+        state=case.state,
+        state_words=STATE_WORDS[case.state],
+        received_at=case.received_at,
+        matter=case.matter.name if case.matter is not None else case.matter_text,
+        unit=unit.name,
+        steps=[_step(event, units) for event in events],
+        answer_due=answer_clock.due if answer_clock is not None else None,
+        overdue=answer_clock is not None
+        and answer_clock.paused_at is None
+        and answer_clock.due < now,
+        paused=case.suspended_at is not None,
+        answer=redact(case.reply_text, staff, landlines=False),
+        answered_at=case.replied_at,
+        not_admissible_reason=redact(case.not_admissible_reason, staff, landlines=False),
+        rating=rating,
+        may_rate=(
+            rating is None
+            and case.state in ALLOWED_STATES[Act.RATE]
+            and case.handling_unit_id is not None
+        ),
+    )
+
+
+def _step(event: AuditEvent, units: dict[str, str]) -> PublicStep:
+    unit = units.get(event.payload.get("unit", ""), "") if event.action in UNIT_STEPS else ""
+    words = ACCEPTED_AND_PASSED if event.action == "screen_accept" and unit else STEPS[event.action]
+    return PublicStep(event.at, words, unit)
+
+
+def _unit_names(events: list[AuditEvent]) -> dict[str, str]:
+    codes = {event.payload.get("unit") for event in events if event.action in UNIT_STEPS}
+    codes.discard(None)
+    return dict(Unit.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def _running_answer_clock(case: Case) -> Clock | None:
+    """The deadline the petitioner waits for: the answer's (or the reasons' for a refusal)."""
+    return (
+        Clock.objects.filter(
+            case=case,
+            kind__in=(ClockKind.REPLY, ClockKind.NOT_ADMISSIBLE_REPLY),
+            stopped_at__isnull=True,
+            task__isnull=True,
+        )
+        .order_by("-round", "due")
+        .first()
+    )

@@ -1,0 +1,54 @@
+"""What the forms that feed an engine action share: typed values with their defaults, and the
+engine's messages shown under their fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from banchengshi.cases.errors import InvalidInput
+from banchengshi.cases.registration import Registration, clean_registration
+
+
+class EngineForm(forms.Form):
+    """The fields convert types only; the rules are the engine's (cases/, intake/), whose
+    InvalidInput messages `show_errors` puts under each field."""
+
+    def _value(self, name: str, default: Any) -> Any:
+        value = self.cleaned_data.get(name)
+        return default if value is None else value
+
+    def show_errors(self, errors: dict[str, list[Any]]) -> None:
+        """The engine's messages under their fields; one it raises for no field of the form
+        (a deadline beyond the known calendar, a missing outcome) above the form."""
+        for name, messages in errors.items():
+            if name not in self.fields:
+                self.add_error(None, messages)
+            elif not self.has_error(name):
+                self.add_error(name, messages)
+
+    def anchor_of(self, name: str) -> str:
+        """Where the error summary's link for a field leads: the field, or its first choice."""
+        bound = self[name]
+        return bound.id_for_label or f"{bound.auto_id}_0"
+
+    def error_summary(self) -> list[tuple[str, Any, list[Any]]]:
+        """(anchor, label, messages) of every field in error, in the order of the form."""
+        return [
+            (self.anchor_of(name), self[name].label, list(self.errors[name]))
+            for name in self.fields
+            if name in self.errors
+        ]
+
+
+def registration_problems(form: EngineForm, data: Registration, name: str) -> list[Any]:
+    """The messages for one field of a registration typed so far (the live check): the
+    form's own when it could not convert the value, else the engine's."""
+    if form.has_error(name):
+        return list(form.errors[name])
+    try:
+        clean_registration(data)
+    except InvalidInput as exc:
+        return list(exc.errors.get(name, []))
+    return []

@@ -1,0 +1,8 @@
+"""Notification tests use the organisation, clock and case builder of tests/cases."""
+
+from tests.cases.conftest import (  # noqa: F401
+    _forget_policy_versions,
+    cases,
+    frozen_time,
+    org,
+)
