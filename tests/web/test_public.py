@@ -32,7 +32,7 @@ from banchengshi.org.actions import do_grant_role
 from banchengshi.org.models import Role
 from banchengshi.web.forms import public_report
 from banchengshi.web.public import ELDER_COOKIE
-from tests.cases.conftest import PHONE, CaseBuilder, Org
+from tests.cases.conftest import PHONE, CaseBuilder, FrozenTime, Org
 from tests.cases.test_attachments import EXE, PNG_BYTES
 from tests.web.conftest import SignedIn
 
@@ -599,3 +599,15 @@ def test_unit_handlers_do_not_see_the_public_pages_differently(
     page = text(signed_in("clerk").get("/"))
     assert "我要反映" in page
     assert "clerk" not in page
+
+
+def test_a_proof_is_forgotten_after_an_hour(
+    org: Org, cases: CaseBuilder, frozen_time: FrozenTime
+) -> None:
+    """A shared computer in a library or a hall must not show the last person's appeal."""
+    case = cases.dispatched()
+    client = proven(case)
+    frozen_time.advance(minutes=59)
+    assert client.get(f"/track/{case.tracking_no}/").status_code == 200
+    frozen_time.advance(minutes=2)
+    assert client.get(f"/track/{case.tracking_no}/").status_code == 302

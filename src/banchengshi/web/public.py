@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banchengshi.cases.errors import ActionRefused
@@ -24,9 +25,11 @@ from banchengshi.intake.ratelimit import Verdict, client_address, rate_limited
 
 View = Callable[..., HttpResponse]
 ELDER_COOKIE = "bcs_elder"
-# Appeals proven by this browser (tracking number + code or digits, or a rating link).
+# Appeals proven by this browser (tracking number + code or digits, or a rating link), with
+# when: a shared computer in a library or a hall forgets them after an hour.
 OWN_CASES = "public_own_cases"
 MAX_OWN_CASES = 10
+PROOF_SECONDS = 3600
 MOBILE_MARKERS = ("Mobi", "Android", "iPhone", "iPad", "HarmonyOS")
 
 
@@ -152,10 +155,25 @@ def is_elder(request: HttpRequest) -> bool:
     return request.COOKIES.get(ELDER_COOKIE) == "1"
 
 
+def _proven(request: HttpRequest) -> dict[int, int]:
+    """Case id → when it was proven (Unix seconds), only those proven within the hour."""
+    fresh_since = int(timezone.now().timestamp()) - PROOF_SECONDS
+    return {
+        int(case_id): int(at)
+        for case_id, at in request.session.get(OWN_CASES, [])
+        if int(at) > fresh_since
+    }
+
+
 def remember_case(request: HttpRequest, case_id: int) -> None:
-    own = [known for known in request.session.get(OWN_CASES, []) if known != case_id]
-    request.session[OWN_CASES] = [case_id, *own][:MAX_OWN_CASES]
+    proven = _proven(request)
+    proven.pop(case_id, None)
+    newest = [
+        (case_id, int(timezone.now().timestamp())),
+        *sorted(proven.items(), key=lambda p: -p[1]),
+    ]
+    request.session[OWN_CASES] = newest[:MAX_OWN_CASES]
 
 
 def is_own_case(request: HttpRequest, case_id: int) -> bool:
-    return case_id in request.session.get(OWN_CASES, [])
+    return case_id in _proven(request)
