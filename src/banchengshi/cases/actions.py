@@ -299,7 +299,8 @@ def check_register_case(actor: User, data: Registration) -> Case:
     data = clean_registration(data)
     if data.registered_unit_id is None:
         if scope.has_role({Role.DISPATCHER}):
-            data = _with_unit(data, hub_unit().pk)
+            # The scope found the hub already for a person holding a hub role.
+            data = _with_unit(data, scope.hub_unit_id or hub_unit().pk)
         else:
             units = scope.units_with_role({Role.WINDOW_CLERK, Role.WINDOW_HEAD})
             if len(units) != 1:
