@@ -13,6 +13,7 @@ urlpatterns = [
     re_path(r"^requests" + FORMAT, views.service_requests, name="requests"),
     re_path(r"^requests/(?P<request_id>[^/]+)" + FORMAT, views.service_request, name="request"),
     re_path(r"^tokens/(?P<token>[^/]+)" + FORMAT, views.token, name="token"),
-    # Anything else under the endpoint is answered in the spec's error format, not Django's.
-    re_path(r"^(?P<path>.*?)(?:\.(?P<fmt>json|xml))?$", views.unknown, name="unknown"),
+    # Anything else under the endpoint is answered in the spec's error format, not Django's;
+    # [\s\S], not ".": a path with a line break in it (%0A) is anything else too.
+    re_path(r"^(?P<path>[\s\S]*?)(?:\.(?P<fmt>json|xml))?$", views.unknown, name="unknown"),
 ]

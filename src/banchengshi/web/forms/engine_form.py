@@ -3,17 +3,70 @@ engine's messages shown under their fields."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.urls import reverse
 
 from banchengshi.cases.errors import InvalidInput
 from banchengshi.cases.registration import Registration, clean_registration
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# How a live check is triggered: identifiers while typed (a mistyped digit shows at once),
+# other fields when left.
+TYPING_TRIGGER = "change, keyup changed delay:500ms"
+
+
+def text_field(label: StrOrPromise, help_text: StrOrPromise = "", **attrs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"autocomplete": "off", **attrs}),
+    )
+
+
+def area_field(
+    label: StrOrPromise, rows: int, help_text: StrOrPromise = "", **attrs: Any
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows, **attrs}),
+    )
 
 
 class EngineForm(forms.Form):
     """The fields convert types only; the rules are the engine's (cases/, intake/), whose
     InvalidInput messages `show_errors` puts under each field."""
+
+    def check_live(
+        self, url_name: str, as_typed: tuple[str, ...], on_change: tuple[str, ...]
+    ) -> None:
+        """Each of these fields asks `url_name` for its messages (htmx) and shows them in its
+        error slot."""
+        for name in as_typed + on_change:
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-post": reverse(url_name, args=[name]),
+                    "hx-trigger": TYPING_TRIGGER if name in as_typed else "change",
+                    "hx-target": f"#id_{name}_error",
+                    "hx-swap": "innerHTML",
+                    "hx-sync": "this:replace",
+                }
+            )
+
+    def describe_fields(self) -> None:
+        """Every input points at its help and its error slot, so that a message the live
+        check puts there later is read with the field."""
+        for name, field in self.fields.items():
+            if field.widget.is_hidden or isinstance(field.widget, forms.RadioSelect):
+                continue
+            described = [f"id_{name}_helptext"] if field.help_text else []
+            field.widget.attrs["aria-describedby"] = " ".join([*described, f"id_{name}_error"])
 
     def _value(self, name: str, default: Any) -> Any:
         value = self.cleaned_data.get(name)

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core import signing
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.models import PetitionerType
@@ -25,7 +24,12 @@ from banchengshi.cases.registration import Registration
 from banchengshi.catalog.models import Matter
 from banchengshi.intake.portal import MAX_FILES, MAX_PUBLIC_TEXT, PLACE_KINDS
 from banchengshi.org.models import Unit
-from banchengshi.web.forms.engine_form import EngineForm, registration_problems
+from banchengshi.web.forms.engine_form import (
+    EngineForm,
+    area_field,
+    registration_problems,
+    text_field,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -80,24 +84,6 @@ def looks_automated(data: Any) -> bool:
     return not isinstance(started, int) or time.time() - started < MIN_SECONDS
 
 
-def _text(label: StrOrPromise, help_text: StrOrPromise = "", **attrs: Any) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"autocomplete": "off", **attrs}),
-    )
-
-
-def _area(label: StrOrPromise, help_text: StrOrPromise, rows: int) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows, "maxlength": MAX_PUBLIC_TEXT}),
-    )
-
-
 class MultipleFiles(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -123,31 +109,31 @@ class PublicReportForm(EngineForm):
             ]
         ),
     )
-    petitioner_name = _text(_("Your name"), autocomplete="name")
-    phone = _text(
+    petitioner_name = text_field(_("Your name"), autocomplete="name")
+    phone = text_field(
         _("Mobile phone"),
         _("We send the tracking number and the answer to this number by SMS."),
         type="tel",
         inputmode="tel",
         autocomplete="tel",
     )
-    id_number = _text(
+    id_number = text_field(
         _("ID number (optional)"), _("18 characters; the last may be X."), spellcheck="false"
     )
-    enterprise_name = _text(_("Enterprise name"), _("Only for an enterprise."))
-    credit_code = _text(
+    enterprise_name = text_field(_("Enterprise name"), _("Only for an enterprise."))
+    credit_code = text_field(
         _("Unified social credit code"),
         _("Only for an enterprise: 18 characters, as on the business licence."),
         spellcheck="false",
     )
     matter_id = forms.IntegerField(label=_("Which matter"), required=False, widget=forms.Select())
-    matter_text = _text(
+    matter_text = text_field(
         _("The matter in your words"), _("If it is not in the list, or you are not sure.")
     )
     failed_at_unit_id = forms.IntegerField(
         label=_("Where it failed"), required=False, widget=forms.Select()
     )
-    online_application_no = _text(
+    online_application_no = text_field(
         _("Online application number (optional)"),
         _("If you applied online, the number the system gave you."),
     )
@@ -157,18 +143,19 @@ class PublicReportForm(EngineForm):
         initial=1,
         widget=forms.NumberInput(attrs={"min": 1, "max": 99, "inputmode": "numeric"}),
     )
-    description = _area(
+    description = area_field(
         _("What could not be done"),
-        _("What you tried to do, where, and what went wrong."),
         5,
+        _("What you tried to do, where, and what went wrong."),
+        maxlength=MAX_PUBLIC_TEXT,
     )
-    request = _area(_("What you would like us to do (optional)"), "", 3)
+    request = area_field(_("What you would like us to do (optional)"), 3, maxlength=MAX_PUBLIC_TEXT)
     attachments = MultipleFileField(
         label=_("Photos or documents (optional)"),
         required=False,
         widget=MultipleFiles(attrs={"accept": "image/*,.pdf,.doc,.docx,.xls,.xlsx,.txt"}),
     )
-    # Hidden from people (public_report.css); left empty by them.
+    # Hidden from people (public.css, .trap); left empty by them.
     website = forms.CharField(label=_("Leave this empty"), required=False)
     started = forms.CharField(required=False, widget=forms.HiddenInput())
 
@@ -215,27 +202,10 @@ class PublicReportForm(EngineForm):
                 self.fields[name].label = label
                 self.fields[name].help_text = ""
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        for name in CHECKED_FIELDS:
-            self.fields[name].widget.attrs.update(
-                {
-                    "hx-post": reverse(check_url, args=[name]),
-                    "hx-trigger": (
-                        "change, keyup changed delay:500ms"
-                        if name in CHECKED_AS_TYPED
-                        else "change"
-                    ),
-                    "hx-target": f"#id_{name}_error",
-                    "hx-swap": "innerHTML",
-                    "hx-sync": "this:replace",
-                }
-            )
+        self.check_live(check_url, CHECKED_AS_TYPED, CHECKED_ON_CHANGE)
         for name in self.needed:
             self.fields[name].widget.attrs["aria-required"] = "true"
-        for name, field in self.fields.items():
-            if field.widget.is_hidden or isinstance(field.widget, forms.RadioSelect):
-                continue
-            described = [f"id_{name}_helptext"] if field.help_text else []
-            field.widget.attrs["aria-describedby"] = " ".join([*described, f"id_{name}_error"])
+        self.describe_fields()
 
     def registration(self) -> Registration:
         self.is_valid()

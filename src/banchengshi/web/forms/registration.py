@@ -14,14 +14,18 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.actions import HANDLING_KINDS
 from banchengshi.cases.models import Category, Channel, Complexity, PetitionerType
 from banchengshi.cases.registration import Registration
 from banchengshi.org.models import Unit, UnitKind
-from banchengshi.web.forms.engine_form import EngineForm, registration_problems
+from banchengshi.web.forms.engine_form import (
+    EngineForm,
+    area_field,
+    registration_problems,
+    text_field,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -38,7 +42,6 @@ CHECKED_ON_CHANGE = (
     "received_at",
 )
 CHECKED_FIELDS = frozenset(CHECKED_AS_TYPED + CHECKED_ON_CHANGE)
-TYPING_TRIGGER = "change, keyup changed delay:500ms"
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 PLACE_KINDS = tuple(kind for kind in HANDLING_KINDS if kind != UnitKind.DEPARTMENT)
@@ -71,24 +74,6 @@ def unit_options(window_unit_ids: list[int]) -> UnitOptions:
         elif kind in PLACE_KINDS:
             places.append((unit_id, name))
     return UnitOptions(window, departments, places)
-
-
-def _text(label: StrOrPromise, *, help_text: StrOrPromise = "", **attrs: Any) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"autocomplete": "off", **attrs}),
-    )
-
-
-def _area(label: StrOrPromise, rows: int, help_text: StrOrPromise = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-    )
 
 
 def _select(label: StrOrPromise, choices: Choices, initial: str) -> forms.CharField:
@@ -124,14 +109,14 @@ class RegistrationForm(EngineForm):
         initial=PetitionerType.PERSON,
         widget=forms.RadioSelect(choices=PetitionerType.choices),
     )
-    petitioner_name = _text(_("Name of the petitioner"))
-    phone = _text(
+    petitioner_name = text_field(_("Name of the petitioner"))
+    phone = text_field(
         _("Contact phone"),
         help_text=_("A mobile number, or a landline with its area code (021-12345678)."),
         type="tel",
         inputmode="tel",
     )
-    id_number = _text(
+    id_number = text_field(
         _("ID number"),
         help_text=_("Optional. 18 characters; the last may be X."),
         spellcheck="false",
@@ -142,7 +127,7 @@ class RegistrationForm(EngineForm):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    credit_code = _text(
+    credit_code = text_field(
         _("Unified social credit code"),
         help_text=_("18 characters, as on the business licence."),
         spellcheck="false",
@@ -170,16 +155,16 @@ class RegistrationForm(EngineForm):
         initial=1,
         widget=forms.NumberInput(attrs={"min": 1, "max": 99, "inputmode": "numeric"}),
     )
-    description = _area(
+    description = area_field(
         _("What could not be done"),
         4,
         _("What the person tried to do, where, and what went wrong."),
     )
-    request = _area(_("What the person asks for"), 2)
+    request = area_field(_("What the person asks for"), 2)
     category = _select(_("Category"), Category.choices, Category.HANDLING)
     complexity = _select(_("Complexity"), Complexity.choices, Complexity.GENERAL)
-    reply = _area(_("Reply given on the spot"), 2, _("Needed for “Resolved on the spot”."))
-    reason = _area(
+    reply = area_field(_("Reply given on the spot"), 2, _("Needed for “Resolved on the spot”."))
+    reason = area_field(
         _("Why it is not admissible"),
         2,
         _("Needed for “Not admissible”: the law or rule that prevents it, as explained."),
@@ -201,23 +186,8 @@ class RegistrationForm(EngineForm):
         none: Choices = [("", "—")]
         self.fields["department_id"].widget.choices = none + units.departments
         self.fields["failed_at_unit_id"].widget.choices = none + units.places
-        for name in CHECKED_FIELDS:
-            self.fields[name].widget.attrs.update(
-                {
-                    "hx-post": reverse("web:register_check", args=[name]),
-                    "hx-trigger": TYPING_TRIGGER if name in CHECKED_AS_TYPED else "change",
-                    "hx-target": f"#id_{name}_error",
-                    "hx-swap": "innerHTML",
-                    "hx-sync": "this:replace",
-                }
-            )
-        for name, field in self.fields.items():
-            if field.widget.is_hidden or isinstance(field.widget, forms.RadioSelect):
-                continue
-            # Always pointing at the error slot, so that a message the live check puts there
-            # later is read with the field.
-            described = [f"id_{name}_helptext"] if field.help_text else []
-            field.widget.attrs["aria-describedby"] = " ".join([*described, f"id_{name}_error"])
+        self.check_live("web:register_check", CHECKED_AS_TYPED, CHECKED_ON_CHANGE)
+        self.describe_fields()
         if not self.is_bound:
             self.fields["petitioner_name"].widget.attrs["autofocus"] = True
 
