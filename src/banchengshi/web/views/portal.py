@@ -80,10 +80,15 @@ def report(request: HttpRequest) -> HttpResponse:
     return report_page(request, PORTAL)
 
 
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # Django reads such a body as empty
+
+
 def report_page(request: HttpRequest, site: Site) -> HttpResponse:
-    if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > (
-        MAX_REQUEST_BYTES
-    ):
+    if request.method == "POST" and _declared_length(request) > MAX_REQUEST_BYTES:
         message = _("What you sent is too large: at most %(count)d files of %(size)s each.") % {
             "count": MAX_FILES,
             "size": filesizeformat(MAX_FILE_BYTES),
