@@ -1241,7 +1241,7 @@ ATTEMPTS: dict[Act, Callable[[User, Case, Org], Any]] = {
     ),
     Act.RECORD_CONTACT: lambda u, c, o: actions.check_record_contact(u, c.pk, "phone", "已联系"),
     # The petitioner's, on a public page: no person acts.
-    Act.RATE: lambda u, c, o: actions.check_rate_case(c.pk, 4, True, "", "portal"),
+    Act.RATE: lambda u, c, o: actions.check_rate_case(c.pk, 4, True, "", "portal", "sms_link"),
     Act.RECORD_CAUSE: lambda u, c, o: actions.check_record_cause(
         u, c.pk, "materials", "申请材料不齐全"
     ),

@@ -13,7 +13,7 @@ from banchengshi.audit.chain import verify_chain
 from banchengshi.audit.models import AuditEvent
 from banchengshi.cases import actions
 from banchengshi.cases.access import may
-from banchengshi.cases.errors import InvalidInput, InvalidState, NotFound
+from banchengshi.cases.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from banchengshi.cases.models import Case, ReturnVisit, Satisfaction, State, WorkItem
 from banchengshi.cases.queues import supervision_queue
 from banchengshi.cases.states import Act
@@ -25,7 +25,7 @@ S = Satisfaction
 
 
 def rate(case: Case, satisfaction: int = S.SATISFIED, solved: bool = True, **kw: object) -> None:
-    options = {"comment": "", "channel": ReturnVisit.Channel.PORTAL, **kw}
+    options = {"comment": "", "channel": ReturnVisit.Channel.PORTAL, "proof": "access_code", **kw}
     actions.check_rate_case(case.pk, satisfaction, solved, **options)  # type: ignore[arg-type]
 
 
@@ -64,7 +64,12 @@ def test_the_rating_is_one_audit_event_of_the_petitioner(org: Org, cases: CaseBu
     event = AuditEvent.objects.filter(case=case).order_by("-seq").first()
     assert event is not None
     assert (event.action, event.actor_id, event.actor_label) == ("rate", None, "反映人")
-    assert event.payload == {"satisfaction": 3, "solved": True, "channel": "kiosk"}
+    assert event.payload == {
+        "satisfaction": 3,
+        "solved": True,
+        "channel": "kiosk",
+        "proof": "access_code",
+    }
     assert event.after == {"satisfaction": 3, "solved": True}
     assert verify_chain().ok
 
@@ -168,6 +173,7 @@ def test_bad_input(org: Org, cases: CaseBuilder, changes: dict[str, object], fie
             True,
             values["comment"],  # type: ignore[arg-type]
             values["channel"],  # type: ignore[arg-type]
+            "sms_link",
         )
     assert info.value.field == field
     assert not ReturnVisit.objects.filter(case=case).exists()
@@ -175,7 +181,19 @@ def test_bad_input(org: Org, cases: CaseBuilder, changes: dict[str, object], fie
 
 def test_no_such_case(org: Org) -> None:
     with pytest.raises(NotFound):
-        actions.check_rate_case(999_999, S.SATISFIED, True, "", "portal")
+        actions.check_rate_case(999_999, S.SATISFIED, True, "", "portal", "access_code")
+
+
+@pytest.mark.parametrize("proof", ["phone_digits", "", "staff"])
+def test_only_the_code_or_the_sms_link_proves_a_rating(
+    org: Org, cases: CaseBuilder, proof: str
+) -> None:
+    """The phone's last four digits stand in every masked number the staff see."""
+    case = cases.replied()
+    with pytest.raises(Forbidden, match="查询码"):
+        rate(case, S.VERY_SATISFIED, True, proof=proof)
+    assert not ReturnVisit.objects.exists()
+    assert work(case) == [("return_visit", org.hub.pk)]
 
 
 def test_staff_are_never_offered_the_petitioners_rating(org: Org, cases: CaseBuilder) -> None:

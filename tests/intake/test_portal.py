@@ -18,7 +18,7 @@ from banchengshi.cases.models import Attachment, Case, State, WorkItem
 from banchengshi.cases.registration import Registration
 from banchengshi.intake import portal
 from banchengshi.intake.models import PublicAccess
-from banchengshi.intake.tracking import own_case
+from banchengshi.intake.tracking import ProofKind, prove
 from banchengshi.notify.models import OutboxMessage
 from tests.cases.conftest import PHONE, Org
 from tests.cases.test_attachments import EXE, PDF_BYTES, PNG_BYTES
@@ -87,7 +87,9 @@ def test_the_access_code_is_sent_and_kept_only_as_a_hash(org: Org) -> None:
     sms = OutboxMessage.objects.get(case=filed.case)
     assert (sms.channel, sms.recipient, sms.template) == ("sms", PHONE, "appeal_filed")
     assert sms.payload == {"tracking_no": filed.case.tracking_no, "access_code": code}
-    assert own_case(filed.case.tracking_no, code) == filed.case
+    proof = prove(filed.case.tracking_no, code)
+    assert proof is not None
+    assert (proof.case_id, proof.kind) == (filed.case.pk, ProofKind.ACCESS_CODE)
 
 
 def test_a_landline_gets_no_sms(org: Org) -> None:

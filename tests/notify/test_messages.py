@@ -11,6 +11,8 @@ import pytest
 from banchengshi.cases import actions
 from banchengshi.intake import portal
 from banchengshi.intake.tracking import rating_link
+from banchengshi.notify import outbox
+from banchengshi.notify.messages import sms_text
 from banchengshi.notify.models import OutboxMessage
 from banchengshi.notify.outbox import send_pending
 from tests.cases.conftest import CaseBuilder, Org
@@ -29,11 +31,18 @@ def test_the_filing_sms_carries_the_code_which_the_outbox_then_forgets(
     code = filed.access_code
     with caplog.at_level(logging.INFO, logger="banchengshi.notify"):
         assert send_pending() == 1
-    (text,) = sent_texts(caplog)
-    assert "138****5678" in text  # the log does not keep the whole number
-    assert filed.case.tracking_no in text
-    assert f"{code[:4]} {code[4:]}" in text
-    assert "https://bcs.example.gov.cn/track/" in text
+    (logged,) = sent_texts(caplog)
+    assert "138****5678" in logged  # the log keeps neither the whole number nor the code
+    assert filed.case.tracking_no in logged
+    assert "查询码*** （" in logged
+    assert "https://bcs.example.gov.cn/track/" in logged
+    # What a gateway sends has the code, grouped to be read out.
+    assert f"{code[:4]} {code[4:]}" in sms_text(
+        OutboxMessage(
+            template="appeal_filed",
+            payload={"tracking_no": filed.case.tracking_no, "access_code": code},
+        )
+    )
     message = OutboxMessage.objects.get(case=filed.case)
     assert message.sent_at is not None
     assert message.payload == {"tracking_no": filed.case.tracking_no, "access_code": "***"}
@@ -63,6 +72,23 @@ def test_a_notice_to_a_unit_is_logged_as_it_is(
         send_pending()
     assert any(t.startswith("notice to unit") and "supervision" in t for t in sent_texts(caplog))
     assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 0
+
+
+def test_a_message_given_up_on_forgets_its_secret(
+    org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    portal.check_file_appeal(appeal(org), [])
+
+    def gateway_down(message: OutboxMessage) -> None:
+        raise ConnectionError("SMS gateway unreachable")
+
+    monkeypatch.setattr(outbox, "deliver", gateway_down)
+    for _ in range(outbox.MAX_ATTEMPTS):
+        assert send_pending() == 0
+    message = OutboxMessage.objects.get()
+    assert (message.sent_at, message.attempts) == (None, outbox.MAX_ATTEMPTS)
+    assert message.payload["access_code"] == "***"
+    assert "unreachable" in message.last_error
 
 
 def test_an_sms_without_words_stays_in_the_outbox(org: Org, cases: CaseBuilder) -> None:

@@ -63,7 +63,9 @@ def test_the_rating_is_among_the_return_visits(org: Org, staff: SignedIn) -> Non
     actions.check_receive_case(org.handler_a, case.pk)
     actions.check_record_cause(org.handler_a, case.pk, "system_fault", "网上申报系统未同步材料")
     actions.check_reply_case(org.handler_a, case.pk, "已协调系统同步材料，今日完成办理")
-    actions.check_rate_case(case.pk, 2, False, "还是没办好", ReturnVisit.Channel.SMS_LINK)
+    actions.check_rate_case(
+        case.pk, 2, False, "还是没办好", ReturnVisit.Channel.SMS_LINK, "sms_link"
+    )
     page = staff("dispatcher").get(f"/staff/cases/{case.pk}/").content.decode()
     assert "the petitioner" in page
     assert "link in the reply&#x27;s SMS" in page or "link in the reply's SMS" in page

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from banchengshi.cases import causes
 from banchengshi.cases.actions import actor_label
 from banchengshi.cases.models import (
+    MAX_ID,
     Case,
     Category,
     Channel,
@@ -34,7 +35,6 @@ from banchengshi.catalog.models import Matter
 from banchengshi.org.models import Unit
 from banchengshi.org.scope import Scope
 
-MAX_ID = 2**63 - 1  # BigAutoField: larger numbers cannot name a row
 MAX_TEXT = 5000
 
 

@@ -34,6 +34,7 @@ from banchengshi.cases.clocks import (
 )
 from banchengshi.cases.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from banchengshi.cases.models import (
+    MAX_ID,
     NO_DUE,
     Case,
     CaseUnit,
@@ -56,7 +57,7 @@ from banchengshi.cases.models import (
 from banchengshi.cases.registration import Registration, clean_registration
 from banchengshi.cases.states import Act, require_state
 from banchengshi.catalog.models import Matter
-from banchengshi.notify.outbox import enqueue
+from banchengshi.notify.outbox import enqueue, text_petitioner
 from banchengshi.org.models import Role, Unit, UnitKind
 from banchengshi.org.scope import scope_for
 from banchengshi.policy.deadlines import local_date
@@ -105,6 +106,11 @@ def _days(value: int, field: str, maximum: int = 60) -> int:
 def actor_label(actor: User) -> str:
     """A person's name as Chinese writes it: surname first, no space."""
     return f"{actor.last_name}{actor.first_name}".strip() or actor.get_username()
+
+
+def _is_id(value: int | None) -> bool:
+    """A number that can name a row: larger ones the databases refuse as parameters."""
+    return value is not None and 1 <= value <= MAX_ID
 
 
 # How the audit trail names a petitioner who filed or rated on a public page themselves.
@@ -243,6 +249,8 @@ HANDLING_KINDS = (
     UnitKind.SUBCENTER,
     UnitKind.SERVICE_POINT,
 )
+# Where a petitioner goes to get business done (and where it can fail): not the departments.
+PLACE_KINDS = tuple(kind for kind in HANDLING_KINDS if kind != UnitKind.DEPARTMENT)
 
 
 def _refresh_handle_due(case: Case) -> None:
@@ -333,7 +341,7 @@ def registration_references(data: Registration) -> References:
     """The matter and the units a registration names (one query each), or InvalidInput when
     one does not exist or cannot take a case."""
     unit_ids = {data.registered_unit_id, data.department_id, data.failed_at_unit_id}
-    units = Unit.objects.in_bulk([unit_id for unit_id in unit_ids if unit_id is not None])
+    units = Unit.objects.in_bulk([unit_id for unit_id in unit_ids if _is_id(unit_id)])
     errors: dict[str, list[Any]] = {}
     for field_name in ("department_id", "failed_at_unit_id"):
         unit = units.get(getattr(data, field_name))
@@ -345,7 +353,9 @@ def registration_references(data: Registration) -> References:
         errors["registered_unit_id"] = [_("Choose the center registering.")]
     matter = None
     if data.matter_id is not None:
-        matter = Matter.objects.filter(pk=data.matter_id).first()
+        matter = (
+            Matter.objects.filter(pk=data.matter_id).first() if _is_id(data.matter_id) else None
+        )
         if matter is None:
             errors["matter_id"] = [_("There is no such service matter.")]
     if errors:
@@ -898,7 +908,7 @@ def do_decide_request(
             )
             change.payload["due"] = new_due.isoformat()
             due_date = local_date(new_due).isoformat()
-            _notify_petitioner(case, "extension", {"due": due_date})
+            text_petitioner(case, "extension", {"due": due_date})
             # R-SLA-5: the window where the appeal was registered is told as well.
             enqueue(
                 "notice",
@@ -983,18 +993,8 @@ def do_reply_case(actor: User, case_id: int, text: str, channel: str, version: i
         case.replied_at = change.now
         change.payload = {"channel": channel, "text": text}
         # The round tells the SMS which answer its rating link is for (notify.messages).
-        _notify_petitioner(case, "reply", {"channel": channel, "round": case.round})
+        text_petitioner(case, "reply", {"channel": channel, "round": case.round})
     return change.case
-
-
-def _notify_petitioner(case: Case, template: str, payload: dict[str, Any]) -> None:
-    enqueue(
-        "sms",
-        case.phone,
-        template,
-        {"tracking_no": case.tracking_no, **payload},
-        case.pk,
-    )
 
 
 def _opinion(satisfaction: int, comment: str) -> str:
@@ -1056,6 +1056,10 @@ def _follow_opinion(change: Change, visit: ReturnVisit) -> None:
 
 
 MAX_RATING_COMMENT = 500
+# What may prove that a rating is the petitioner's (intake.tracking): the access code or the
+# reply SMS's link, which no member of the staff ever sees; never the phone's last digits,
+# which stand in every masked number (138****5678) and would let a unit rate its own answer.
+PROOFS_TO_RATE = frozenset({"access_code", "sms_link"})
 
 
 def check_rate_case(
@@ -1064,18 +1068,26 @@ def check_rate_case(
     solved: bool,
     comment: str,
     channel: str,
+    proof: str,
     answer_round: int | None = None,
 ) -> ReturnVisit:
     """The petitioner rates the answer (R-RV-2) through the link in the reply's SMS, the
-    tracking page or a kiosk. The caller has proven the petitioner's right to this case
-    (intake.tracking); once per round, after the answer. A link names the round of the
-    answer it came with (`answer_round`), so an old link cannot rate a later answer."""
+    tracking page or a kiosk, having proven the appeal theirs by `proof`; once per round,
+    after the answer. A link names the round of the answer it came with (`answer_round`), so
+    an old link cannot rate a later answer."""
+    if proof not in PROOFS_TO_RATE:
+        raise Forbidden(
+            _(
+                "To rate the answer, open the link in the SMS that brought it, or enter the "
+                "access code you were given."
+            )
+        )
     comment = _opinion(satisfaction, comment)
     if len(comment) > MAX_RATING_COMMENT:
         raise InvalidInput({"comment": [_("The comment is too long (at most 500 characters).")]})
     if channel not in ReturnVisit.Channel.values:
         raise InvalidInput({"channel": [_("Unknown channel.")]})
-    return do_rate_case(case_id, satisfaction, solved, comment, channel, answer_round)
+    return do_rate_case(case_id, satisfaction, solved, comment, channel, proof, answer_round)
 
 
 def do_rate_case(
@@ -1084,6 +1096,7 @@ def do_rate_case(
     solved: bool,
     comment: str,
     channel: str,
+    proof: str,
     answer_round: int | None,
 ) -> ReturnVisit:
     """A rating counts as the round's return visit: the hub may close on it, or supervise."""
@@ -1110,7 +1123,12 @@ def do_rate_case(
             comment=comment,
         )
         _follow_opinion(change, visit)
-        change.payload = {"satisfaction": satisfaction, "solved": solved, "channel": channel}
+        change.payload = {
+            "satisfaction": satisfaction,
+            "solved": solved,
+            "channel": channel,
+            "proof": proof,
+        }
     return visit
 
 

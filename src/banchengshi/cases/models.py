@@ -274,6 +274,10 @@ class WorkKind(models.TextChoices):
     CLOSE = "close", _("close")
 
 
+# The largest id a row can have (BigAutoField); a larger number names no row, and the
+# databases refuse it as a parameter rather than find nothing.
+MAX_ID = 2**63 - 1
+
 # Work without a deadline sorts after all work with one. A far date rather than NULL, because
 # SQLite's indexes put NULLs first and "most urgent first" must be an index range scan.
 NO_DUE = dt.datetime(2999, 12, 31, tzinfo=dt.UTC)

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -22,13 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from banchengshi.cases.access import may_see
 from banchengshi.cases.actions import check_register_case
 from banchengshi.cases.errors import ActionRefused, NotFound
-from banchengshi.cases.identifiers import validate_mobile
 from banchengshi.cases.models import Case, Channel
 from banchengshi.cases.registration import Registration
 from banchengshi.intake.mapping import CatalogueLookups, Record, external_id, prepare_registration
 from banchengshi.intake.models import Open311Request
 from banchengshi.intake.sources import Source, find_source
-from banchengshi.notify.outbox import enqueue
+from banchengshi.notify.outbox import text_petitioner
 from banchengshi.org.scope import scope_for
 
 
@@ -112,16 +110,6 @@ def do_intake_record(actor: User, source: Source, registration: Registration) ->
 
 def _acknowledge(case: Case) -> None:
     text_petitioner(case, "intake_received", {"channel": case.channel})
-
-
-def text_petitioner(case: Case, template: str, payload: dict[str, Any]) -> None:
-    """An SMS to the petitioner about `case` (the tracking number always goes with it); a
-    landline cannot receive one, so it gets none."""
-    try:
-        validate_mobile(case.phone)
-    except ValidationError:
-        return
-    enqueue("sms", case.phone, template, {"tracking_no": case.tracking_no, **payload}, case.pk)
 
 
 # --- Open311 ---------------------------------------------------------------------------------

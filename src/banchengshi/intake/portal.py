@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from banchengshi.audit.chain import PendingEvent, append_events
 from banchengshi.cases.actions import (
     PETITIONER_LABEL,
+    PLACE_KINDS,
     References,
     do_register_case,
     hub_unit,
@@ -38,13 +39,10 @@ from banchengshi.cases.attachments import (
 from banchengshi.cases.errors import InvalidInput
 from banchengshi.cases.models import Attachment, Case, Channel
 from banchengshi.cases.registration import Registration, clean_registration
-from banchengshi.intake.actions import text_petitioner
 from banchengshi.intake.tracking import issue_access_code
-from banchengshi.org.models import UnitKind
+from banchengshi.notify.outbox import text_petitioner
 
 PUBLIC_CHANNELS = frozenset({Channel.PORTAL, Channel.MOBILE, Channel.KIOSK})
-# Where a petitioner can say the business failed: the places people go, not the offices.
-PLACE_KINDS = frozenset({UnitKind.CENTER, UnitKind.SUBCENTER, UnitKind.SERVICE_POINT})
 MAX_FILES = 3
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # A public text box is for a person's account, not for pasting documents.

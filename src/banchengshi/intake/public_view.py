@@ -5,8 +5,9 @@ Only units are named, never a person: no staff name, no actor label, nothing of 
 payload but the unit a step went to and the new date of an extension. Internal steps (the
 cause analysis, co-handling between units, a return to the hub, requests still undecided)
 are left out. The answer is the unit's text to this person, with the names of the staff who
-acted on the case and any mobile number, ID number or e-mail address blanked out: it is shown
-to whoever holds the tracking number and four digits of the phone.
+acted on the case, the petitioner's own name and any mobile number, ID number, credit code or
+e-mail address blanked out: it is shown to whoever holds the tracking number and four digits
+of the phone.
 
 Reads: the case with its units and matter, its events, its clocks and its ratings, each by
 the case's own index, so the page costs the same however many cases exist.
@@ -98,7 +99,9 @@ def public_case(case_id: int) -> PublicCase:
     trail = list(AuditEvent.objects.filter(case_id=case_id).order_by("seq"))
     events = [event for event in trail if event.action in STEPS]
     units = _unit_names(events)
-    staff = tuple({event.actor_label for event in trail if event.actor_id is not None})
+    # And the petitioner's own names: four digits of a phone open this page.
+    names = {event.actor_label for event in trail if event.actor_id is not None}
+    names |= {case.petitioner_name, case.enterprise_name}
     answer_clock = _running_answer_clock(case)
     rating = (
         ReturnVisit.objects.filter(
@@ -123,9 +126,9 @@ def public_case(case_id: int) -> PublicCase:
         and answer_clock.paused_at is None
         and answer_clock.due < now,
         paused=case.suspended_at is not None,
-        answer=redact(case.reply_text, staff, landlines=False),
+        answer=redact(case.reply_text, tuple(names), landlines=False),
         answered_at=case.replied_at,
-        not_admissible_reason=redact(case.not_admissible_reason, staff, landlines=False),
+        not_admissible_reason=redact(case.not_admissible_reason, tuple(names), landlines=False),
         rating=rating,
         may_rate=(
             rating is None

@@ -41,13 +41,15 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     # The public pages (web.public): reading, filing, the live checks of the form, finding
     # one's appeal (by address, and by tracking number from any address), rating.
     "public_read": (300, 300),
-    "public_report": (10, 3600),
+    "public_report": (20, 3600),
     "public_check": (600, 3600),
     "public_track": (30, 600),
     "public_track_number": (10, 3600),
     "public_rate": (20, 3600),
-    # A terminal in a hall is one address serving everyone who comes in a day.
+    # A terminal in a hall (one named in BANCHENGSHI_KIOSK_ADDRESSES) is one address serving
+    # everyone who comes in a day.
     "kiosk_report": (120, 3600),
+    "kiosk_check": (6000, 3600),
     "kiosk_track": (300, 3600),
     "kiosk_rate": (120, 3600),
 }
@@ -104,10 +106,27 @@ def _count(key: str, window_ends: int) -> int | None:
     return int(row[0]) if row else None
 
 
+def _window(limit: Limit) -> tuple[int, int]:
+    """(now, end of the current window) in Unix seconds."""
+    now = int(timezone.now().timestamp())
+    return now, (now // limit.seconds + 1) * limit.seconds
+
+
+def peek(limit: Limit, address: str) -> Verdict:
+    """Whether one more request of `address` would be allowed, counting nothing: for limits
+    that count only failures (a wrong guess), checked before the attempt."""
+    now, window_ends = _window(limit)
+    count = (
+        RateCounter.objects.filter(key=f"{limit.name}:{address}", window_ends=window_ends)
+        .values_list("count", flat=True)
+        .first()
+    ) or 0
+    return Verdict(allowed=count < limit.requests, retry_after=max(1, window_ends - now))
+
+
 def hit(limit: Limit, address: str) -> Verdict:
     """Count one request of `address` against `limit`."""
-    now = int(timezone.now().timestamp())
-    window_ends = (now // limit.seconds + 1) * limit.seconds
+    now, window_ends = _window(limit)
     key = f"{limit.name}:{address}"
     with transaction.atomic():
         count = _count(key, window_ends)

@@ -3,13 +3,18 @@
 - the access code shown once when the appeal was filed on a public page and sent by SMS:
   8 digits (easy on a phone's or a kiosk's number pad), kept only as a keyed hash, so a copy
   of the table gives no codes;
-- the last four digits of the phone given with the appeal, which works for every appeal,
-  also those registered at a window or by another system;
+- the last four digits of the phone given with the appeal, for appeals registered at a window
+  or by another system, which have no code;
 - a signed link in the SMS that carries the reply, for rating that answer.
 
-A tracking number and four digits are easy to guess, so guessing is bounded by the views:
-each address and each tracking number may try only a few times an hour (intake.ratelimit,
-limits "public_track" and "public_track_number").
+What a proof allows differs: the last four digits stand in every masked number the staff see
+(138****5678), so they open the tracking page but never rate; rating needs the access code or
+the SMS link, which no member of the staff ever sees (cases.actions.PROOFS_TO_RATE).
+
+Guessing is bounded: every address may try only a few times (the views' rate limits), and the
+four digits of one tracking number may be got wrong only a few times an hour from all
+addresses together ("public_track_number"); a wrong four digits from many numbers is still
+one in 10,000 each. An appeal with an access code is opened only with the code.
 """
 
 from __future__ import annotations
@@ -18,12 +23,14 @@ import hmac
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.core import signing
 from django.utils.crypto import salted_hmac
 
 from banchengshi.cases.models import Case
 from banchengshi.intake.models import PublicAccess
+from banchengshi.intake.ratelimit import hit, limit_named, peek
 
 ACCESS_CODE_DIGITS = 8
 PHONE_DIGITS = 4
@@ -59,29 +66,52 @@ def grouped(code: str) -> str:
     return f"{code[:4]} {code[4:]}"
 
 
-def own_case(tracking_no: str, secret: str) -> Case | None:
-    """The case with this tracking number if `secret` is its access code or the last four
-    digits of its phone; None otherwise, without saying which of the two was wrong."""
+class ProofKind(StrEnum):
+    ACCESS_CODE = "access_code"
+    PHONE_DIGITS = "phone_digits"
+    SMS_LINK = "sms_link"
+
+
+@dataclass(frozen=True)
+class Proof:
+    case_id: int
+    tracking_no: str
+    kind: ProofKind
+
+
+class TooManyTries(Exception):
+    """The four digits of this tracking number were got wrong too often this hour."""
+
+
+def prove(tracking_no: str, secret: str) -> Proof | None:
+    """The proof that the appeal with this tracking number is the caller's, if `secret` is
+    its access code or (for an appeal without one) the last four digits of its phone; None
+    otherwise, without saying which of the two was wrong."""
+    number = tracking_number(tracking_no)
     digits = digits_of(secret)
-    if len(digits) not in (ACCESS_CODE_DIGITS, PHONE_DIGITS):
-        return None
-    case = (
-        Case.objects.select_related("public_access")
-        .filter(tracking_no=tracking_number(tracking_no))
-        .first()
-    )
-    if case is None:
-        return None
-    if len(digits) == PHONE_DIGITS:
-        expected = digits_of(case.phone)[-PHONE_DIGITS:]
-        proven = len(expected) == PHONE_DIGITS and hmac.compare_digest(expected, digits)
-    else:
-        try:
-            stored = case.public_access.code_hash
-        except PublicAccess.DoesNotExist:
+    if len(digits) == ACCESS_CODE_DIGITS:
+        case = _case(number)
+        if case is None or not hasattr(case, "public_access"):
             return None
-        proven = hmac.compare_digest(stored, _code_hash(digits))
-    return case if proven else None
+        if not hmac.compare_digest(case.public_access.code_hash, _code_hash(digits)):
+            return None
+        return Proof(case.pk, case.tracking_no, ProofKind.ACCESS_CODE)
+    if len(digits) != PHONE_DIGITS:
+        return None
+    wrong_digits = limit_named("public_track_number")
+    if not peek(wrong_digits, number).allowed:
+        raise TooManyTries
+    case = _case(number)
+    if case is not None and not hasattr(case, "public_access"):
+        expected = digits_of(case.phone)[-PHONE_DIGITS:]
+        if len(expected) == PHONE_DIGITS and hmac.compare_digest(expected, digits):
+            return Proof(case.pk, case.tracking_no, ProofKind.PHONE_DIGITS)
+    hit(wrong_digits, number)
+    return None
+
+
+def _case(number: str) -> Case | None:
+    return Case.objects.select_related("public_access").filter(tracking_no=number).first()
 
 
 @dataclass(frozen=True)

@@ -61,11 +61,12 @@ COMPOSERS: dict[str, Callable[[OutboxMessage, dict[str, Any]], str]] = {
 }
 
 
-def sms_text(message: OutboxMessage) -> str:
-    """The text of an SMS to a petitioner; a template without words here is a fault of the
-    program, raised so that the message stays in the outbox and is retried after a fix."""
+def sms_text(message: OutboxMessage, payload: dict[str, Any] | None = None) -> str:
+    """The text of an SMS to a petitioner, from its payload or the one given (its secrets
+    blanked, for a log); a template without words here is a fault of the program, raised so
+    that the message stays in the outbox and is retried after a fix."""
     compose = COMPOSERS[message.template]
-    return SIGNATURE + compose(message, message.payload)
+    return SIGNATURE + compose(message, message.payload if payload is None else payload)
 
 
 def without_secrets(payload: dict[str, Any]) -> dict[str, Any]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from banchengshi.cases.identifiers import mask_phone
+from banchengshi.cases.identifiers import mask_phone, validate_mobile
+from banchengshi.cases.models import Case
 from banchengshi.notify.messages import sms_text, without_secrets
 from banchengshi.notify.models import OutboxMessage
 
@@ -24,11 +26,23 @@ def enqueue(
     )
 
 
+def text_petitioner(case: Case, template: str, payload: dict[str, Any]) -> None:
+    """An SMS to the petitioner about `case` (its tracking number always goes with it); a
+    landline cannot receive one, so it gets none."""
+    try:
+        validate_mobile(case.phone)
+    except ValidationError:
+        return
+    enqueue("sms", case.phone, template, {"tracking_no": case.tracking_no, **payload}, case.pk)
+
+
 def deliver(message: OutboxMessage) -> None:
     """The logging backend: a deployment plugs its SMS gateway in here. SMS are composed into
     their words (notify.messages); a notice to a unit is shown in the workbench."""
     if message.channel == OutboxMessage.Channel.SMS:
-        log.info("sms to %s: %s", mask_phone(message.recipient), sms_text(message))
+        # A log is no place for an access code: it is logged blanked.
+        shown = sms_text(message, without_secrets(message.payload))
+        log.info("sms to %s: %s", mask_phone(message.recipient), shown)
     else:
         log.info("notice to unit %s: %s %s", message.recipient, message.template, message.payload)
 
@@ -51,6 +65,8 @@ def send_pending(limit: int = 500) -> int:
                 deliver(message)
             except Exception as exc:  # a gateway's failure must not stop the others
                 message.last_error = str(exc)[:1000]
+                if message.attempts >= MAX_ATTEMPTS:  # given up: nobody will send it now
+                    message.payload = without_secrets(message.payload)
             else:
                 message.sent_at = timezone.now()
                 message.payload = without_secrets(message.payload)

@@ -49,7 +49,9 @@ ANONYMOUS = Scope(user_id=None)
 def _memberships_and_subtrees(user_id: int) -> list[tuple[int, str, int]]:
     """(unit, role, a unit at or below it) for each membership: one query, as every request
     of a signed-in person or a token asks it. A unit's subtree is the units whose path starts
-    with its path; paths hold only digits and slashes, so LIKE needs no escaping."""
+    with its path; paths hold only digits and slashes, so LIKE needs no escaping. A pattern
+    taken from a column is no index prefix, so the join scans the unit table: a district's
+    few hundred units, not its cases."""
     membership, unit = Membership._meta.db_table, Unit._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(

@@ -16,12 +16,16 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
+from banchengshi.cases.actions import PROOFS_TO_RATE
 from banchengshi.cases.errors import ActionRefused
-from banchengshi.cases.models import Channel
-from banchengshi.intake.ratelimit import Verdict, client_address, rate_limited
+from banchengshi.cases.models import MAX_ID, Channel
+from banchengshi.intake.portal import MAX_FILE_BYTES, MAX_FILES
+from banchengshi.intake.ratelimit import Verdict, client_address, hit, limit_named
 
 View = Callable[..., HttpResponse]
 ELDER_COOKIE = "bcs_elder"
@@ -31,6 +35,15 @@ OWN_CASES = "public_own_cases"
 MAX_OWN_CASES = 10
 PROOF_SECONDS = 3600
 MOBILE_MARKERS = ("Mobi", "Android", "iPhone", "iPad", "HarmonyOS")
+# The higher limits of a named terminal (intake.ratelimit), by the public limit they replace.
+KIOSK_LIMITS = {
+    "public_report": "kiosk_report",
+    "public_check": "kiosk_check",
+    "public_track": "kiosk_track",
+    "public_rate": "kiosk_rate",
+}
+# Text fields, a few files, and the form around them.
+MAX_REQUEST_BYTES = MAX_FILES * MAX_FILE_BYTES + 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,15 @@ KIOSK = Site(
 )
 
 
+def parse_id(text: str) -> int | None:
+    """A row id given in a query string, or None: only ASCII digits ("²" is a digit to
+    str.isdigit, not to int) and no number larger than an id can be."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
+
+
 def channel_of(request: HttpRequest, site: Site) -> str:
     if site is KIOSK:
         return Channel.KIOSK
@@ -93,31 +115,46 @@ def refusal(request: HttpRequest, site: Site, message: str, status: int) -> Http
     return page(request, site, "web/public_refusal.html", {"message": message}, status=status)
 
 
-def _too_many(site: Site) -> Callable[[HttpRequest, Verdict], HttpResponse]:
-    def refuse(request: HttpRequest, verdict: Verdict) -> HttpResponse:
-        minutes = max(1, (verdict.retry_after + 59) // 60)
-        message = _(
-            "You have tried this many times in a short while. Please wait %(minutes)d minutes "
-            "and try again, or ask at a service window."
-        ) % {"minutes": minutes}
-        return refusal(request, site, message, status=429)
-
-    return refuse
+def _too_many(request: HttpRequest, site: Site, verdict: Verdict) -> HttpResponse:
+    minutes = max(1, (verdict.retry_after + 59) // 60)
+    message = _(
+        "You have tried this many times in a short while. Please wait %(minutes)d minutes "
+        "and try again, or ask at a service window."
+    ) % {"minutes": minutes}
+    return refusal(request, site, message, status=429)
 
 
 def public_view(limit: str, site: Site = PORTAL) -> Callable[[View], View]:
-    """A public page: counted against `limit` per client address; a refusal of the engine
-    becomes a page with its reason. On the kiosk, only from the terminals' own addresses
-    when the deployment names them (BANCHENGSHI_KIOSK_ADDRESSES)."""
+    """A public page, never cached by the browser (the Back button of a shared computer must
+    not show the last person's appeal). Its POSTs count against `limit` per client address and
+    its other requests against "public_read"; a body larger than MAX_REQUEST_BYTES is refused
+    before it is read; a refusal of the engine becomes a page with its reason. On the kiosk,
+    a deployment that names its terminals (BANCHENGSHI_KIOSK_ADDRESSES) answers only them and
+    gives them the kiosk's limits ("kiosk_…"), as one terminal serves a whole hall; without
+    names the kiosk pages have the public limits."""
 
     def decorate(view: View) -> View:
-        @rate_limited(limit, _too_many(site))
+        @never_cache
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if site is KIOSK and not _is_terminal(request):
+            terminal = site is KIOSK and _is_named_terminal(request)
+            if site is KIOSK and _terminals() and not terminal:
                 return refusal(
                     request, site, _("This page is only for the self-service terminals."), 403
                 )
+            name = limit if request.method == "POST" else "public_read"
+            if terminal:
+                name = KIOSK_LIMITS.get(name, name)
+            verdict = hit(limit_named(name), client_address(request))
+            if not verdict.allowed:
+                response = _too_many(request, site, verdict)
+                response["Retry-After"] = str(verdict.retry_after)
+                return response
+            if request.method == "POST" and declared_length(request) > MAX_REQUEST_BYTES:
+                message = _(
+                    "What you sent is too large: at most %(count)d files of %(size)s each."
+                ) % {"count": MAX_FILES, "size": filesizeformat(MAX_FILE_BYTES)}
+                return refusal(request, site, message, status=413)
             try:
                 return view(request, *args, **kwargs)
             except ActionRefused as refused:
@@ -128,10 +165,21 @@ def public_view(limit: str, site: Site = PORTAL) -> Callable[[View], View]:
     return decorate
 
 
-def _is_terminal(request: HttpRequest) -> bool:
-    networks = getattr(settings, "BANCHENGSHI_KIOSK_ADDRESSES", [])
+def declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # Django reads such a body as empty
+
+
+def _terminals() -> list[str]:
+    return list(getattr(settings, "BANCHENGSHI_KIOSK_ADDRESSES", []))
+
+
+def _is_named_terminal(request: HttpRequest) -> bool:
+    networks = _terminals()
     if not networks:
-        return True
+        return False
     try:
         address = ipaddress.ip_address(client_address(request).split("/")[0])
     except ValueError:
@@ -155,25 +203,32 @@ def is_elder(request: HttpRequest) -> bool:
     return request.COOKIES.get(ELDER_COOKIE) == "1"
 
 
-def _proven(request: HttpRequest) -> dict[int, int]:
-    """Case id → when it was proven (Unix seconds), only those proven within the hour."""
+def _proven(request: HttpRequest) -> dict[int, tuple[int, str]]:
+    """Case id → (when, by what) of the appeals proven in this browser within the hour."""
     fresh_since = int(timezone.now().timestamp()) - PROOF_SECONDS
     return {
-        int(case_id): int(at)
-        for case_id, at in request.session.get(OWN_CASES, [])
+        int(case_id): (int(at), str(kind))
+        for case_id, at, kind in request.session.get(OWN_CASES, [])
         if int(at) > fresh_since
     }
 
 
-def remember_case(request: HttpRequest, case_id: int) -> None:
+def remember_case(request: HttpRequest, case_id: int, kind: str) -> None:
+    """A better proof is not forgotten for a weaker one: the code or the SMS link, which allow
+    rating, stay when the same appeal is opened again with the phone's digits."""
     proven = _proven(request)
-    proven.pop(case_id, None)
-    newest = [
-        (case_id, int(timezone.now().timestamp())),
-        *sorted(proven.items(), key=lambda p: -p[1]),
+    earlier = proven.pop(case_id, None)
+    if earlier is not None and earlier[1] in PROOFS_TO_RATE:
+        kind = earlier[1]
+    now = int(timezone.now().timestamp())
+    newest = [(case_id, now, kind)]
+    newest += [
+        (other, at, how) for other, (at, how) in sorted(proven.items(), key=lambda p: -p[1][0])
     ]
     request.session[OWN_CASES] = newest[:MAX_OWN_CASES]
 
 
-def is_own_case(request: HttpRequest, case_id: int) -> bool:
-    return case_id in _proven(request)
+def proof_of(request: HttpRequest, case_id: int) -> str | None:
+    """How this browser proved the appeal theirs within the hour, or None."""
+    found = _proven(request).get(case_id)
+    return found[1] if found is not None else None

@@ -19,10 +19,11 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from banchengshi.cases.models import PetitionerType
+from banchengshi.cases.actions import PLACE_KINDS
+from banchengshi.cases.models import MAX_ID, PetitionerType
 from banchengshi.cases.registration import Registration
 from banchengshi.catalog.models import Matter
-from banchengshi.intake.portal import MAX_FILES, MAX_PUBLIC_TEXT, PLACE_KINDS
+from banchengshi.intake.portal import MAX_PUBLIC_TEXT
 from banchengshi.org.models import Unit
 from banchengshi.web.forms.engine_form import (
     EngineForm,
@@ -126,12 +127,22 @@ class PublicReportForm(EngineForm):
         _("Only for an enterprise: 18 characters, as on the business licence."),
         spellcheck="false",
     )
-    matter_id = forms.IntegerField(label=_("Which matter"), required=False, widget=forms.Select())
+    matter_id = forms.IntegerField(
+        label=_("Which matter"),
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        widget=forms.Select(),
+    )
     matter_text = text_field(
         _("The matter in your words"), _("If it is not in the list, or you are not sure.")
     )
     failed_at_unit_id = forms.IntegerField(
-        label=_("Where it failed"), required=False, widget=forms.Select()
+        label=_("Where it failed"),
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        widget=forms.Select(),
     )
     online_application_no = text_field(
         _("Online application number (optional)"),
@@ -231,7 +242,3 @@ class PublicReportForm(EngineForm):
 
     def problems_of(self, name: str) -> list[Any]:
         return registration_problems(self, self.registration(), name)
-
-    @property
-    def max_files(self) -> int:
-        return MAX_FILES

@@ -16,8 +16,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from banchengshi.cases.actions import HANDLING_KINDS
-from banchengshi.cases.models import Category, Channel, Complexity, PetitionerType
+from banchengshi.cases.actions import HANDLING_KINDS, PLACE_KINDS
+from banchengshi.cases.models import MAX_ID, Category, Channel, Complexity, PetitionerType
 from banchengshi.cases.registration import Registration
 from banchengshi.org.models import Unit, UnitKind
 from banchengshi.web.forms.engine_form import (
@@ -44,7 +44,6 @@ CHECKED_ON_CHANGE = (
 CHECKED_FIELDS = frozenset(CHECKED_AS_TYPED + CHECKED_ON_CHANGE)
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-PLACE_KINDS = tuple(kind for kind in HANDLING_KINDS if kind != UnitKind.DEPARTMENT)
 
 Choices = list[tuple[Any, Any]]
 
@@ -84,7 +83,9 @@ def _select(label: StrOrPromise, choices: Choices, initial: str) -> forms.CharFi
 
 
 def _unit(label: StrOrPromise) -> forms.IntegerField:
-    return forms.IntegerField(label=label, required=False, widget=forms.Select())
+    return forms.IntegerField(
+        label=label, required=False, min_value=1, max_value=MAX_ID, widget=forms.Select()
+    )
 
 
 class RegistrationForm(EngineForm):
@@ -133,7 +134,11 @@ class RegistrationForm(EngineForm):
         spellcheck="false",
     )
     matter_id = forms.IntegerField(
-        label=_("Service matter"), required=False, widget=forms.HiddenInput()
+        label=_("Service matter"),
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        widget=forms.HiddenInput(),
     )
     matter_text = forms.CharField(
         label=_("Matter, if it is not in the catalogue"),

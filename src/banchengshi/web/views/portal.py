@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +20,7 @@ from banchengshi.intake.portal import (
     check_file_appeal,
     validate_appeal,
 )
-from banchengshi.intake.tracking import grouped
+from banchengshi.intake.tracking import ProofKind, grouped
 from banchengshi.policy.rules import policy_in_force
 from banchengshi.web.forms.public_report import (
     CHECKED_FIELDS,
@@ -34,15 +35,15 @@ from banchengshi.web.public import (
     channel_of,
     is_elder,
     page,
+    parse_id,
     public_view,
-    refusal,
     remember_case,
 )
 
-# Shown once: the confirmation page takes it out of the session as it shows it.
+# Shown once: the confirmation page takes it out of the session as it shows it, and not at
+# all after FILED_SECONDS (the access code should not wait in a session store).
 FILED = "public_filed"
-# Text fields, a few files, and the form around them.
-MAX_REQUEST_BYTES = MAX_FILES * MAX_FILE_BYTES + 1024 * 1024
+FILED_SECONDS = 600
 
 
 @public_view("public_read")
@@ -57,14 +58,14 @@ def landing(request: HttpRequest, site: Site) -> HttpResponse:
     return page(request, site, "web/public_home.html", {"policy": policy, "limits": limits})
 
 
-def _form(request: HttpRequest, site: Site, bound: bool) -> PublicReportForm:
+def _form(request: HttpRequest, site: Site, bound: bool, uploads: bool = True) -> PublicReportForm:
     initial = {}
-    matter = request.GET.get("matter", "")
-    if matter.isdigit():
-        initial["matter_id"] = int(matter)
+    matter = parse_id(request.GET.get("matter", ""))
+    if matter is not None:
+        initial["matter_id"] = matter
     return PublicReportForm(
         request.POST if bound else None,
-        request.FILES if bound else None,
+        request.FILES if bound and uploads else None,
         choices=public_choices(),
         channel=channel_of(request, site),
         check_url=site.report_check,
@@ -80,20 +81,7 @@ def report(request: HttpRequest) -> HttpResponse:
     return report_page(request, PORTAL)
 
 
-def _declared_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0  # Django reads such a body as empty
-
-
 def report_page(request: HttpRequest, site: Site) -> HttpResponse:
-    if request.method == "POST" and _declared_length(request) > MAX_REQUEST_BYTES:
-        message = _("What you sent is too large: at most %(count)d files of %(size)s each.") % {
-            "count": MAX_FILES,
-            "size": filesizeformat(MAX_FILE_BYTES),
-        }
-        return refusal(request, site, message, status=413)
     form = _form(request, site, bound=request.method == "POST")
     context = {
         "form": form,
@@ -111,10 +99,12 @@ def report_page(request: HttpRequest, site: Site) -> HttpResponse:
     try:
         if form.is_valid():
             filed = check_file_appeal(form.registration(), form.uploads())
-            remember_case(request, filed.case.pk)
+            # Filing it is as good as knowing its code.
+            remember_case(request, filed.case.pk, ProofKind.ACCESS_CODE)
             request.session[FILED] = {
                 "tracking_no": filed.case.tracking_no,
                 "access_code": grouped(filed.access_code),
+                "at": int(timezone.now().timestamp()),
             }
             return redirect(site.report_done)
         # A value the form could not convert is already an error; add the engine's others.
@@ -134,7 +124,7 @@ def check_field(request: HttpRequest, site: Site, field: str) -> HttpResponse:
     """The messages of one field as typed (htmx): the engine's validation."""
     if field not in CHECKED_FIELDS:
         raise Http404
-    form = _form(request, site, bound=True)
+    form = _form(request, site, bound=True, uploads=False)
     return render(request, "web/register_field_error.html", {"errors": form.problems_of(field)})
 
 
@@ -146,7 +136,7 @@ def report_done(request: HttpRequest) -> HttpResponse:
 
 def done_page(request: HttpRequest, site: Site) -> HttpResponse:
     filed = request.session.pop(FILED, None)
-    if filed is None:
+    if filed is None or filed["at"] < timezone.now().timestamp() - FILED_SECONDS:
         # Reloaded, or opened afresh: the code was shown once and is not shown again.
         return redirect(site.track)
     return page(request, site, "web/public_report_done.html", {"filed": filed})
