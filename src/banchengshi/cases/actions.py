@@ -1020,39 +1020,40 @@ def do_return_visit(
 ) -> ReturnVisit:
     """回访 (R-RV-1)."""
     with changing_case(actor, case_id, Act.RETURN_VISIT, version) as change:
-        case = change.case
         scope = scope_for(actor)
         by = (
             ReturnVisit.By.HUB
             if scope.has_role({Role.DISPATCHER, Role.OFFICE_ADMIN})
             else (ReturnVisit.By.UNIT)
         )
-        visit = ReturnVisit.objects.create(
-            case=case,
-            by=by,
-            round=case.round,
-            visited_by=actor,
-            visited_at=change.now,
-            satisfaction=satisfaction,
-            solved=solved,
-            comment=comment,
-        )
-        _follow_opinion(change, visit)
+        visit = _record_opinion(change, satisfaction, solved, comment, by=by, visited_by=actor)
         change.payload = {"by": by, "satisfaction": satisfaction, "solved": solved}
     return visit
 
 
-def _follow_opinion(change: Change, visit: ReturnVisit) -> None:
-    """What an opinion of the answer leads to at the hub: dissatisfied (不满意 or worse) or
-    unsolved puts the case on the supervision list (R-RV-3); otherwise a replied case may be
-    closed. The latest opinion is the case's."""
+def _record_opinion(
+    change: Change, satisfaction: int, solved: bool, comment: str, **who: Any
+) -> ReturnVisit:
+    """An opinion of the current answer (`who`: by whom, and how), and what it leads to at the
+    hub: dissatisfied (不满意 or worse) or unsolved puts the case on the supervision list
+    (R-RV-3); otherwise a replied case may be closed. The latest opinion is the case's."""
     case = change.case
+    visit = ReturnVisit.objects.create(
+        case=case,
+        round=case.round,
+        visited_at=change.now,
+        satisfaction=satisfaction,
+        solved=solved,
+        comment=comment,
+        **who,
+    )
     case.satisfaction, case.solved = visit.satisfaction, visit.solved
     _clear_work(case, WorkKind.RETURN_VISIT, WorkKind.SUPERVISE, WorkKind.CLOSE)
     if not visit.solved or visit.satisfaction <= Satisfaction.DISSATISFIED:
         _work(case, WorkKind.SUPERVISE, hub_unit().pk, change.now)
     elif case.state == State.REPLIED:
         _work(case, WorkKind.CLOSE, hub_unit().pk, None)
+    return visit
 
 
 MAX_RATING_COMMENT = 500
@@ -1112,17 +1113,9 @@ def do_rate_case(
             )
         if case.return_visits.filter(by=ReturnVisit.By.PETITIONER, round=case.round).exists():
             raise InvalidState(_("You have already rated this answer. Thank you."))
-        visit = ReturnVisit.objects.create(
-            case=case,
-            by=ReturnVisit.By.PETITIONER,
-            round=case.round,
-            channel=channel,
-            visited_at=change.now,
-            satisfaction=satisfaction,
-            solved=solved,
-            comment=comment,
+        visit = _record_opinion(
+            change, satisfaction, solved, comment, by=ReturnVisit.By.PETITIONER, channel=channel
         )
-        _follow_opinion(change, visit)
         change.payload = {
             "satisfaction": satisfaction,
             "solved": solved,

@@ -28,6 +28,16 @@ def text_field(label: StrOrPromise, help_text: StrOrPromise = "", **attrs: Any) 
     )
 
 
+def visits_field(label: StrOrPromise) -> forms.IntegerField:
+    """How many times the person has come for it (多次跑动); its range is the engine's."""
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        initial=1,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 99, "inputmode": "numeric"}),
+    )
+
+
 def area_field(
     label: StrOrPromise, rows: int, help_text: StrOrPromise = "", **attrs: Any
 ) -> forms.CharField:

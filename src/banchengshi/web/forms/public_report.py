@@ -30,6 +30,7 @@ from banchengshi.web.forms.engine_form import (
     area_field,
     registration_problems,
     text_field,
+    visits_field,
 )
 
 if TYPE_CHECKING:
@@ -148,12 +149,7 @@ class PublicReportForm(EngineForm):
         _("Online application number (optional)"),
         _("If you applied online, the number the system gave you."),
     )
-    visits_count = forms.IntegerField(
-        label=_("How many times have you come for it"),
-        required=False,
-        initial=1,
-        widget=forms.NumberInput(attrs={"min": 1, "max": 99, "inputmode": "numeric"}),
-    )
+    visits_count = visits_field(_("How many times have you come for it"))
     description = area_field(
         _("What could not be done"),
         5,

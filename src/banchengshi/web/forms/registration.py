@@ -25,6 +25,7 @@ from banchengshi.web.forms.engine_form import (
     area_field,
     registration_problems,
     text_field,
+    visits_field,
 )
 
 if TYPE_CHECKING:
@@ -154,12 +155,7 @@ class RegistrationForm(EngineForm):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    visits_count = forms.IntegerField(
-        label=_("Times already come"),
-        required=False,
-        initial=1,
-        widget=forms.NumberInput(attrs={"min": 1, "max": 99, "inputmode": "numeric"}),
-    )
+    visits_count = visits_field(_("Times already come"))
     description = area_field(
         _("What could not be done"),
         4,
