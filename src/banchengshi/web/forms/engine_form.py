@@ -3,6 +3,7 @@ engine's messages shown under their fields."""
 
 from __future__ import annotations
 
+from dataclasses import MISSING, fields
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -81,6 +82,18 @@ class EngineForm(forms.Form):
     def _value(self, name: str, default: Any) -> Any:
         value = self.cleaned_data.get(name)
         return default if value is None else value
+
+    def registration_of_fields(self, **given: Any) -> Registration:
+        """The registration's fields this form has, as the engine takes them, and `given`; a
+        value that could not be converted is an error of its field and is replaced by the
+        registration's default (an empty text where it has none)."""
+        self.is_valid()
+        values = {
+            field.name: self._value(field.name, "" if field.default is MISSING else field.default)
+            for field in fields(Registration)
+            if field.name in self.fields
+        }
+        return Registration(**{**values, **given})
 
     def show_errors(self, errors: dict[str, list[Any]]) -> None:
         """The engine's messages under their fields; one it raises for no field of the form

@@ -215,23 +215,7 @@ class PublicReportForm(EngineForm):
         self.describe_fields()
 
     def registration(self) -> Registration:
-        self.is_valid()
-        return Registration(
-            channel=self.channel,
-            petitioner_type=self._value("petitioner_type", ""),
-            petitioner_name=self._value("petitioner_name", ""),
-            phone=self._value("phone", ""),
-            id_number=self._value("id_number", ""),
-            enterprise_name=self._value("enterprise_name", ""),
-            credit_code=self._value("credit_code", ""),
-            matter_id=self._value("matter_id", None),
-            matter_text=self._value("matter_text", ""),
-            failed_at_unit_id=self._value("failed_at_unit_id", None),
-            online_application_no=self._value("online_application_no", ""),
-            visits_count=self._value("visits_count", 1),
-            description=self._value("description", ""),
-            request=self._value("request", ""),
-        )
+        return self.registration_of_fields(channel=self.channel)
 
     def uploads(self) -> list[Any]:
         return list(self.files.getlist("attachments")) if "attachments" in self.fields else []

@@ -197,31 +197,8 @@ class RegistrationForm(EngineForm):
         return self.units.window[0][1] if self.units.window else ""
 
     def registration(self) -> Registration:
-        """What was posted, as the engine takes it; a value that could not be converted is an
-        error of its field and is replaced by the field's default."""
-        self.is_valid()
-        return Registration(
-            channel=self._value("channel", ""),
-            registered_unit_id=self._value("registered_unit_id", None),
-            received_at=self._value("received_at", None),
-            window=self._value("window", ""),
-            petitioner_type=self._value("petitioner_type", ""),
-            petitioner_name=self._value("petitioner_name", ""),
-            phone=self._value("phone", ""),
-            id_number=self._value("id_number", ""),
-            enterprise_name=self._value("enterprise_name", ""),
-            credit_code=self._value("credit_code", ""),
-            matter_id=self._value("matter_id", None),
-            matter_text=self._value("matter_text", ""),
-            department_id=self._value("department_id", None),
-            failed_at_unit_id=self._value("failed_at_unit_id", None),
-            online_application_no=self._value("online_application_no", ""),
-            visits_count=self._value("visits_count", 1),
-            description=self._value("description", ""),
-            request=self._value("request", ""),
-            category=self._value("category", ""),
-            complexity=self._value("complexity", ""),
-        )
+        """What was posted, as the engine takes it."""
+        return self.registration_of_fields()
 
     def problems_of(self, name: str) -> list[Any]:
         return registration_problems(self, self.registration(), name)
