@@ -96,4 +96,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         self.stdout.write(login_table(login_rows()))
         self.stdout.write("")
-        self.stdout.write(f"Open {URL}  (admin at {URL}/admin/, user admin)")
+        self.stdout.write(
+            f"Open {URL}/ (the public online window, {URL}/kiosk/ as a self-service terminal); "
+            f"staff sign in at {URL}/staff/ (administration at {URL}/admin/, user admin)"
+        )
