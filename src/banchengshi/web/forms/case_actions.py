@@ -8,12 +8,14 @@ the action checks whatever is sent.
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.contrib.auth.models import User
 from django.forms import BoundField
+from django.forms.forms import DeclarativeFieldsMetaclass
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -56,7 +58,11 @@ def _yes_no(label: StrOrPromise, choices: Iterable[tuple[str, Any]] = YES_NO) ->
     )
 
 
-class ActionForm(forms.Form):
+class _AbstractFormMeta(DeclarativeFieldsMetaclass, ABCMeta):
+    """Django's form metaclass with abc's, so that a form missing `perform` cannot be made."""
+
+
+class ActionForm(forms.Form, metaclass=_AbstractFormMeta):
     act: ClassVar[Act]
     title: ClassVar[StrOrPromise]  # the panel's heading and its button
     done: ClassVar[StrOrPromise]  # said after it worked
@@ -66,10 +72,9 @@ class ActionForm(forms.Form):
     button_field: ClassVar[str] = ""
     button_choices: ClassVar[tuple[tuple[str, StrOrPromise], ...]] = ()
 
+    @abstractmethod
     def perform(self, actor: User, case_id: int) -> None:
-        """Call the action's check_* with the cleaned fields; every form below defines it (the
-        base is abstract: Django's form metaclass does not combine with ABCMeta)."""
-        raise NotImplementedError
+        """Call the action's check_* with the cleaned fields."""
 
     def success_message(self) -> str:
         return str(self.done)
