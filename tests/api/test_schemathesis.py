@@ -14,7 +14,12 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from banchengshi.cases import actions
+from banchengshi.cases.actions.answer import check_reply_case
+from banchengshi.cases.actions.clock_requests import check_request_extension
+from banchengshi.cases.actions.cohandling import check_request_cohandling
+from banchengshi.cases.actions.dispatch import check_screen_case, do_receive_case
+from banchengshi.cases.actions.handling import check_record_cause
+from banchengshi.cases.actions.registration import check_register_case
 from banchengshi.cases.registration import Registration
 from banchengshi.wsgi import application
 from tests.api.conftest import MOBILE, District
@@ -35,25 +40,25 @@ def _cases_in_every_state(district: District) -> None:
             description="办理食品经营许可时被告知材料不全",
             matter_id=district.matter.pk,
         )
-        return actions.check_register_case(clerk, form).pk
+        return check_register_case(clerk, form).pk
 
     register()  # registered
     dispatched = register()
-    actions.check_screen_case(clerk, dispatched, admissible=True)
+    check_screen_case(clerk, dispatched, admissible=True)
     in_progress = register()
-    actions.check_screen_case(clerk, in_progress, admissible=True)
-    actions.check_receive_case(handler, in_progress)
+    check_screen_case(clerk, in_progress, admissible=True)
+    do_receive_case(handler, in_progress)
     replied = register()
-    actions.check_screen_case(clerk, replied, admissible=True)
-    actions.check_receive_case(handler, replied)
-    actions.check_record_cause(handler, replied, "materials", "申请材料不齐全")
-    actions.check_reply_case(handler, replied, "已指导补齐材料并办结")
+    check_screen_case(clerk, replied, admissible=True)
+    do_receive_case(handler, replied)
+    check_record_cause(handler, replied, code="materials", note="申请材料不齐全")
+    check_reply_case(handler, replied, text="已指导补齐材料并办结")
     extension = register()
-    actions.check_screen_case(clerk, extension, admissible=True)
-    actions.check_receive_case(handler, extension)
-    actions.check_request_extension(handler, extension, 2, "需要调取档案核实")
-    actions.check_request_cohandling(
-        handler, extension, district.other_dept.pk, "请协助核实参保记录", 2
+    check_screen_case(clerk, extension, admissible=True)
+    do_receive_case(handler, extension)
+    check_request_extension(handler, extension, days=2, reason="需要调取档案核实")
+    check_request_cohandling(
+        handler, extension, unit_id=district.other_dept.pk, request="请协助核实参保记录", days=2
     )
     assert dispatcher.pk
 

@@ -30,7 +30,9 @@ from django.contrib.auth.models import User
 from django.utils import translation
 from playwright.sync_api import Browser, BrowserContext, Page, Request, ViewportSize, expect
 
-from banchengshi.cases import actions
+from banchengshi.cases.actions.answer import check_reply_case
+from banchengshi.cases.actions.dispatch import check_screen_case, do_receive_case
+from banchengshi.cases.actions.handling import check_record_cause
 from banchengshi.cases.models import Case, Channel
 from banchengshi.notify.models import OutboxMessage
 from banchengshi.web.forms.public_report import PublicReportForm
@@ -201,10 +203,10 @@ def test_a_citizen_reports_on_a_phone_follows_the_appeal_and_rates_the_answer(
     screenshot(pc, "public-04-track-received")
 
     # The hub accepts it, it goes to the matter's owner, which answers.
-    actions.check_screen_case(district.dispatcher, case.pk, admissible=True)
-    actions.check_receive_case(district.handler_a, case.pk)
-    actions.check_record_cause(district.handler_a, case.pk, "system_fault", "系统规则配置错误")
-    actions.check_reply_case(district.handler_a, case.pk, REPLY)
+    check_screen_case(district.dispatcher, case.pk, admissible=True)
+    do_receive_case(district.handler_a, case.pk)
+    check_record_cause(district.handler_a, case.pk, code="system_fault", note="系统规则配置错误")
+    check_reply_case(district.handler_a, case.pk, text=REPLY)
 
     pc.reload()
     expect(pc.locator("#public-answer")).to_have_text(REPLY)

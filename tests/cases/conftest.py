@@ -32,7 +32,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from banchengshi.cases import actions
+from banchengshi.cases.actions.answer import check_reply_case, check_return_visit, do_close_case
+from banchengshi.cases.actions.dispatch import check_screen_case, do_receive_case
+from banchengshi.cases.actions.handling import check_record_cause
+from banchengshi.cases.actions.registration import check_register_case
 from banchengshi.cases.clocks import forget_policy_versions
 from banchengshi.cases.models import Case, Satisfaction
 from banchengshi.cases.registration import Registration
@@ -216,51 +219,51 @@ class CaseBuilder:
         return Case.objects.get(pk=case.pk)
 
     def register(self, actor: User | None = None, **fields: Any) -> Case:
-        return actions.check_register_case(actor or self.org.clerk, registration(**fields))
+        return check_register_case(actor or self.org.clerk, registration(**fields))
 
     def awaiting(self, actor: User | None = None, **fields: Any) -> Case:
         """Accepted with no matter, department or place: the hub's manual queue."""
         actor = actor or self.org.clerk
         case = self.register(actor, **fields)
-        return actions.check_screen_case(actor, case.pk, admissible=True)
+        return check_screen_case(actor, case.pk, admissible=True)
 
     def dispatched(self, complexity: str = "", **fields: Any) -> Case:
         """Accepted and dispatched automatically to department A (it owns matter_a)."""
         fields.setdefault("matter_id", self.org.matter_a.pk)
         case = self.register(**fields)
-        return actions.check_screen_case(
-            self.org.clerk, case.pk, admissible=True, complexity=complexity
-        )
+        return check_screen_case(self.org.clerk, case.pk, admissible=True, complexity=complexity)
 
     def in_progress(self, **fields: Any) -> Case:
         case = self.dispatched(**fields)
-        return actions.check_receive_case(self.org.handler_a, case.pk)
+        return do_receive_case(self.org.handler_a, case.pk)
 
     def analysed(self, **fields: Any) -> Case:
         case = self.in_progress(**fields)
-        return actions.check_record_cause(
-            self.org.handler_a, case.pk, "materials", "申请人未提供股东会决议"
+        return check_record_cause(
+            self.org.handler_a, case.pk, code="materials", note="申请人未提供股东会决议"
         )
 
     def replied(self, **fields: Any) -> Case:
         case = self.analysed(**fields)
-        return actions.check_reply_case(
-            self.org.handler_a, case.pk, "已电话告知需补交股东会决议，补交后当日办结"
+        return check_reply_case(
+            self.org.handler_a, case.pk, text="已电话告知需补交股东会决议，补交后当日办结"
         )
 
     def visited(self, satisfaction: int = Satisfaction.SATISFIED, **fields: Any) -> Case:
         case = self.replied(**fields)
-        actions.check_return_visit(self.org.dispatcher, case.pk, satisfaction, True, "满意")
+        check_return_visit(
+            self.org.dispatcher, case.pk, satisfaction=satisfaction, solved=True, comment="满意"
+        )
         return self.fresh(case)
 
     def closed(self, **fields: Any) -> Case:
         case = self.visited(**fields)
-        return actions.check_close_case(self.org.dispatcher, case.pk)
+        return do_close_case(self.org.dispatcher, case.pk)
 
     def not_admissible(self, actor: User | None = None, **fields: Any) -> Case:
         actor = actor or self.org.clerk
         case = self.register(actor, **fields)
-        return actions.check_screen_case(
+        return check_screen_case(
             actor, case.pk, admissible=False, reason="属于司法程序，依法不予受理"
         )
 

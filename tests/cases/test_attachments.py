@@ -14,7 +14,9 @@ from django.utils import translation
 
 from banchengshi.audit.chain import verify_chain
 from banchengshi.audit.models import AuditEvent
-from banchengshi.cases import actions, attachments
+from banchengshi.cases import attachments
+from banchengshi.cases.actions import common
+from banchengshi.cases.actions.cohandling import check_request_cohandling
 from banchengshi.cases.attachments import DOCX, JPEG, PDF, PNG, TEXT, XLSX, clean_name, sniff
 from banchengshi.cases.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from banchengshi.cases.models import Attachment, Case
@@ -142,7 +144,9 @@ def test_everyone_with_a_role_on_the_case_may_attach(
 ) -> None:
     if builder == "cohandled":
         case = cases.in_progress()
-        actions.check_request_cohandling(org.handler_a, case.pk, org.dept_b.pk, "请核实记录情况", 2)
+        check_request_cohandling(
+            org.handler_a, case.pk, unit_id=org.dept_b.pk, request="请核实记录情况", days=2
+        )
     else:
         case = getattr(cases, builder)()
     attachments.check_add_attachment(org.user(who), case.pk, upload("a.png", PNG_BYTES))
@@ -206,7 +210,7 @@ def test_when_the_row_cannot_be_written_the_file_goes_too(
     def broken_audit(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(actions, "append_events", broken_audit)
+    monkeypatch.setattr(common, "append_events", broken_audit)
     with pytest.raises(RuntimeError):
         attachments.check_add_attachment(org.handler_a, case.pk, upload("a.png", PNG_BYTES))
     assert not Attachment.objects.exists()

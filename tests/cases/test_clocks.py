@@ -22,7 +22,19 @@ from collections.abc import Callable
 
 import pytest
 
-from banchengshi.cases import actions
+from banchengshi.cases.actions.clock_requests import (
+    check_decide_request,
+    check_request_extension,
+    check_request_suspension,
+    do_resume_case,
+)
+from banchengshi.cases.actions.dispatch import (
+    check_dispatch_case,
+    check_return_case,
+    check_screen_case,
+    do_receive_case,
+)
+from banchengshi.cases.actions.handling import check_record_cause, check_record_contact
 from banchengshi.cases.errors import InvalidInput
 from banchengshi.cases.models import Case, Clock, PolicyVersion, WorkItem
 from banchengshi.policy.rules import POLICY_DIR
@@ -149,7 +161,7 @@ def test_chongming_reply_limits(
 ) -> None:
     use_policy("chongming")
     case = cases.dispatched(complexity=complexity)
-    assert case.policy.key == "chongming@2023.1"
+    assert case.policy.key == "chongming@2023.2"
     clocks = running(case)
     assert set(clocks) == {"reply", "contact"}  # no cause-analysis clock under chongming
     assert (clocks["reply"].limit_name, clocks["reply"].due) == (limit, due)
@@ -164,7 +176,7 @@ def test_chongming_contact_clock_starts_at_dispatch(
     case = cases.awaiting(received_at=sh(2026, 11, 18, 9))
     assert set(running(case)) == {"reply"}  # no contact clock before dispatch
     frozen_time.set(sh(2026, 11, 23, 10))
-    actions.check_dispatch_case(org.dispatcher, case.pk, org.dept_a.pk)
+    check_dispatch_case(org.dispatcher, case.pk, unit_id=org.dept_a.pk)
     contact = running(case)["contact"]
     assert (contact.limit_name, contact.started_at, contact.due) == (
         "contact",
@@ -182,12 +194,12 @@ def test_chongming_first_contact_stops_the_contact_clock(
     assert running(case)["contact"].due == end_of(2026, 11, 23)
     assert handle_due(case) == end_of(2026, 11, 23)  # the nearest running deadline
     frozen_time.set(sh(2026, 11, 20, 16))
-    actions.check_record_contact(org.handler_a, case.pk, "phone", "已电话联系申请人")
+    check_record_contact(org.handler_a, case.pk, method="phone", outcome="已电话联系申请人")
     [contact] = all_clocks(case, "contact")
     assert contact.stopped_at == sh(2026, 11, 20, 16)
     assert handle_due(case) == end_of(2026, 11, 25)  # now the reply
     frozen_time.set(sh(2026, 11, 23, 9))
-    actions.check_record_contact(org.handler_a, case.pk, "visit", "上门核实情况")
+    check_record_contact(org.handler_a, case.pk, method="visit", outcome="上门核实情况")
     [contact] = all_clocks(case, "contact")
     assert contact.stopped_at == sh(2026, 11, 20, 16)  # the first contact counts
 
@@ -195,8 +207,12 @@ def test_chongming_first_contact_stops_the_contact_clock(
 def test_chongming_contact_by_the_window(org: Org, cases: CaseBuilder, use_policy: Switch) -> None:
     use_policy("chongming")
     case = cases.dispatched()
-    actions.check_record_contact(
-        org.clerk, case.pk, "phone", "窗口已电话联系", sh(2026, 11, 20, 10, 3)
+    check_record_contact(
+        org.clerk,
+        case.pk,
+        method="phone",
+        outcome="窗口已电话联系",
+        contacted_at=sh(2026, 11, 20, 10, 3),
     )
     assert all_clocks(case, "contact")[0].stopped_at == sh(2026, 11, 20, 10, 3)
 
@@ -207,9 +223,9 @@ def test_chongming_return_restarts_the_contact_clock(
     use_policy("chongming")
     case = cases.dispatched()
     frozen_time.set(sh(2026, 11, 23, 10))
-    actions.check_return_case(org.handler_a, case.pk, "不属于本单位职责范围")
+    check_return_case(org.handler_a, case.pk, reason="不属于本单位职责范围")
     assert "contact" not in running(case)
-    actions.check_dispatch_case(org.dispatcher, case.pk, org.dept_b.pk)
+    check_dispatch_case(org.dispatcher, case.pk, unit_id=org.dept_b.pk)
     first, second = all_clocks(case, "contact")
     assert (first.due, first.stopped_at) == (end_of(2026, 11, 23), sh(2026, 11, 23, 10))
     assert (second.started_at, second.due, second.stopped_at) == (
@@ -223,8 +239,8 @@ def test_chongming_extension_has_no_cap(org: Org, cases: CaseBuilder, use_policy
     """Reply due Wed 11-25; 20 WD later: Nov 26, 27, 30, Dec 1-4, 7-11, 14-18, 21-23."""
     use_policy("chongming")
     case = cases.in_progress()
-    request = actions.check_request_extension(org.handler_a, case.pk, 20, "需要多部门会商研究")
-    actions.check_decide_request(org.dispatcher, case.pk, request.pk, True)
+    request = check_request_extension(org.handler_a, case.pk, days=20, reason="需要多部门会商研究")
+    check_decide_request(org.dispatcher, case.pk, request_id=request.pk, approve=True)
     assert running(case)["reply"].due == end_of(2026, 12, 23)
 
 
@@ -270,7 +286,7 @@ def test_liuzhou_cause_side_sets_the_reply_limit_from_receipt(
     use_policy("liuzhou")
     case = cases.in_progress()
     frozen_time.set(sh(2026, 11, 24, 10))
-    actions.check_record_cause(org.handler_a, case.pk, code, "原因分析说明", side)
+    check_record_cause(org.handler_a, case.pk, code=code, note="原因分析说明", side=side)
     reply = running(case)["reply"]
     assert (reply.limit_name, reply.started_at, reply.due) == (limit, NOW, due)
     assert handle_due(case) == due
@@ -279,9 +295,9 @@ def test_liuzhou_cause_side_sets_the_reply_limit_from_receipt(
 def test_liuzhou_cause_can_be_corrected(org: Org, cases: CaseBuilder, use_policy: Switch) -> None:
     use_policy("liuzhou")
     case = cases.in_progress()
-    actions.check_record_cause(org.handler_a, case.pk, "process", "审批流程环节过多")
+    check_record_cause(org.handler_a, case.pk, code="process", note="审批流程环节过多")
     assert running(case)["reply"].due == end_of(2026, 12, 4)
-    actions.check_record_cause(org.handler_a, case.pk, "materials", "经复核为材料问题")
+    check_record_cause(org.handler_a, case.pk, code="materials", note="经复核为材料问题")
     reply = running(case)["reply"]
     assert (reply.limit_name, reply.due) == ("reply.petitioner_side", end_of(2026, 11, 25))
 
@@ -293,12 +309,12 @@ def test_liuzhou_department_cause_after_a_suspension(
     cause then gives 10 WD from receipt (12-04) plus the 2 WD lost: Tue 12-08."""
     use_policy("liuzhou")
     case = cases.in_progress()
-    request = actions.check_request_suspension(org.handler_a, case.pk, "等待申请人补交材料")
-    actions.check_decide_request(org.dispatcher, case.pk, request.pk, True)
+    request = check_request_suspension(org.handler_a, case.pk, reason="等待申请人补交材料")
+    check_decide_request(org.dispatcher, case.pk, request_id=request.pk, approve=True)
     frozen_time.set(sh(2026, 11, 24, 10))
-    actions.check_resume_case(org.handler_a, case.pk)
+    do_resume_case(org.handler_a, case.pk)
     assert running(case)["reply"].due == end_of(2026, 11, 27)
-    actions.check_record_cause(org.handler_a, case.pk, "process", "审批流程环节过多")
+    check_record_cause(org.handler_a, case.pk, code="process", note="审批流程环节过多")
     assert running(case)["reply"].due == end_of(2026, 12, 8)
 
 
@@ -311,26 +327,26 @@ def test_case_keeps_its_policy_after_the_deployment_switches(
     old = cases.register(matter_id=org.matter_a.pk, complexity="complex")  # under putuo
     use_policy("chongming")
     new = cases.register(matter_id=org.matter_a.pk, complexity="complex")
-    actions.check_screen_case(org.clerk, old.pk, admissible=True)
-    actions.check_screen_case(org.clerk, new.pk, admissible=True)
+    check_screen_case(org.clerk, old.pk, admissible=True)
+    check_screen_case(org.clerk, new.pk, admissible=True)
 
     old_clocks = running(old)
-    assert Case.objects.get(pk=old.pk).policy.key == "putuo@2023.1"
+    assert Case.objects.get(pk=old.pk).policy.key == "putuo@2023.2"
     assert set(old_clocks) == {"reply", "cause_analysis"}
     assert old_clocks["reply"].due == end_of(2026, 12, 1)  # putuo complex: 7 WD
 
     new_clocks = running(new)
-    assert Case.objects.get(pk=new.pk).policy.key == "chongming@2023.1"
+    assert Case.objects.get(pk=new.pk).policy.key == "chongming@2023.2"
     assert set(new_clocks) == {"reply", "contact"}
     assert new_clocks["reply"].due == end_of(2026, 11, 27)  # chongming complex: 5 WD
 
     # The extension cap is putuo's for the old case only.
-    actions.check_receive_case(org.handler_a, old.pk)
-    actions.check_receive_case(org.handler_a, new.pk)
+    do_receive_case(org.handler_a, old.pk)
+    do_receive_case(org.handler_a, new.pk)
     error_days = 4  # 12-01 + 4 WD = 12-07, past putuo's cap 12-04
     with pytest.raises(InvalidInput):
-        actions.check_request_extension(org.handler_a, old.pk, error_days, "需要调取档案")
-    actions.check_request_extension(org.handler_a, new.pk, error_days, "需要调取档案")
+        check_request_extension(org.handler_a, old.pk, days=error_days, reason="需要调取档案")
+    check_request_extension(org.handler_a, new.pk, days=error_days, reason="需要调取档案")
 
 
 def test_liuzhou_case_keeps_its_rule_under_putuo(
@@ -339,7 +355,7 @@ def test_liuzhou_case_keeps_its_rule_under_putuo(
     use_policy("liuzhou")
     case = cases.in_progress()
     use_policy("putuo")
-    actions.check_record_cause(org.handler_a, case.pk, "process", "审批流程环节过多")
+    check_record_cause(org.handler_a, case.pk, code="process", note="审批流程环节过多")
     assert running(case)["reply"].due == end_of(2026, 12, 4)
 
 
@@ -351,6 +367,6 @@ def test_policy_versions_store_the_policy_text(
     use_policy("liuzhou")
     cases.register()
     rows = {row.key: row for row in PolicyVersion.objects.all()}
-    assert set(rows) == {"putuo@2023.1", "liuzhou@2021.1"}
-    assert rows["liuzhou@2021.1"].content == (POLICY_DIR / "liuzhou.toml").read_text("utf-8")
-    assert (rows["putuo@2023.1"].name, rows["putuo@2023.1"].version) == ("putuo", "2023.1")
+    assert set(rows) == {"putuo@2023.2", "liuzhou@2021.2"}
+    assert rows["liuzhou@2021.2"].content == (POLICY_DIR / "liuzhou.toml").read_text("utf-8")
+    assert (rows["putuo@2023.2"].name, rows["putuo@2023.2"].version) == ("putuo", "2023.2")

@@ -17,7 +17,29 @@ from django.contrib.auth.models import User
 
 from banchengshi.audit.chain import verify_chain
 from banchengshi.audit.models import AuditEvent
-from banchengshi.cases import actions
+from banchengshi.cases.actions.answer import (
+    check_rate_case,
+    check_reply_case,
+    check_return_visit,
+    check_supervise_case,
+    do_close_case,
+)
+from banchengshi.cases.actions.clock_requests import (
+    check_decide_request,
+    check_request_extension,
+    check_request_suspension,
+    do_resume_case,
+)
+from banchengshi.cases.actions.cohandling import check_answer_cohandling, check_request_cohandling
+from banchengshi.cases.actions.dispatch import (
+    check_dispatch_case,
+    check_resolve_on_spot,
+    check_return_case,
+    check_screen_case,
+    do_dispatch_down,
+    do_receive_case,
+)
+from banchengshi.cases.actions.handling import check_record_cause, check_record_contact
 from banchengshi.cases.errors import ActionRefused, Conflict, Forbidden, InvalidInput, InvalidState
 from banchengshi.cases.models import (
     NO_DUE,
@@ -108,7 +130,7 @@ def test_register_at_the_window(org: Org, cases: CaseBuilder) -> None:
     assert case.registered_by == org.clerk
     assert case.received_at == sh(2026, 11, 2, 9, 30)
     assert (case.window, case.phone, case.id_number) == ("3号窗口", PHONE, ID_NUMBER)
-    assert case.policy.key == "putuo@2023.1"
+    assert case.policy.key == "putuo@2023.2"
     assert (case.version, case.round, case.returns_count) == (1, 1, 0)
     assert case.owner_unit_id is None
     assert case.handling_unit_id is None
@@ -329,7 +351,7 @@ def test_automatic_dispatch(
 
 def test_screening_confirms_category_and_complexity(org: Org, cases: CaseBuilder) -> None:
     case = cases.register(matter_id=org.matter_a.pk)
-    case = actions.check_screen_case(
+    case = check_screen_case(
         org.dispatcher, case.pk, admissible=True, category="complaint", complexity="complex"
     )
     case = fresh(case)
@@ -345,7 +367,7 @@ def test_screening_confirms_category_and_complexity(org: Org, cases: CaseBuilder
 
 def test_screening_input_errors(org: Org, cases: CaseBuilder) -> None:
     case = cases.register()
-    screen = partial(actions.check_screen_case, org.clerk, case.pk)
+    screen = partial(check_screen_case, org.clerk, case.pk)
     for kwargs, field in [
         ({"admissible": True, "category": "gossip"}, "category"),
         ({"admissible": True, "complexity": "huge"}, "complexity"),
@@ -356,7 +378,7 @@ def test_screening_input_errors(org: Org, cases: CaseBuilder) -> None:
         error = refused(partial(screen, **kwargs))
         assert isinstance(error, InvalidInput)
         assert error.field == field
-    resolve = partial(actions.check_resolve_on_spot, org.clerk, case.pk)
+    resolve = partial(check_resolve_on_spot, org.clerk, case.pk)
     error = refused(partial(resolve, reply="已办结"))
     assert isinstance(error, InvalidInput)
     assert error.field == "reply"
@@ -381,7 +403,7 @@ def test_not_admissible_under_putuo_then_reply_closes(org: Org, cases: CaseBuild
     assert (event.before, event.after) == ({"state": "registered"}, {"state": "not_admissible"})
     assert event.payload == {"reason": "属于司法程序，依法不予受理"}
 
-    actions.check_reply_case(org.clerk, case.pk, "依据相关规定不予受理，理由已书面说明")
+    check_reply_case(org.clerk, case.pk, text="依据相关规定不予受理，理由已书面说明")
     case = fresh(case)
     assert (case.state, case.closed_at, case.replied_at) == (State.CLOSED, NOW, NOW)
     assert clocks(case)["not_admissible_reply", 1].stopped_at == NOW
@@ -400,16 +422,16 @@ def test_not_admissible_under_chongming_has_no_clock(
 ) -> None:
     use_policy("chongming")
     case = cases.not_admissible()
-    assert case.policy.key == "chongming@2023.1"
+    assert case.policy.key == "chongming@2023.2"
     assert clocks(case) == {}
     assert work(case) == [("reply_reasons", org.hall.pk, NO_DUE)]
-    actions.check_reply_case(org.windowhead, case.pk, "依据相关规定不予受理，理由已书面说明")
+    check_reply_case(org.windowhead, case.pk, text="依据相关规定不予受理，理由已书面说明")
     assert fresh(case).state == State.CLOSED
 
 
 def test_resolve_on_the_spot(org: Org, cases: CaseBuilder) -> None:
     case = cases.register()
-    case = actions.check_resolve_on_spot(
+    case = check_resolve_on_spot(
         org.clerk, case.pk, reply="窗口当场协调办结", category="consultation"
     )
     case = fresh(case)
@@ -443,7 +465,7 @@ def test_resolve_on_the_spot(org: Org, cases: CaseBuilder) -> None:
 
 def test_resolve_on_the_spot_links_the_center_as_owner(org: Org, cases: CaseBuilder) -> None:
     case = cases.register()
-    actions.check_resolve_on_spot(org.clerk, case.pk, reply="窗口当场协调办结")
+    check_resolve_on_spot(org.clerk, case.pk, reply="窗口当场协调办结")
     assert links(case) == {
         (org.hall.pk, "registered"),
         (org.hall.pk, "owner"),
@@ -456,7 +478,7 @@ def test_resolve_on_the_spot_links_the_center_as_owner(org: Org, cases: CaseBuil
 
 def test_manual_dispatch_from_the_hub_queue(org: Org, cases: CaseBuilder) -> None:
     case = cases.awaiting()
-    case = actions.check_dispatch_case(org.dispatcher, case.pk, org.dept_b.pk)
+    case = check_dispatch_case(org.dispatcher, case.pk, unit_id=org.dept_b.pk)
     case = fresh(case)
     assert (case.state, case.handling_unit_id, case.owner_unit_id) == (
         State.DISPATCHED,
@@ -476,18 +498,18 @@ def test_manual_dispatch_from_the_hub_queue(org: Org, cases: CaseBuilder) -> Non
 def test_dispatch_only_to_departments_and_centers(org: Org, cases: CaseBuilder, unit: str) -> None:
     case = cases.awaiting()
     error = refused(
-        lambda: actions.check_dispatch_case(org.dispatcher, case.pk, getattr(org, unit).pk)
+        lambda: check_dispatch_case(org.dispatcher, case.pk, unit_id=getattr(org, unit).pk)
     )
     assert isinstance(error, InvalidInput)
     assert error.field == "unit_id"
-    error = refused(lambda: actions.check_dispatch_case(org.dispatcher, case.pk, 999_999))
+    error = refused(lambda: check_dispatch_case(org.dispatcher, case.pk, unit_id=999_999))
     assert isinstance(error, InvalidInput)
     assert error.field == "unit_id"
 
 
 def test_receive_makes_the_first_receiver_the_owner(org: Org, cases: CaseBuilder) -> None:
     case = cases.dispatched()
-    case = actions.check_receive_case(org.leader_a, case.pk)
+    case = do_receive_case(org.leader_a, case.pk)
     case = fresh(case)
     assert (case.state, case.owner_unit_id, case.handling_unit_id) == (
         State.IN_PROGRESS,
@@ -510,7 +532,7 @@ def test_receive_makes_the_first_receiver_the_owner(org: Org, cases: CaseBuilder
 @pytest.mark.parametrize("stage", ["dispatched", "in_progress"])
 def test_return_goes_back_to_the_hub_queue(org: Org, cases: CaseBuilder, stage: str) -> None:
     case = getattr(cases, stage)()
-    case = actions.check_return_case(org.handler_a, case.pk, "本事项不属于本单位职责")
+    case = check_return_case(org.handler_a, case.pk, reason="本事项不属于本单位职责")
     case = fresh(case)
     assert case.state == State.AWAITING_DISPATCH
     assert case.returns_count == 1
@@ -523,19 +545,19 @@ def test_return_goes_back_to_the_hub_queue(org: Org, cases: CaseBuilder, stage: 
     assert event.after["returns_count"] == 1
 
     # Re-dispatched by the hub to the right unit, which becomes the owner on receipt.
-    actions.check_dispatch_case(org.dispatcher, case.pk, org.dept_b.pk)
-    actions.check_receive_case(org.handler_b, case.pk)
+    check_dispatch_case(org.dispatcher, case.pk, unit_id=org.dept_b.pk)
+    do_receive_case(org.handler_b, case.pk)
     case = fresh(case)
     assert (case.owner_unit_id, case.handling_unit_id) == (org.dept_b.pk, org.dept_b.pk)
     assert case.returns_count == 1
-    actions.check_return_case(org.handler_b, case.pk, "本事项也不属于本单位职责")
+    check_return_case(org.handler_b, case.pk, reason="本事项也不属于本单位职责")
     assert fresh(case).returns_count == 2
 
 
 def test_return_needs_a_reason(org: Org, cases: CaseBuilder) -> None:
     case = cases.dispatched()
     for reason in ("", "   ", "不归本所"):  # 4 characters; at least 5 are needed
-        error = refused(partial(actions.check_return_case, org.handler_a, case.pk, reason))
+        error = refused(partial(check_return_case, org.handler_a, case.pk, reason=reason))
         assert isinstance(error, InvalidInput)
         assert error.field == "reason"
     assert fresh(case).state == State.DISPATCHED
@@ -543,7 +565,7 @@ def test_return_needs_a_reason(org: Org, cases: CaseBuilder) -> None:
 
 def test_dispatch_down_keeps_the_owner(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
-    case = actions.check_dispatch_down(org.handler_a, case.pk, org.center_a1.pk)
+    case = do_dispatch_down(org.handler_a, case.pk, unit_id=org.center_a1.pk)
     case = fresh(case)
     assert (case.state, case.owner_unit_id, case.handling_unit_id) == (
         State.IN_PROGRESS,
@@ -559,19 +581,17 @@ def test_dispatch_down_keeps_the_owner(org: Org, cases: CaseBuilder) -> None:
     assert event.after == {"handling_unit_id": org.center_a1.pk}
     assert event.payload == {"unit": "CTR-A1"}
     # The sub-center handles; it may not return a case its owner passed down.
-    actions.check_record_cause(org.handler_a1, case.pk, "materials", "缺少股东会决议原件")
-    error = refused(lambda: actions.check_return_case(org.handler_a1, case.pk, "不属于本所职责"))
+    check_record_cause(org.handler_a1, case.pk, code="materials", note="缺少股东会决议原件")
+    error = refused(lambda: check_return_case(org.handler_a1, case.pk, reason="不属于本所职责"))
     assert isinstance(error, InvalidState)
-    actions.check_reply_case(org.handler_a1, case.pk, "已告知补交材料后当场办结")
+    check_reply_case(org.handler_a1, case.pk, text="已告知补交材料后当场办结")
     assert fresh(case).state == State.REPLIED
 
 
 @pytest.mark.parametrize("unit", ["dept_a", "dept_b", "hall"])
 def test_dispatch_down_only_below_the_owner(org: Org, cases: CaseBuilder, unit: str) -> None:
     case = cases.in_progress()
-    error = refused(
-        lambda: actions.check_dispatch_down(org.handler_a, case.pk, getattr(org, unit).pk)
-    )
+    error = refused(lambda: do_dispatch_down(org.handler_a, case.pk, unit_id=getattr(org, unit).pk))
     assert isinstance(error, InvalidInput)
     assert error.field == "unit_id"
     assert fresh(case).handling_unit_id == org.dept_a.pk
@@ -582,8 +602,8 @@ def test_dispatch_down_only_below_the_owner(org: Org, cases: CaseBuilder, unit: 
 
 def test_cohandling_has_its_own_task_clock_and_answer(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
-    task = actions.check_request_cohandling(
-        org.handler_a, case.pk, org.dept_b.pk, "请核实社保缴费记录", 2
+    task = check_request_cohandling(
+        org.handler_a, case.pk, unit_id=org.dept_b.pk, request="请核实社保缴费记录", days=2
     )
     assert (task.state, task.unit_id, task.requested_by, task.due) == (
         "open",
@@ -606,17 +626,19 @@ def test_cohandling_has_its_own_task_clock_and_answer(org: Org, cases: CaseBuild
     assert (event.before, event.after) == ({}, {})
     assert event.payload == {"task": task.pk, "unit": "DEPT-B", "days": 2}
 
-    actions.check_record_cause(org.handler_a, case.pk, "materials", "缺少社保缴费证明")
-    error = refused(lambda: actions.check_reply_case(org.handler_a, case.pk, "已答复申请人结果"))
+    check_record_cause(org.handler_a, case.pk, code="materials", note="缺少社保缴费证明")
+    error = refused(lambda: check_reply_case(org.handler_a, case.pk, text="已答复申请人结果"))
     assert isinstance(error, InvalidState)
 
     error = refused(
-        lambda: actions.check_answer_cohandling(org.handler_a, case.pk, task.pk, "已核实无误情况")
+        lambda: check_answer_cohandling(
+            org.handler_a, case.pk, task_id=task.pk, answer="已核实无误情况"
+        )
     )
     assert isinstance(error, Forbidden)  # only the unit asked answers
 
-    answered = actions.check_answer_cohandling(
-        org.handler_b, case.pk, task.pk, "缴费记录完整，可以办理"
+    answered = check_answer_cohandling(
+        org.handler_b, case.pk, task_id=task.pk, answer="缴费记录完整，可以办理"
     )
     answered.refresh_from_db()
     assert (answered.state, answered.answer, answered.answered_by, answered.answered_at) == (
@@ -629,13 +651,13 @@ def test_cohandling_has_its_own_task_clock_and_answer(org: Org, cases: CaseBuild
     assert not WorkItem.objects.filter(task=task).exists()
     assert last_event(case).action == "answer_cohandling"
     assert last_event(case).payload == {"task": task.pk}
-    actions.check_reply_case(org.handler_a, case.pk, "已答复申请人结果，材料齐全即可办理")
+    check_reply_case(org.handler_a, case.pk, text="已答复申请人结果，材料齐全即可办理")
     assert fresh(case).state == State.REPLIED
 
 
 def test_cohandling_input_errors(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
-    ask = partial(actions.check_request_cohandling, org.handler_a, case.pk)
+    ask = partial(check_request_cohandling, org.handler_a, case.pk)
     b = org.dept_b.pk
     for args, field in [
         ((b, "请核", 2), "request"),
@@ -646,15 +668,21 @@ def test_cohandling_input_errors(org: Org, cases: CaseBuilder) -> None:
         ((999_999, "请核实记录", 2), "unit_id"),
         ((org.dept_a.pk, "请核实记录", 2), "unit_id"),  # the case is already with A
     ]:
-        error = refused(partial(ask, *args))
+        error = refused(
+            partial(ask, **dict(zip(("unit_id", "request", "days"), args, strict=False)))
+        )
         assert isinstance(error, InvalidInput), field
         assert error.field == field
-    task = ask(b, "请核实记录", 2)
-    error = refused(lambda: actions.check_answer_cohandling(org.handler_b, case.pk, task.pk, "好"))
+    task = ask(unit_id=b, request="请核实记录", days=2)
+    error = refused(
+        lambda: check_answer_cohandling(org.handler_b, case.pk, task_id=task.pk, answer="好")
+    )
     assert isinstance(error, InvalidInput)
     assert error.field == "answer"
     error = refused(
-        lambda: actions.check_answer_cohandling(org.handler_b, case.pk, task.pk + 1, "已核实无误")
+        lambda: check_answer_cohandling(
+            org.handler_b, case.pk, task_id=task.pk + 1, answer="已核实无误"
+        )
     )
     assert error.code == "not_found"
 
@@ -665,8 +693,12 @@ def test_cohandling_input_errors(org: Org, cases: CaseBuilder) -> None:
 def test_record_contact(org: Org, cases: CaseBuilder) -> None:
     case = cases.dispatched()
     contacted = sh(2026, 11, 20, 10, 4)
-    record = actions.check_record_contact(
-        org.handler_a, case.pk, "phone", "已电话联系，申请人同意补交材料", contacted
+    record = check_record_contact(
+        org.handler_a,
+        case.pk,
+        method="phone",
+        outcome="已电话联系，申请人同意补交材料",
+        contacted_at=contacted,
     )
     assert ContactRecord.objects.get(pk=record.pk).contacted_at == contacted
     assert (record.method, record.by) == ("phone", org.handler_a)
@@ -678,7 +710,7 @@ def test_record_contact(org: Org, cases: CaseBuilder) -> None:
 
 def test_contact_input_errors(org: Org, cases: CaseBuilder) -> None:
     case = cases.dispatched()
-    contact = partial(actions.check_record_contact, org.handler_a, case.pk)
+    contact = partial(check_record_contact, org.handler_a, case.pk)
     naive = dt.datetime(2026, 11, 20, 9)  # noqa: DTZ001
     for args, field in [
         (("pigeon", "已联系申请人"), "method"),
@@ -687,15 +719,17 @@ def test_contact_input_errors(org: Org, cases: CaseBuilder) -> None:
         (("sms", "已联系", naive), "contacted_at"),
         (("sms", "已联系", sh(2026, 11, 20, 9, 59)), "contacted_at"),  # before receipt
     ]:
-        error = refused(partial(contact, *args))
+        error = refused(
+            partial(contact, **dict(zip(("method", "outcome", "contacted_at"), args, strict=False)))
+        )
         assert isinstance(error, InvalidInput)
         assert error.field == field
 
 
 def test_record_cause_stops_the_cause_analysis_clock(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
-    case = actions.check_record_cause(
-        org.handler_a, case.pk, "other", "办事指南未写明需要原件", side="department"
+    case = check_record_cause(
+        org.handler_a, case.pk, code="other", note="办事指南未写明需要原件", side="department"
     )
     case = fresh(case)
     assert (case.cause_code, case.cause_side, case.cause_note) == (
@@ -716,17 +750,19 @@ def test_record_cause_stops_the_cause_analysis_clock(org: Org, cases: CaseBuilde
 
 def test_a_coded_cause_has_a_fixed_side(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
-    actions.check_record_cause(
-        org.handler_a, case.pk, "system_fault", "信息系统出现故障", "petitioner"
+    check_record_cause(
+        org.handler_a, case.pk, code="system_fault", note="信息系统出现故障", side="petitioner"
     )
     assert fresh(case).cause_side == "department"
-    actions.check_record_cause(org.clerk, case.pk, "materials", "材料不齐全的情况", "department")
+    check_record_cause(
+        org.clerk, case.pk, code="materials", note="材料不齐全的情况", side="department"
+    )
     assert fresh(case).cause_side == "petitioner"
 
 
 def test_cause_input_errors(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
-    record = partial(actions.check_record_cause, org.handler_a, case.pk)
+    record = partial(check_record_cause, org.handler_a, case.pk)
     for args, field in [
         (("laziness", "说不清楚的原因"), "code"),
         (("other", "说不清楚的原因"), "side"),
@@ -734,7 +770,7 @@ def test_cause_input_errors(org: Org, cases: CaseBuilder) -> None:
         (("materials", "缺"), "note"),
         (("materials", "缺少材料"), "note"),  # 4 characters: at least 5
     ]:
-        error = refused(partial(record, *args))
+        error = refused(partial(record, **dict(zip(("code", "note", "side"), args, strict=False))))
         assert isinstance(error, InvalidInput)
         assert error.field == field
     assert fresh(case).cause_code == ""
@@ -745,14 +781,14 @@ def test_cause_input_errors(org: Org, cases: CaseBuilder) -> None:
 
 def test_reply(org: Org, cases: CaseBuilder) -> None:
     case = cases.analysed()
-    case = actions.check_reply_case(
-        org.handler_a, case.pk, "已告知补交股东会决议，补交后当日办结", channel="phone"
+    case = check_reply_case(
+        org.handler_a, case.pk, text="已告知补交股东会决议，补交后当日办结", channel="phone"
     )
     case = fresh(case)
     assert (case.state, case.replied_at) == (State.REPLIED, NOW)
     assert case.reply_text == "已告知补交股东会决议，补交后当日办结"
     assert clocks(case)["reply", 1].stopped_at == NOW
-    assert work(case) == [("return_visit", org.hub.pk, NO_DUE)]
+    assert work(case) == [("return_visit", org.hub.pk, end_of(2026, 11, 25))]
     assert outbox(case) == [
         ("sms", PHONE, "reply", {"tracking_no": case.tracking_no, "channel": "phone", "round": 1})
     ]
@@ -764,27 +800,27 @@ def test_reply(org: Org, cases: CaseBuilder) -> None:
 
 def test_reply_refused_before_cause_analysis(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
-    error = refused(lambda: actions.check_reply_case(org.handler_a, case.pk, "已答复申请人结果"))
+    error = refused(lambda: check_reply_case(org.handler_a, case.pk, text="已答复申请人结果"))
     assert error.code == "invalid_state"
     assert fresh(case).state == State.IN_PROGRESS
 
 
 def test_reply_refused_while_suspended(org: Org, cases: CaseBuilder) -> None:
     case = cases.analysed()
-    request = actions.check_request_suspension(org.handler_a, case.pk, "等待申请人补交材料")
-    actions.check_decide_request(org.dispatcher, case.pk, request.pk, True)
-    error = refused(lambda: actions.check_reply_case(org.handler_a, case.pk, "已答复申请人结果"))
+    request = check_request_suspension(org.handler_a, case.pk, reason="等待申请人补交材料")
+    check_decide_request(org.dispatcher, case.pk, request_id=request.pk, approve=True)
+    error = refused(lambda: check_reply_case(org.handler_a, case.pk, text="已答复申请人结果"))
     assert error.code == "invalid_state"
     assert fresh(case).state == State.IN_PROGRESS
 
 
 def test_reply_input_errors(org: Org, cases: CaseBuilder) -> None:
     case = cases.analysed()
-    error = refused(lambda: actions.check_reply_case(org.handler_a, case.pk, "好的"))
+    error = refused(lambda: check_reply_case(org.handler_a, case.pk, text="好的"))
     assert isinstance(error, InvalidInput)
     assert error.field == "text"
     error = refused(
-        lambda: actions.check_reply_case(org.handler_a, case.pk, "已答复申请人结果", "pigeon")
+        lambda: check_reply_case(org.handler_a, case.pk, text="已答复申请人结果", channel="pigeon")
     )
     assert isinstance(error, InvalidInput)
     assert error.field == "channel"
@@ -792,12 +828,12 @@ def test_reply_input_errors(org: Org, cases: CaseBuilder) -> None:
 
 def test_reply_leaves_no_undecidable_request(org: Org, cases: CaseBuilder) -> None:
     case = cases.analysed()
-    actions.check_request_extension(org.handler_a, case.pk, 2, "需要进一步核实情况")
+    check_request_extension(org.handler_a, case.pk, days=2, reason="需要进一步核实情况")
     try:
-        actions.check_reply_case(org.handler_a, case.pk, "已答复申请人结果")
+        check_reply_case(org.handler_a, case.pk, text="已答复申请人结果")
     except InvalidState:
         return  # refusing the reply while a request waits is a fine answer too
-    assert work(case) == [("return_visit", org.hub.pk, NO_DUE)]
+    assert work(case) == [("return_visit", org.hub.pk, end_of(2026, 11, 25))]
     assert not ClockRequest.objects.filter(case=case, decision="pending").exists()
 
 
@@ -807,14 +843,14 @@ def test_reply_leaves_no_undecidable_request(org: Org, cases: CaseBuilder) -> No
 def test_extension_within_the_putuo_cap(org: Org, cases: CaseBuilder) -> None:
     """General: due Wed 11-25. Cap: 10 WD from receipt = Fri 12-04. 7 WD more = 12-04."""
     case = cases.in_progress()
-    request = actions.check_request_extension(org.handler_a, case.pk, 7, "需要跨部门调取档案")
+    request = check_request_extension(org.handler_a, case.pk, days=7, reason="需要跨部门调取档案")
     assert (request.kind, request.decision, request.days) == ("extension", "pending", 7)
-    assert ("approve", org.hub.pk, NOW) in work(case)
+    assert ("approve", org.hub.pk, end_of(2026, 11, 23)) in work(case)  # the hub's review
     event = last_event(case)
     assert event.action == "request_extension"
     assert event.payload == {"request": request.pk, "days": 7, "reason": "需要跨部门调取档案"}
 
-    actions.check_decide_request(org.dispatcher, case.pk, request.pk, True)
+    check_decide_request(org.dispatcher, case.pk, request_id=request.pk, approve=True)
     request.refresh_from_db()
     assert (request.decision, request.decided_by, request.decided_at) == (
         "approved",
@@ -844,7 +880,7 @@ def test_extension_within_the_putuo_cap(org: Org, cases: CaseBuilder) -> None:
 def test_extension_beyond_the_putuo_cap(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
     error = refused(
-        lambda: actions.check_request_extension(org.handler_a, case.pk, 8, "需要跨部门调取档案")
+        lambda: check_request_extension(org.handler_a, case.pk, days=8, reason="需要跨部门调取档案")
     )
     assert isinstance(error, InvalidInput)
     assert error.field == "days"
@@ -854,16 +890,18 @@ def test_extension_beyond_the_putuo_cap(org: Org, cases: CaseBuilder) -> None:
 
 def test_extensions_add_up_under_the_cap(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
-    first = actions.check_request_extension(org.handler_a, case.pk, 3, "需要跨部门调取档案")
-    actions.check_decide_request(org.officeadmin, case.pk, first.pk, True, "同意延期")
+    first = check_request_extension(org.handler_a, case.pk, days=3, reason="需要跨部门调取档案")
+    check_decide_request(
+        org.officeadmin, case.pk, request_id=first.pk, approve=True, note="同意延期"
+    )
     assert clocks(case)["reply", 1].due == end_of(2026, 11, 30)
     error = refused(
-        lambda: actions.check_request_extension(org.handler_a, case.pk, 5, "还需要再核实")
+        lambda: check_request_extension(org.handler_a, case.pk, days=5, reason="还需要再核实")
     )
     assert isinstance(error, InvalidInput)
     assert error.field == "days"
-    second = actions.check_request_extension(org.handler_a, case.pk, 4, "还需要再核实")
-    actions.check_decide_request(org.dispatcher, case.pk, second.pk, True)
+    second = check_request_extension(org.handler_a, case.pk, days=4, reason="还需要再核实")
+    check_decide_request(org.dispatcher, case.pk, request_id=second.pk, approve=True)
     assert clocks(case)["reply", 1].due == end_of(2026, 12, 4)
 
 
@@ -872,50 +910,55 @@ def test_complex_case_extension_cap(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress(complexity="complex")
     assert clocks(case)["reply", 1].due == end_of(2026, 12, 1)
     error = refused(
-        lambda: actions.check_request_extension(org.handler_a, case.pk, 4, "需要调取档案")
+        lambda: check_request_extension(org.handler_a, case.pk, days=4, reason="需要调取档案")
     )
     assert isinstance(error, InvalidInput)
     assert error.field == "days"
-    actions.check_request_extension(org.handler_a, case.pk, 3, "需要调取档案")
+    check_request_extension(org.handler_a, case.pk, days=3, reason="需要调取档案")
 
 
 def test_refused_extension(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
-    request = actions.check_request_extension(org.handler_a, case.pk, 2, "需要跨部门调取档案")
+    request = check_request_extension(org.handler_a, case.pk, days=2, reason="需要跨部门调取档案")
     error = refused(
-        lambda: actions.check_decide_request(org.dispatcher, case.pk, request.pk, False)
+        lambda: check_decide_request(org.dispatcher, case.pk, request_id=request.pk, approve=False)
     )
     assert isinstance(error, InvalidInput)
     assert error.field == "note"
-    actions.check_decide_request(org.dispatcher, case.pk, request.pk, False, "理由不充分")
+    check_decide_request(
+        org.dispatcher, case.pk, request_id=request.pk, approve=False, note="理由不充分"
+    )
     request.refresh_from_db()
     assert (request.decision, request.decision_note) == ("refused", "理由不充分")
     assert clocks(case)["reply", 1].due == end_of(2026, 11, 25)
     assert outbox(case) == []
     assert last_event(case).action == "refuse_extension"
-    error = refused(lambda: actions.check_decide_request(org.dispatcher, case.pk, request.pk, True))
-    assert error.code == "not_found"  # no longer pending
+    error = refused(
+        lambda: check_decide_request(org.dispatcher, case.pk, request_id=request.pk, approve=True)
+    )
+    assert (error.code, str(error.message)) == (
+        "invalid_state",
+        "No extension or suspension request awaits a decision.",
+    )
 
 
 def test_one_request_at_a_time(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
-    actions.check_request_extension(org.handler_a, case.pk, 2, "需要跨部门调取档案")
-    error = refused(
-        lambda: actions.check_request_suspension(org.handler_a, case.pk, "等待补交材料")
-    )
+    check_request_extension(org.handler_a, case.pk, days=2, reason="需要跨部门调取档案")
+    error = refused(lambda: check_request_suspension(org.handler_a, case.pk, reason="等待补交材料"))
     assert isinstance(error, InvalidState)
 
 
 def test_extension_and_suspension_input_errors(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
-    extend = partial(actions.check_request_extension, org.handler_a, case.pk)
-    suspend = partial(actions.check_request_suspension, org.handler_a, case.pk)
+    extend = partial(check_request_extension, org.handler_a, case.pk)
+    suspend = partial(check_request_suspension, org.handler_a, case.pk)
     for call, field in [
-        (partial(extend, 0, "需要跨部门调取档案"), "days"),
-        (partial(extend, 31, "需要跨部门调取档案"), "days"),
-        (partial(extend, "3", "需要跨部门调取档案"), "days"),
-        (partial(extend, 3, "需要"), "reason"),
-        (partial(suspend, ""), "reason"),
+        (partial(extend, days=0, reason="需要跨部门调取档案"), "days"),
+        (partial(extend, days=31, reason="需要跨部门调取档案"), "days"),
+        (partial(extend, days="3", reason="需要跨部门调取档案"), "days"),
+        (partial(extend, days=3, reason="需要"), "reason"),
+        (partial(suspend, reason=""), "reason"),
     ]:
         error = refused(call)
         assert isinstance(error, InvalidInput)
@@ -928,9 +971,9 @@ def test_suspension_pauses_and_resume_shifts_by_the_working_days_lost(
     """Suspended Fri 11-20, resumed Tue 11-24: Mon 23 and Tue 24 lost (2 WD).
     Reply Wed 11-25 -> Fri 11-27; cause analysis Fri 11-20 -> Tue 11-24."""
     case = cases.in_progress()
-    request = actions.check_request_suspension(org.handler_a, case.pk, "等待申请人补交材料")
+    request = check_request_suspension(org.handler_a, case.pk, reason="等待申请人补交材料")
     assert last_event(case).action == "request_suspension"
-    actions.check_decide_request(org.dispatcher, case.pk, request.pk, True)
+    check_decide_request(org.dispatcher, case.pk, request_id=request.pk, approve=True)
     case = fresh(case)
     assert case.suspended_at == NOW
     assert {c.paused_at for c in clocks(case).values()} == {NOW}
@@ -938,13 +981,11 @@ def test_suspension_pauses_and_resume_shifts_by_the_working_days_lost(
     event = last_event(case)
     assert event.action == "approve_suspension"
     assert (event.before, event.after) == ({"suspended_at": None}, {"suspended_at": NOW_JSON})
-    error = refused(
-        lambda: actions.check_request_suspension(org.handler_a, case.pk, "再次申请挂起")
-    )
+    error = refused(lambda: check_request_suspension(org.handler_a, case.pk, reason="再次申请挂起"))
     assert isinstance(error, InvalidState)
 
     frozen_time.set(sh(2026, 11, 24, 10))
-    actions.check_resume_case(org.handler_a, case.pk)
+    do_resume_case(org.handler_a, case.pk)
     case = fresh(case)
     assert case.suspended_at is None
     assert clocks(case)["reply", 1].due == end_of(2026, 11, 27)
@@ -978,10 +1019,10 @@ def test_working_days_lost_while_suspended(
     reply_due: dt.datetime,
 ) -> None:
     case = cases.analysed()
-    request = actions.check_request_suspension(org.handler_a, case.pk, "等待申请人补交材料")
-    actions.check_decide_request(org.dispatcher, case.pk, request.pk, True)
+    request = check_request_suspension(org.handler_a, case.pk, reason="等待申请人补交材料")
+    check_decide_request(org.dispatcher, case.pk, request_id=request.pk, approve=True)
     frozen_time.set(resumed)
-    actions.check_resume_case(org.dispatcher, case.pk)
+    do_resume_case(org.dispatcher, case.pk)
     assert last_event(case).payload == {"workdays_suspended": lost}
     assert clocks(case)["reply", 1].due == reply_due
     assert work(case) == [("handle", org.dept_a.pk, reply_due)]
@@ -989,7 +1030,7 @@ def test_working_days_lost_while_suspended(
 
 def test_resume_when_not_suspended(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
-    error = refused(lambda: actions.check_resume_case(org.handler_a, case.pk))
+    error = refused(lambda: do_resume_case(org.handler_a, case.pk))
     assert error.code == "invalid_state"
 
 
@@ -997,12 +1038,14 @@ def test_suspension_pauses_cohandling_too(
     org: Org, cases: CaseBuilder, frozen_time: FrozenTime
 ) -> None:
     case = cases.in_progress()
-    task = actions.check_request_cohandling(org.handler_a, case.pk, org.dept_b.pk, "请核实记录", 2)
-    request = actions.check_request_suspension(org.handler_a, case.pk, "等待申请人补交材料")
-    actions.check_decide_request(org.dispatcher, case.pk, request.pk, True)
+    task = check_request_cohandling(
+        org.handler_a, case.pk, unit_id=org.dept_b.pk, request="请核实记录", days=2
+    )
+    request = check_request_suspension(org.handler_a, case.pk, reason="等待申请人补交材料")
+    check_decide_request(org.dispatcher, case.pk, request_id=request.pk, approve=True)
     assert WorkItem.objects.get(task=task).due == NO_DUE
     frozen_time.set(sh(2026, 11, 24, 10))
-    actions.check_resume_case(org.handler_a, case.pk)
+    do_resume_case(org.handler_a, case.pk)
     assert Clock.objects.get(task=task).due == end_of(2026, 11, 26)
     assert WorkItem.objects.get(task=task).due == end_of(2026, 11, 26)
 
@@ -1011,11 +1054,13 @@ def test_resume_shifts_the_cohandling_task_due(
     org: Org, cases: CaseBuilder, frozen_time: FrozenTime
 ) -> None:
     case = cases.in_progress()
-    task = actions.check_request_cohandling(org.handler_a, case.pk, org.dept_b.pk, "请核实记录", 2)
-    request = actions.check_request_suspension(org.handler_a, case.pk, "等待申请人补交材料")
-    actions.check_decide_request(org.dispatcher, case.pk, request.pk, True)
+    task = check_request_cohandling(
+        org.handler_a, case.pk, unit_id=org.dept_b.pk, request="请核实记录", days=2
+    )
+    request = check_request_suspension(org.handler_a, case.pk, reason="等待申请人补交材料")
+    check_decide_request(org.dispatcher, case.pk, request_id=request.pk, approve=True)
     frozen_time.set(sh(2026, 11, 24, 10))
-    actions.check_resume_case(org.handler_a, case.pk)
+    do_resume_case(org.handler_a, case.pk)
     assert CoHandlingTask.objects.get(pk=task.pk).due == end_of(2026, 11, 26)
 
 
@@ -1023,19 +1068,19 @@ def test_resume_leaves_a_pending_approval_item_alone(
     org: Org, cases: CaseBuilder, frozen_time: FrozenTime
 ) -> None:
     case = cases.analysed()
-    request = actions.check_request_suspension(org.handler_a, case.pk, "等待申请人补交材料")
-    actions.check_decide_request(org.dispatcher, case.pk, request.pk, True)
+    request = check_request_suspension(org.handler_a, case.pk, reason="等待申请人补交材料")
+    check_decide_request(org.dispatcher, case.pk, request_id=request.pk, approve=True)
     frozen_time.set(sh(2026, 11, 23, 10))
-    actions.check_request_extension(org.handler_a, case.pk, 2, "还需要调取档案")
+    check_request_extension(org.handler_a, case.pk, days=2, reason="还需要调取档案")
     frozen_time.set(sh(2026, 11, 24, 10))
-    actions.check_resume_case(org.handler_a, case.pk)
-    assert ("approve", org.hub.pk, sh(2026, 11, 23, 10)) in work(case)
+    do_resume_case(org.handler_a, case.pk)
+    assert ("approve", org.hub.pk, end_of(2026, 11, 24)) in work(case)
 
 
 def test_extension_informs_the_window(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
-    request = actions.check_request_extension(org.handler_a, case.pk, 2, "需要跨部门调取档案")
-    actions.check_decide_request(org.dispatcher, case.pk, request.pk, True)
+    request = check_request_extension(org.handler_a, case.pk, days=2, reason="需要跨部门调取档案")
+    check_decide_request(org.dispatcher, case.pk, request_id=request.pk, approve=True)
     assert [(c, r) for c, r, _, _ in outbox(case)] == [
         ("sms", PHONE),
         ("notice", str(org.hall.pk)),
@@ -1047,7 +1092,7 @@ def test_extension_informs_the_window(org: Org, cases: CaseBuilder) -> None:
 
 def test_return_visit_satisfied(org: Org, cases: CaseBuilder) -> None:
     case = cases.replied()
-    visit = actions.check_return_visit(org.dispatcher, case.pk, 4, True, "满意")
+    visit = check_return_visit(org.dispatcher, case.pk, satisfaction=4, solved=True, comment="满意")
     assert (visit.by, visit.round, visit.visited_by, visit.visited_at) == (
         "hub",
         1,
@@ -1066,7 +1111,7 @@ def test_return_visit_satisfied(org: Org, cases: CaseBuilder) -> None:
 
 def test_return_visit_by_the_unit(org: Org, cases: CaseBuilder) -> None:
     case = cases.replied()
-    visit = actions.check_return_visit(org.handler_a, case.pk, 3, True)
+    visit = check_return_visit(org.handler_a, case.pk, satisfaction=3, solved=True)
     assert visit.by == ReturnVisit.By.UNIT
 
 
@@ -1075,14 +1120,19 @@ def test_unhappy_return_visit_goes_to_supervision(
     org: Org, cases: CaseBuilder, satisfaction: int, solved: bool
 ) -> None:
     case = cases.replied()
-    actions.check_return_visit(org.dispatcher, case.pk, satisfaction, solved, "仍未办成")
-    assert work(case) == [("supervise", org.hub.pk, NOW)]
+    check_return_visit(
+        org.dispatcher, case.pk, satisfaction=satisfaction, solved=solved, comment="仍未办成"
+    )
+    # The hub decides within the policy's review limit: the next working day, not at once red.
+    assert work(case) == [("supervise", org.hub.pk, end_of(2026, 11, 23))]
 
 
 @pytest.mark.parametrize("satisfaction", [0, 6, -1])
 def test_bad_satisfaction(org: Org, cases: CaseBuilder, satisfaction: int) -> None:
     case = cases.replied()
-    error = refused(lambda: actions.check_return_visit(org.dispatcher, case.pk, satisfaction, True))
+    error = refused(
+        lambda: check_return_visit(org.dispatcher, case.pk, satisfaction=satisfaction, solved=True)
+    )
     assert isinstance(error, InvalidInput)
     assert error.field == "satisfaction"
 
@@ -1090,10 +1140,12 @@ def test_bad_satisfaction(org: Org, cases: CaseBuilder, satisfaction: int) -> No
 def test_supervise_opens_round_two(org: Org, cases: CaseBuilder, frozen_time: FrozenTime) -> None:
     """Supervised on Mon 11-23 with 5 WD: due Mon 11-30."""
     case = cases.replied()
-    actions.check_return_visit(org.dispatcher, case.pk, 2, False, "问题仍未解决")
+    check_return_visit(
+        org.dispatcher, case.pk, satisfaction=2, solved=False, comment="问题仍未解决"
+    )
     frozen_time.set(sh(2026, 11, 23, 10))
-    supervision = actions.check_supervise_case(
-        org.dispatcher, case.pk, "群众反映问题仍未解决，重新办理", 5
+    supervision = check_supervise_case(
+        org.dispatcher, case.pk, reason="群众反映问题仍未解决，重新办理", days=5
     )
     assert (supervision.round, supervision.due, supervision.by) == (
         2,
@@ -1122,18 +1174,18 @@ def test_supervise_opens_round_two(org: Org, cases: CaseBuilder, frozen_time: Fr
     assert event.after == {"state": "in_progress", "round": 2}
 
     # Round 2: a new reply, and closing needs a return visit of round 2.
-    actions.check_reply_case(org.handler_a, case.pk, "已重新核查并办结，告知申请人")
-    error = refused(lambda: actions.check_close_case(org.dispatcher, case.pk))
+    check_reply_case(org.handler_a, case.pk, text="已重新核查并办结，告知申请人")
+    error = refused(lambda: do_close_case(org.dispatcher, case.pk))
     assert isinstance(error, InvalidState)
-    actions.check_return_visit(org.dispatcher, case.pk, 5, True)
+    check_return_visit(org.dispatcher, case.pk, satisfaction=5, solved=True)
     assert ReturnVisit.objects.filter(case=case).values_list("round", flat=True).count() == 2
-    actions.check_close_case(org.dispatcher, case.pk)
+    do_close_case(org.dispatcher, case.pk)
     assert fresh(case).state == State.CLOSED
 
 
 def test_supervise_a_closed_case(org: Org, cases: CaseBuilder) -> None:
     case = cases.closed()
-    actions.check_supervise_case(org.officeadmin, case.pk, "复查发现虚假办结，重新办理", 3)
+    check_supervise_case(org.officeadmin, case.pk, reason="复查发现虚假办结，重新办理", days=3)
     case = fresh(case)
     assert (case.state, case.round, case.closed_at) == (State.IN_PROGRESS, 2, None)
     assert Supervision.objects.get(case=case).due == end_of(2026, 11, 25)
@@ -1141,32 +1193,32 @@ def test_supervise_a_closed_case(org: Org, cases: CaseBuilder) -> None:
 
 def test_supervise_needs_a_unit(org: Org, cases: CaseBuilder) -> None:
     case = cases.not_admissible()
-    actions.check_reply_case(org.clerk, case.pk, "依据规定不予受理，已说明理由")
+    check_reply_case(org.clerk, case.pk, text="依据规定不予受理，已说明理由")
     error = refused(
-        lambda: actions.check_supervise_case(org.dispatcher, case.pk, "要求重新审查受理", 3)
+        lambda: check_supervise_case(org.dispatcher, case.pk, reason="要求重新审查受理", days=3)
     )
     assert isinstance(error, InvalidState)
 
 
 def test_supervise_input_errors(org: Org, cases: CaseBuilder) -> None:
     case = cases.replied()
-    supervise = partial(actions.check_supervise_case, org.dispatcher, case.pk)
+    supervise = partial(check_supervise_case, org.dispatcher, case.pk)
     for args, field in [
         (("督办", 3), "reason"),
         (("群众不满意需督办", 0), "days"),
         (("群众不满意需督办", 31), "days"),
     ]:
-        error = refused(partial(supervise, *args))
+        error = refused(partial(supervise, **dict(zip(("reason", "days"), args, strict=False))))
         assert isinstance(error, InvalidInput)
         assert error.field == field
 
 
 def test_close_needs_a_return_visit(org: Org, cases: CaseBuilder) -> None:
     case = cases.replied()
-    error = refused(lambda: actions.check_close_case(org.dispatcher, case.pk))
+    error = refused(lambda: do_close_case(org.dispatcher, case.pk))
     assert error.code == "invalid_state"
-    actions.check_return_visit(org.dispatcher, case.pk, 5, True)
-    case = actions.check_close_case(org.dispatcher, case.pk)
+    check_return_visit(org.dispatcher, case.pk, satisfaction=5, solved=True)
+    case = do_close_case(org.dispatcher, case.pk)
     case = fresh(case)
     assert (case.state, case.closed_at) == (State.CLOSED, NOW)
     assert work(case) == []
@@ -1227,36 +1279,40 @@ def _task_id(case: Case) -> int:
 
 
 ATTEMPTS: dict[Act, Callable[[User, Case, Org], Any]] = {
-    Act.SCREEN: lambda u, c, o: actions.check_screen_case(u, c.pk, admissible=True),
-    Act.RESOLVE_ON_SPOT: lambda u, c, o: actions.check_resolve_on_spot(u, c.pk, reply="当场办结了"),
-    Act.DISPATCH: lambda u, c, o: actions.check_dispatch_case(u, c.pk, o.dept_a.pk),
-    Act.RECEIVE: lambda u, c, o: actions.check_receive_case(u, c.pk),
-    Act.RETURN: lambda u, c, o: actions.check_return_case(u, c.pk, "不属于本单位职责"),
-    Act.DISPATCH_DOWN: lambda u, c, o: actions.check_dispatch_down(u, c.pk, o.center_a1.pk),
-    Act.REQUEST_COHANDLING: lambda u, c, o: actions.check_request_cohandling(
-        u, c.pk, o.hall.pk, "请协助核实情况", 2
+    Act.SCREEN: lambda u, c, o: check_screen_case(u, c.pk, admissible=True),
+    Act.RESOLVE_ON_SPOT: lambda u, c, o: check_resolve_on_spot(u, c.pk, reply="当场办结了"),
+    Act.DISPATCH: lambda u, c, o: check_dispatch_case(u, c.pk, unit_id=o.dept_a.pk),
+    Act.RECEIVE: lambda u, c, o: do_receive_case(u, c.pk),
+    Act.RETURN: lambda u, c, o: check_return_case(u, c.pk, reason="不属于本单位职责"),
+    Act.DISPATCH_DOWN: lambda u, c, o: do_dispatch_down(u, c.pk, unit_id=o.center_a1.pk),
+    Act.REQUEST_COHANDLING: lambda u, c, o: check_request_cohandling(
+        u, c.pk, unit_id=o.hall.pk, request="请协助核实情况", days=2
     ),
-    Act.ANSWER_COHANDLING: lambda u, c, o: actions.check_answer_cohandling(
-        u, c.pk, _task_id(c), "已核实情况属实"
+    Act.ANSWER_COHANDLING: lambda u, c, o: check_answer_cohandling(
+        u, c.pk, task_id=_task_id(c), answer="已核实情况属实"
     ),
-    Act.RECORD_CONTACT: lambda u, c, o: actions.check_record_contact(u, c.pk, "phone", "已联系"),
+    Act.RECORD_CONTACT: lambda u, c, o: check_record_contact(
+        u, c.pk, method="phone", outcome="已联系"
+    ),
     # The petitioner's, on a public page: no person acts.
-    Act.RATE: lambda u, c, o: actions.check_rate_case(c.pk, 4, True, "", "portal", "sms_link"),
-    Act.RECORD_CAUSE: lambda u, c, o: actions.check_record_cause(
-        u, c.pk, "materials", "申请材料不齐全"
+    Act.RATE: lambda u, c, o: check_rate_case(
+        c.pk, satisfaction=4, solved=True, comment="", channel="portal", proof="sms_link"
     ),
-    Act.REQUEST_EXTENSION: lambda u, c, o: actions.check_request_extension(
-        u, c.pk, 1, "需要更多时间核实"
+    Act.RECORD_CAUSE: lambda u, c, o: check_record_cause(
+        u, c.pk, code="materials", note="申请材料不齐全"
     ),
-    Act.REQUEST_SUSPENSION: lambda u, c, o: actions.check_request_suspension(
-        u, c.pk, "等待补交材料"
+    Act.REQUEST_EXTENSION: lambda u, c, o: check_request_extension(
+        u, c.pk, days=1, reason="需要更多时间核实"
     ),
-    Act.DECIDE_REQUEST: lambda u, c, o: actions.check_decide_request(u, c.pk, 1, True),
-    Act.RESUME: lambda u, c, o: actions.check_resume_case(u, c.pk),
-    Act.REPLY: lambda u, c, o: actions.check_reply_case(u, c.pk, "已答复申请人结果"),
-    Act.RETURN_VISIT: lambda u, c, o: actions.check_return_visit(u, c.pk, 5, True),
-    Act.SUPERVISE: lambda u, c, o: actions.check_supervise_case(u, c.pk, "群众不满意需督办", 3),
-    Act.CLOSE: lambda u, c, o: actions.check_close_case(u, c.pk),
+    Act.REQUEST_SUSPENSION: lambda u, c, o: check_request_suspension(
+        u, c.pk, reason="等待补交材料"
+    ),
+    Act.DECIDE_REQUEST: lambda u, c, o: check_decide_request(u, c.pk, request_id=1, approve=True),
+    Act.RESUME: lambda u, c, o: do_resume_case(u, c.pk),
+    Act.REPLY: lambda u, c, o: check_reply_case(u, c.pk, text="已答复申请人结果"),
+    Act.RETURN_VISIT: lambda u, c, o: check_return_visit(u, c.pk, satisfaction=5, solved=True),
+    Act.SUPERVISE: lambda u, c, o: check_supervise_case(u, c.pk, reason="群众不满意需督办", days=3),
+    Act.CLOSE: lambda u, c, o: do_close_case(u, c.pk),
 }
 
 
@@ -1271,15 +1327,17 @@ def _case_in(state: State, org: Org, cases: CaseBuilder) -> Case:
     if state == S.DISPATCHED:
         return cases.dispatched()
     case = cases.analysed()
-    task = actions.check_request_cohandling(org.handler_a, case.pk, org.dept_b.pk, "请核实记录", 2)
+    task = check_request_cohandling(
+        org.handler_a, case.pk, unit_id=org.dept_b.pk, request="请核实记录", days=2
+    )
     if state == S.IN_PROGRESS:
         return case
-    actions.check_answer_cohandling(org.handler_b, case.pk, task.pk, "已核实记录无误")
-    actions.check_reply_case(org.handler_a, case.pk, "已答复申请人结果")
+    check_answer_cohandling(org.handler_b, case.pk, task_id=task.pk, answer="已核实记录无误")
+    check_reply_case(org.handler_a, case.pk, text="已答复申请人结果")
     if state == S.REPLIED:
         return case
-    actions.check_return_visit(org.dispatcher, case.pk, 5, True)
-    return actions.check_close_case(org.dispatcher, case.pk)
+    check_return_visit(org.dispatcher, case.pk, satisfaction=5, solved=True)
+    return do_close_case(org.dispatcher, case.pk)
 
 
 # Without a responsible unit, acts reserved to it are refused for access before state.
@@ -1344,11 +1402,13 @@ def test_stale_version_is_a_conflict(org: Org, cases: CaseBuilder) -> None:
     case = fresh(cases.in_progress())
     assert case.version == 3  # register, screen (auto-dispatch), receive
     seen = case.version
-    actions.check_record_contact(org.handler_a, case.pk, "phone", "已联系申请人", version=seen)
+    check_record_contact(
+        org.handler_a, case.pk, method="phone", outcome="已联系申请人", version=seen
+    )
     assert fresh(case).version == seen + 1
     error = refused(
-        lambda: actions.check_record_cause(
-            org.handler_a, case.pk, "materials", "缺少原件材料", version=seen
+        lambda: check_record_cause(
+            org.handler_a, case.pk, code="materials", note="缺少原件材料", version=seen
         )
     )
     assert isinstance(error, Conflict)
@@ -1356,8 +1416,8 @@ def test_stale_version_is_a_conflict(org: Org, cases: CaseBuilder) -> None:
     assert fresh(case).cause_code == ""
     assert fresh(case).version == seen + 1
     assert ContactRecord.objects.filter(case=case).count() == 1
-    actions.check_record_cause(
-        org.handler_a, case.pk, "materials", "缺少原件材料", version=seen + 1
+    check_record_cause(
+        org.handler_a, case.pk, code="materials", note="缺少原件材料", version=seen + 1
     )
     assert fresh(case).version == seen + 2
 
@@ -1365,8 +1425,8 @@ def test_stale_version_is_a_conflict(org: Org, cases: CaseBuilder) -> None:
 def test_stale_version_after_a_return_is_a_conflict(org: Org, cases: CaseBuilder) -> None:
     case = fresh(cases.dispatched())
     seen = case.version
-    actions.check_return_case(org.leader_a, case.pk, "不属于本单位职责", version=seen)
-    error = refused(lambda: actions.check_receive_case(org.handler_a, case.pk, version=seen))
+    check_return_case(org.leader_a, case.pk, reason="不属于本单位职责", version=seen)
+    error = refused(lambda: do_receive_case(org.handler_a, case.pk, version=seen))
     assert isinstance(error, Conflict)
 
 
@@ -1379,7 +1439,7 @@ def test_a_deadline_in_2027_is_refused_not_guessed(
     """Mon 2026-12-28: 3 WD ends Thu 12-31, 7 WD would need January 2027, unknown."""
     frozen_time.set(sh(2026, 12, 28))
     complex_case = cases.register(matter_id=org.matter_a.pk, complexity="complex")
-    error = refused(lambda: actions.check_screen_case(org.clerk, complex_case.pk, admissible=True))
+    error = refused(lambda: check_screen_case(org.clerk, complex_case.pk, admissible=True))
     assert isinstance(error, InvalidInput)
     assert error.field == "deadline"
     assert "2027" in str(error.message)
@@ -1391,9 +1451,9 @@ def test_a_deadline_in_2027_is_refused_not_guessed(
 
     case = cases.replied(received_at=sh(2026, 12, 28, 9))
     assert clocks(case)["reply", 1].due == end_of(2026, 12, 31)
-    actions.check_return_visit(org.dispatcher, case.pk, 1, False)
+    check_return_visit(org.dispatcher, case.pk, satisfaction=1, solved=False)
     error = refused(
-        lambda: actions.check_supervise_case(org.dispatcher, case.pk, "群众不满意需督办", 5)
+        lambda: check_supervise_case(org.dispatcher, case.pk, reason="群众不满意需督办", days=5)
     )
     assert isinstance(error, InvalidInput)
     assert error.field == "deadline"

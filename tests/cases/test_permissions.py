@@ -5,8 +5,20 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 
-from banchengshi.cases import actions
 from banchengshi.cases.access import may, require, sees_personal_data, visible_cases
+from banchengshi.cases.actions.answer import check_reply_case, check_supervise_case, do_close_case
+from banchengshi.cases.actions.clock_requests import (
+    check_request_extension,
+    check_request_suspension,
+)
+from banchengshi.cases.actions.cohandling import check_answer_cohandling, check_request_cohandling
+from banchengshi.cases.actions.dispatch import (
+    check_dispatch_case,
+    check_return_case,
+    do_dispatch_down,
+    do_receive_case,
+)
+from banchengshi.cases.actions.handling import check_record_cause, check_record_contact
 from banchengshi.cases.errors import ActionRefused, Forbidden, NotFound
 from banchengshi.cases.models import Case
 from banchengshi.cases.selectors import case_detail, find_case, search_cases
@@ -90,7 +102,9 @@ def test_permission_matrix(org: Org, cases: CaseBuilder) -> None:
 
 def test_cohandling_unit_may_answer(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
-    actions.check_request_cohandling(org.handler_a, case.pk, org.dept_b.pk, "请核实缴费记录", 2)
+    check_request_cohandling(
+        org.handler_a, case.pk, unit_id=org.dept_b.pk, request="请核实缴费记录", days=2
+    )
     expected = dict(EXPECTED)
     expected["handler_b", Act.VIEW] = True
     expected["handler_b", Act.ANSWER_COHANDLING] = True
@@ -100,7 +114,7 @@ def test_cohandling_unit_may_answer(org: Org, cases: CaseBuilder) -> None:
 
 def test_sub_center_handles_what_is_passed_down(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
-    actions.check_dispatch_down(org.handler_a, case.pk, org.center_a1.pk)
+    do_dispatch_down(org.handler_a, case.pk, unit_id=org.center_a1.pk)
     expected = dict(EXPECTED)
     for act in (
         Act.VIEW,
@@ -135,9 +149,9 @@ def test_out_of_scope_is_not_found(org: Org, cases: CaseBuilder, who: str) -> No
     with pytest.raises(NotFound):
         case_detail(scope_for(user), case.pk)
     for call in (
-        lambda: actions.check_record_contact(user, case.pk, "phone", "已联系申请人"),
-        lambda: actions.check_record_cause(user, case.pk, "materials", "申请材料不齐全"),
-        lambda: actions.check_return_case(user, case.pk, "不属于本单位职责"),
+        lambda: check_record_contact(user, case.pk, method="phone", outcome="已联系申请人"),
+        lambda: check_record_cause(user, case.pk, code="materials", note="申请材料不齐全"),
+        lambda: check_return_case(user, case.pk, reason="不属于本单位职责"),
     ):
         with pytest.raises(ActionRefused) as info:
             call()
@@ -145,19 +159,33 @@ def test_out_of_scope_is_not_found(org: Org, cases: CaseBuilder, who: str) -> No
         assert info.value.status == 404
 
 
-A = actions
 ATTEMPTS = [
-    ("inspector", lambda o, c: A.check_dispatch_case(o.inspector, c.pk, o.dept_b.pk)),
-    ("inspector", lambda o, c: A.check_reply_case(o.inspector, c.pk, "已答复申请人")),
-    ("sysadmin", lambda o, c: A.check_record_contact(o.sysadmin, c.pk, "sms", "已联系")),
-    ("clerk", lambda o, c: A.check_receive_case(o.clerk, c.pk)),
-    ("clerk", lambda o, c: A.check_request_extension(o.clerk, c.pk, 2, "需要更多时间")),
-    ("officeadmin", lambda o, c: A.check_record_cause(o.officeadmin, c.pk, "policy", "政策不清晰")),
-    ("handler_a", lambda o, c: A.check_close_case(o.handler_a, c.pk)),
-    ("leader_a", lambda o, c: A.check_supervise_case(o.leader_a, c.pk, "要求督办此事项", 3)),
-    ("dispatcher", lambda o, c: A.check_request_suspension(o.dispatcher, c.pk, "等待补交材料")),
-    ("handler_a", lambda o, c: A.check_answer_cohandling(o.handler_a, c.pk, 1, "已核实情况")),
-    ("clerk", lambda o, c: A.check_dispatch_down(o.clerk, c.pk, o.center_a1.pk)),
+    ("inspector", lambda o, c: check_dispatch_case(o.inspector, c.pk, unit_id=o.dept_b.pk)),
+    ("inspector", lambda o, c: check_reply_case(o.inspector, c.pk, text="已答复申请人")),
+    (
+        "sysadmin",
+        lambda o, c: check_record_contact(o.sysadmin, c.pk, method="sms", outcome="已联系"),
+    ),
+    ("clerk", lambda o, c: do_receive_case(o.clerk, c.pk)),
+    ("clerk", lambda o, c: check_request_extension(o.clerk, c.pk, days=2, reason="需要更多时间")),
+    (
+        "officeadmin",
+        lambda o, c: check_record_cause(o.officeadmin, c.pk, code="policy", note="政策不清晰"),
+    ),
+    ("handler_a", lambda o, c: do_close_case(o.handler_a, c.pk)),
+    (
+        "leader_a",
+        lambda o, c: check_supervise_case(o.leader_a, c.pk, reason="要求督办此事项", days=3),
+    ),
+    (
+        "dispatcher",
+        lambda o, c: check_request_suspension(o.dispatcher, c.pk, reason="等待补交材料"),
+    ),
+    (
+        "handler_a",
+        lambda o, c: check_answer_cohandling(o.handler_a, c.pk, task_id=1, answer="已核实情况"),
+    ),
+    ("clerk", lambda o, c: do_dispatch_down(o.clerk, c.pk, unit_id=o.center_a1.pk)),
 ]
 
 
@@ -174,7 +202,7 @@ def test_in_scope_but_not_allowed_is_forbidden(
 
 def test_a_case_that_does_not_exist(org: Org) -> None:
     with pytest.raises(NotFound):
-        actions.check_receive_case(org.handler_a, 999_999)
+        do_receive_case(org.handler_a, 999_999)
     with pytest.raises(NotFound):
         case_detail(scope_for(org.dispatcher), 999_999)
 
@@ -192,12 +220,12 @@ def test_anonymous_sees_nothing(org: Org, cases: CaseBuilder) -> None:
 def test_visible_cases(org: Org, cases: CaseBuilder) -> None:
     c_a = cases.in_progress()  # registered at H, owned by A
     c_down = cases.in_progress()  # registered at H, owned by A, passed down to A1
-    actions.check_dispatch_down(org.handler_a, c_down.pk, org.center_a1.pk)
+    do_dispatch_down(org.handler_a, c_down.pk, unit_id=org.center_a1.pk)
     c_a1 = cases.awaiting(actor=org.dispatcher)  # registered at the hub, dispatched to A1
-    actions.check_dispatch_case(org.dispatcher, c_a1.pk, org.center_a1.pk)
-    actions.check_receive_case(org.handler_a1, c_a1.pk)
+    check_dispatch_case(org.dispatcher, c_a1.pk, unit_id=org.center_a1.pk)
+    do_receive_case(org.handler_a1, c_a1.pk)
     c_b = cases.awaiting(actor=org.dispatcher)  # registered at the hub, dispatched to B
-    actions.check_dispatch_case(org.dispatcher, c_b.pk, org.dept_b.pk)
+    check_dispatch_case(org.dispatcher, c_b.pk, unit_id=org.dept_b.pk)
     c_hub = cases.awaiting(actor=org.dispatcher)  # in the hub's queue
 
     every = {c_a.pk, c_down.pk, c_a1.pk, c_b.pk, c_hub.pk}
@@ -221,7 +249,9 @@ def test_visible_cases(org: Org, cases: CaseBuilder) -> None:
     # search_cases goes through the same scope
     assert {c.pk for c in search_cases(scope_for(org.handler_b))} == {c_b.pk}
 
-    actions.check_request_cohandling(org.handler_a, c_a.pk, org.dept_b.pk, "请核实缴费记录", 2)
+    check_request_cohandling(
+        org.handler_a, c_a.pk, unit_id=org.dept_b.pk, request="请核实缴费记录", days=2
+    )
     handler_b = User.objects.get(pk=org.handler_b.pk)
     assert set(visible_cases(scope_for(handler_b)).values_list("pk", flat=True)) == {
         c_b.pk,
@@ -265,13 +295,15 @@ def test_masking(org: Org, cases: CaseBuilder, who: str, sees: bool) -> None:
 
 def test_cohandling_unit_sees_masked_data(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
-    actions.check_request_cohandling(org.handler_a, case.pk, org.dept_b.pk, "请核实缴费记录", 2)
+    check_request_cohandling(
+        org.handler_a, case.pk, unit_id=org.dept_b.pk, request="请核实缴费记录", days=2
+    )
     detail = case_detail(scope_for(org.handler_b), case.pk)
     assert (detail.personal_data_visible, detail.phone) == (False, "138****5678")
 
 
 def test_sub_center_handler_sees_personal_data(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
-    actions.check_dispatch_down(org.handler_a, case.pk, org.center_a1.pk)
+    do_dispatch_down(org.handler_a, case.pk, unit_id=org.center_a1.pk)
     detail = case_detail(scope_for(org.handler_a1), case.pk)
     assert (detail.personal_data_visible, detail.phone) == (True, PHONE)

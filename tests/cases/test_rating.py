@@ -11,8 +11,13 @@ import pytest
 
 from banchengshi.audit.chain import verify_chain
 from banchengshi.audit.models import AuditEvent
-from banchengshi.cases import actions
 from banchengshi.cases.access import may
+from banchengshi.cases.actions.answer import (
+    check_rate_case,
+    check_reply_case,
+    check_supervise_case,
+    do_close_case,
+)
 from banchengshi.cases.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from banchengshi.cases.models import Case, ReturnVisit, Satisfaction, State, WorkItem
 from banchengshi.cases.queues import supervision_queue
@@ -26,7 +31,7 @@ S = Satisfaction
 
 def rate(case: Case, satisfaction: int = S.SATISFIED, solved: bool = True, **kw: object) -> None:
     options = {"comment": "", "channel": ReturnVisit.Channel.PORTAL, "proof": "access_code", **kw}
-    actions.check_rate_case(case.pk, satisfaction, solved, **options)  # type: ignore[arg-type]
+    check_rate_case(case.pk, satisfaction=satisfaction, solved=solved, **options)  # type: ignore[arg-type]
 
 
 def work(case: Case) -> list[tuple[str, int]]:
@@ -54,7 +59,7 @@ def test_a_satisfied_rating_is_the_rounds_return_visit(org: Org, cases: CaseBuil
     assert (case.satisfaction, case.solved, case.state) == (5, True, State.REPLIED)
     # The hub may close on it; no return visit by staff is waiting any more.
     assert work(case) == [("close", org.hub.pk)]
-    actions.check_close_case(org.dispatcher, case.pk)
+    do_close_case(org.dispatcher, case.pk)
     assert fresh(case).state == State.CLOSED
 
 
@@ -95,7 +100,7 @@ def test_an_unhappy_rating_of_a_closed_case_reaches_the_hub(org: Org, cases: Cas
     case = fresh(case)
     assert (case.state, case.satisfaction, case.solved) == (State.CLOSED, 2, False)
     assert work(case) == [("supervise", org.hub.pk)]
-    supervision = actions.check_supervise_case(org.dispatcher, case.pk, "反映人评价不满意", 3)
+    supervision = check_supervise_case(org.dispatcher, case.pk, reason="反映人评价不满意", days=3)
     assert supervision.round == 2
 
 
@@ -118,11 +123,11 @@ def test_once_per_round(org: Org, cases: CaseBuilder) -> None:
 def test_a_new_answer_after_supervision_can_be_rated_again(org: Org, cases: CaseBuilder) -> None:
     case = cases.replied()
     rate(case, S.DISSATISFIED, False, answer_round=1)
-    actions.check_supervise_case(org.dispatcher, case.pk, "反映人评价不满意", 3)
+    check_supervise_case(org.dispatcher, case.pk, reason="反映人评价不满意", days=3)
     # While it is handled again there is nothing to rate.
     with pytest.raises(InvalidState):
         rate(case, answer_round=2)
-    actions.check_reply_case(org.handler_a, case.pk, "经督办，已为您办结营业执照变更登记")
+    check_reply_case(org.handler_a, case.pk, text="经督办，已为您办结营业执照变更登记")
     # The link of the first answer does not rate the second.
     with pytest.raises(InvalidState, match="较早的答复"):
         rate(case, S.VERY_SATISFIED, True, answer_round=1)
@@ -147,7 +152,7 @@ def test_nothing_to_rate_before_the_answer(org: Org, cases: CaseBuilder, state: 
 
 def test_a_refusal_without_handling_cannot_be_rated(org: Org, cases: CaseBuilder) -> None:
     case = cases.not_admissible()
-    actions.check_reply_case(org.clerk, case.pk, "依法不予受理，理由如下：属于司法程序")
+    check_reply_case(org.clerk, case.pk, text="依法不予受理，理由如下：属于司法程序")
     assert fresh(case).state == State.CLOSED
     with pytest.raises(InvalidState, match="未经单位办理"):
         rate(case)
@@ -167,13 +172,13 @@ def test_bad_input(org: Org, cases: CaseBuilder, changes: dict[str, object], fie
     values: dict[str, object] = {"satisfaction": S.SATISFIED, "comment": "", "channel": "portal"}
     values.update(changes)
     with pytest.raises(InvalidInput) as info:
-        actions.check_rate_case(
+        check_rate_case(
             case.pk,
-            values["satisfaction"],  # type: ignore[arg-type]
-            True,
-            values["comment"],  # type: ignore[arg-type]
-            values["channel"],  # type: ignore[arg-type]
-            "sms_link",
+            satisfaction=values["satisfaction"],  # type: ignore[arg-type]
+            solved=True,
+            comment=values["comment"],  # type: ignore[arg-type]
+            channel=values["channel"],  # type: ignore[arg-type]
+            proof="sms_link",
         )
     assert info.value.field == field
     assert not ReturnVisit.objects.filter(case=case).exists()
@@ -181,7 +186,14 @@ def test_bad_input(org: Org, cases: CaseBuilder, changes: dict[str, object], fie
 
 def test_no_such_case(org: Org) -> None:
     with pytest.raises(NotFound):
-        actions.check_rate_case(999_999, S.SATISFIED, True, "", "portal", "access_code")
+        check_rate_case(
+            999_999,
+            satisfaction=S.SATISFIED,
+            solved=True,
+            comment="",
+            channel="portal",
+            proof="access_code",
+        )
 
 
 @pytest.mark.parametrize("proof", ["phone_digits", "", "staff"])

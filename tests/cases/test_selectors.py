@@ -8,7 +8,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from banchengshi.cases import actions
+from banchengshi.cases.actions.answer import check_return_visit
+from banchengshi.cases.actions.clock_requests import (
+    check_decide_request,
+    check_request_extension,
+    check_request_suspension,
+)
+from banchengshi.cases.actions.cohandling import check_request_cohandling
+from banchengshi.cases.actions.dispatch import check_dispatch_case, do_receive_case
+from banchengshi.cases.actions.handling import check_record_cause
 from banchengshi.cases.models import NO_DUE, Case, WorkItem
 from banchengshi.cases.selectors import case_detail, work_colour, worklist
 from banchengshi.cases.states import Act
@@ -35,23 +43,24 @@ def hub_work(org: Org, cases: CaseBuilder, frozen_time: FrozenTime) -> dict[str,
     """Work at the hub, at Fri 2026-11-20 10:00:
 
     c1 DISPATCH     received Thu 11-12, general: due Tue 11-17         red
-    c6 SUPERVISE    dissatisfied return visit Thu 11-19 15:00          red
-    c5 APPROVE      extension asked now                                 yellow (due now)
+    c6 SUPERVISE    dissatisfied return visit Thu 11-19 15:00: the hub
+                    reviews within 1 working day, due Fri 11-20 23:59  yellow
     c2 DISPATCH     received Tue 11-17, general: due Fri 11-20 23:59   yellow
+    c5 APPROVE      extension asked now: decided by Mon 11-23 23:59    green
+    c4 RETURN_VISIT replied now: visited within 3 working days, Wed 11-25  green
     c3 DISPATCH     received Thu 11-19, complex: due Mon 11-30         green
-    c4 RETURN_VISIT replied, no deadline                               green, last
     """
     frozen_time.set(sh(2026, 11, 19, 9))
     c6 = cases.replied()
     frozen_time.set(sh(2026, 11, 19, 15))
-    actions.check_return_visit(org.dispatcher, c6.pk, 2, False, "仍未办成")
+    check_return_visit(org.dispatcher, c6.pk, satisfaction=2, solved=False, comment="仍未办成")
     frozen_time.set(NOW)
     c1 = cases.awaiting(received_at=sh(2026, 11, 12, 10))
     c2 = cases.awaiting(received_at=sh(2026, 11, 17, 10))
     c3 = cases.awaiting(received_at=sh(2026, 11, 19, 10), complexity="complex")
     c4 = cases.replied()
     c5 = cases.in_progress()
-    actions.check_request_extension(org.handler_a, c5.pk, 2, "需要跨部门调取档案")
+    check_request_extension(org.handler_a, c5.pk, days=2, reason="需要跨部门调取档案")
     return {"c1": c1, "c2": c2, "c3": c3, "c4": c4, "c5": c5, "c6": c6}
 
 
@@ -61,30 +70,31 @@ def test_dispatcher_worklist_most_urgent_first(org: Org, hub_work: dict[str, Cas
     page = worklist(scope_for(org.dispatcher))
     assert [(i.case_id, i.kind, i.unit_id, i.due) for i in page.items] == [
         (c["c1"].pk, "dispatch", hub, end_of(2026, 11, 17)),
-        (c["c6"].pk, "supervise", hub, sh(2026, 11, 19, 15)),
-        (c["c5"].pk, "approve", hub, NOW),
+        (c["c6"].pk, "supervise", hub, end_of(2026, 11, 20)),
         (c["c2"].pk, "dispatch", hub, end_of(2026, 11, 20)),
+        (c["c5"].pk, "approve", hub, end_of(2026, 11, 23)),
+        (c["c4"].pk, "return_visit", hub, end_of(2026, 11, 25)),
         (c["c3"].pk, "dispatch", hub, end_of(2026, 11, 30)),
-        (c["c4"].pk, "return_visit", hub, NO_DUE),
     ]
-    assert (page.total, page.red, page.yellow, page.green) == (6, 2, 2, 2)
+    assert (page.total, page.red, page.yellow, page.green) == (6, 1, 2, 3)
     colours = [work_colour(item) for item in page.items]
     assert colours == [
-        Colour.RED,
         Colour.RED,
         Colour.YELLOW,
         Colour.YELLOW,
         Colour.GREEN,
-        None,
+        Colour.GREEN,
+        Colour.GREEN,
     ]
-    assert page.items[-1].has_due is False
+    # Nothing the hub does waits without a deadline any more.
+    assert all(item.has_due for item in page.items)
 
 
 def test_worklist_pages(org: Org, hub_work: dict[str, Case]) -> None:
     page = worklist(scope_for(org.dispatcher), page=2, per_page=2)
     assert [(i.case_id, i.kind) for i in page.items] == [
-        (hub_work["c5"].pk, "approve"),
         (hub_work["c2"].pk, "dispatch"),
+        (hub_work["c5"].pk, "approve"),
     ]
     assert (page.total, page.page, page.per_page) == (6, 2, 2)
     assert worklist(scope_for(org.dispatcher), page=4, per_page=2).items == []
@@ -96,13 +106,13 @@ def test_colours_move_with_time(
 ) -> None:
     frozen_time.set(sh(2026, 11, 29, 23, 59, 59))  # c3 is due at the end of Mon 11-30
     page = worklist(scope_for(org.dispatcher))
-    assert (page.red, page.yellow) == (4, 0)  # c3 has 24 h and a second left: still green
+    assert (page.red, page.yellow) == (5, 0)  # c3 has 24 h and a second left: still green
     frozen_time.set(sh(2026, 11, 30, 0, 0, 1))
     page = worklist(scope_for(org.dispatcher))
-    assert (page.red, page.yellow) == (4, 1)
+    assert (page.red, page.yellow) == (5, 1)
     frozen_time.set(sh(2026, 12, 1, 0, 0, 1))
     page = worklist(scope_for(org.dispatcher))
-    assert (page.total, page.red, page.yellow, page.green) == (6, 5, 0, 1)
+    assert (page.total, page.red, page.yellow, page.green) == (6, 6, 0, 0)
 
 
 def test_office_admin_sees_approvals_and_supervision(org: Org, hub_work: dict[str, Case]) -> None:
@@ -119,9 +129,11 @@ def test_handler_worklist(org: Org, cases: CaseBuilder) -> None:
     d1 = cases.dispatched()
     d2 = cases.in_progress()
     d3 = cases.awaiting()
-    actions.check_dispatch_case(org.dispatcher, d3.pk, org.dept_b.pk)
-    actions.check_receive_case(org.handler_b, d3.pk)
-    actions.check_request_cohandling(org.handler_b, d3.pk, org.dept_a.pk, "请协助核实登记信息", 4)
+    check_dispatch_case(org.dispatcher, d3.pk, unit_id=org.dept_b.pk)
+    do_receive_case(org.handler_b, d3.pk)
+    check_request_cohandling(
+        org.handler_b, d3.pk, unit_id=org.dept_a.pk, request="请协助核实登记信息", days=4
+    )
     cases.register()  # the hall's screening work: not a handler's
     a = org.dept_a.pk
     expected = [
@@ -214,8 +226,8 @@ def test_case_detail_skips_weekends(org: Org, cases: CaseBuilder) -> None:
 
 def test_stopped_and_paused_clocks_have_no_colour(org: Org, cases: CaseBuilder) -> None:
     case = cases.analysed()
-    request = actions.check_request_suspension(org.handler_a, case.pk, "等待申请人补交材料")
-    actions.check_decide_request(org.dispatcher, case.pk, request.pk, True)
+    request = check_request_suspension(org.handler_a, case.pk, reason="等待申请人补交材料")
+    check_decide_request(org.dispatcher, case.pk, request_id=request.pk, approve=True)
     views = {v.clock.kind: v for v in case_detail(scope_for(org.handler_a), case.pk).clocks}
     assert views["cause_analysis"].clock.stopped_at == NOW
     assert views["cause_analysis"].colour is None
@@ -282,16 +294,15 @@ def test_case_detail_actions_in_progress(org: Org, cases: CaseBuilder) -> None:
         Act.RECORD_CAUSE,
         Act.REQUEST_EXTENSION,
         Act.REQUEST_SUSPENSION,
-        Act.REPLY,
     ):
         assert act in handler
-    for act in (Act.SCREEN, Act.DISPATCH, Act.RECEIVE, Act.DECIDE_REQUEST, Act.CLOSE):
+    # No reply before the cause analysis: the action would refuse it, so it is not offered.
+    for act in (Act.SCREEN, Act.DISPATCH, Act.RECEIVE, Act.DECIDE_REQUEST, Act.CLOSE, Act.REPLY):
         assert act not in handler
     assert case_detail(scope_for(org.inspector), case.pk).actions == []
     assert case_detail(scope_for(org.clerk), case.pk).actions == [
         Act.RECORD_CONTACT,
         Act.RECORD_CAUSE,
-        Act.REPLY,
     ]
 
 
@@ -305,12 +316,13 @@ def test_case_detail_offers_no_act_that_can_only_fail(org: Org, cases: CaseBuild
         Act.RECORD_CAUSE,
         Act.REQUEST_EXTENSION,
         Act.REQUEST_SUSPENSION,
-        Act.REPLY,
     ]
-    assert case_detail(scope_for(org.dispatcher), case.pk).actions == [
-        Act.RECORD_CONTACT,
-        Act.REPLY,
-    ]
+    assert case_detail(scope_for(org.dispatcher), case.pk).actions == [Act.RECORD_CONTACT]
+    check_record_cause(org.handler_a, case.pk, code="materials", note="缺少社保缴费证明")
+    assert Act.REPLY in case_detail(scope_for(org.handler_a), case.pk).actions
+    check_request_extension(org.handler_a, case.pk, days=2, reason="需要进一步核实情况")
+    offered = case_detail(scope_for(org.handler_a), case.pk).actions
+    assert (Act.REPLY in offered, Act.REQUEST_EXTENSION in offered) == (False, False)
 
 
 # --- cost: the number of queries does not grow with the data ---------------------------------

@@ -10,7 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from banchengshi.cases import actions, similar
+from banchengshi.cases import similar
+from banchengshi.cases.actions.dispatch import check_resolve_on_spot
+from banchengshi.cases.actions.registration import check_register_case
 from banchengshi.cases.models import Case
 from banchengshi.cases.registration import Registration
 from banchengshi.cases.similar import bigrams, overlap, registration_hints
@@ -80,7 +82,7 @@ def test_open_cases_first_then_newest(
     old_open = cases.register(phone="13900001111")
     frozen_time.set(sh(2026, 11, 18))
     closed = cases.register(phone="13900001111")
-    actions.check_resolve_on_spot(org.clerk, closed.pk, reply="已当场解答并办结")
+    check_resolve_on_spot(org.clerk, closed.pk, reply="已当场解答并办结")
     frozen_time.set(sh(2026, 11, 19))
     new_open = cases.register(phone="13900001111")
     frozen_time.set(sh(2026, 11, 20))
@@ -94,7 +96,7 @@ def test_open_cases_first_then_newest(
 
 
 def test_cases_outside_the_scope_are_left_out(org: Org, cases: CaseBuilder) -> None:
-    elsewhere = actions.check_register_case(org.dispatcher, registration(phone="13900001111"))
+    elsewhere = check_register_case(org.dispatcher, registration(phone="13900001111"))
     here = cases.register(phone="13900001111")
     looked_for = typed(phone="13900001111")
     assert numbers(registration_hints(scope_for(org.clerk), looked_for).earlier) == [

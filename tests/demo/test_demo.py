@@ -18,8 +18,22 @@ from django.utils import timezone
 
 from banchengshi.audit.chain import verify_chain
 from banchengshi.audit.models import AuditEvent, AuditHead
-from banchengshi.cases import actions
-from banchengshi.cases.actions import HANDLING_CLOCKS
+from banchengshi.cases.actions.answer import (
+    check_reply_case,
+    check_return_visit,
+    check_supervise_case,
+    do_close_case,
+)
+from banchengshi.cases.actions.clock_requests import check_decide_request, do_resume_case
+from banchengshi.cases.actions.cohandling import check_answer_cohandling
+from banchengshi.cases.actions.common import HANDLING_CLOCKS
+from banchengshi.cases.actions.dispatch import (
+    check_dispatch_case,
+    check_screen_case,
+    do_receive_case,
+)
+from banchengshi.cases.actions.handling import check_record_cause
+from banchengshi.cases.actions.registration import check_register_case
 from banchengshi.cases.clocks import forget_policy_versions
 from banchengshi.cases.identifiers import (
     validate_contact_phone,
@@ -233,7 +247,7 @@ def test_tracking_numbers_continue_after_the_demo(demo: str) -> None:
         )["tracking_no__max"]
         assert highest == f"PT-{sequence.year}-{sequence.last:06d}"
     clerk = user("clerk")
-    case = actions.check_register_case(
+    case = check_register_case(
         clerk,
         Registration(
             channel="window",
@@ -310,23 +324,25 @@ def test_real_actions_run_on_generated_cases(demo: str) -> None:
     assert case is not None
     assert case.handling_unit_id is not None
     handler = handler_of(case.handling_unit_id)
-    actions.check_record_cause(handler, case.pk, "materials", "申请人未提供租赁合同，已一次性告知")
-    replied = actions.check_reply_case(handler, case.pk, "已一次性告知所需材料，补交后当场办结")
+    check_record_cause(
+        handler, case.pk, code="materials", note="申请人未提供租赁合同，已一次性告知"
+    )
+    replied = check_reply_case(handler, case.pk, text="已一次性告知所需材料，补交后当场办结")
     assert replied.state == State.REPLIED
-    actions.check_return_visit(dispatcher, case.pk, 5, True, "满意")
-    assert actions.check_close_case(dispatcher, case.pk).state == State.CLOSED
+    check_return_visit(dispatcher, case.pk, satisfaction=5, solved=True, comment="满意")
+    assert do_close_case(dispatcher, case.pk).state == State.CLOSED
 
     # awaiting dispatch: the hub dispatches, the department receives
     case = _case(state=State.AWAITING_DISPATCH)
     department = Unit.objects.get(code="PT-HRS")
-    actions.check_dispatch_case(dispatcher, case.pk, department.pk)
-    received = actions.check_receive_case(handler_of(department.pk), case.pk)
+    check_dispatch_case(dispatcher, case.pk, unit_id=department.pk)
+    received = do_receive_case(handler_of(department.pk), case.pk)
     assert received.state == State.IN_PROGRESS
 
     # dispatched: the unit signs for it
     case = _case(state=State.DISPATCHED)
     assert case.handling_unit_id is not None
-    actions.check_receive_case(handler_of(case.handling_unit_id), case.pk)
+    do_receive_case(handler_of(case.handling_unit_id), case.pk)
 
     # registered: screened by the registering window (or the hub)
     case = _case(state=State.REGISTERED)
@@ -334,7 +350,7 @@ def test_real_actions_run_on_generated_cases(demo: str) -> None:
         unit_id=case.registered_unit_id, role=Role.WINDOW_CLERK
     ).first()
     screener = clerk.user if clerk else dispatcher
-    screened = actions.check_screen_case(screener, case.pk, admissible=True)
+    screened = check_screen_case(screener, case.pk, admissible=True)
     assert screened.state in (State.AWAITING_DISPATCH, State.DISPATCHED)
 
     # not admissible: the window replies with the reasons, which closes it
@@ -343,13 +359,15 @@ def test_real_actions_run_on_generated_cases(demo: str) -> None:
         unit_id=case.registered_unit_id, role=Role.WINDOW_CLERK
     ).first()
     replier = clerk.user if clerk else dispatcher
-    closed = actions.check_reply_case(replier, case.pk, "已电话说明不予受理的理由和依据")
+    closed = check_reply_case(replier, case.pk, text="已电话说明不予受理的理由和依据")
     assert closed.state == State.CLOSED
 
     # an open co-handling task: the unit asked answers it
     task = CoHandlingTask.objects.filter(state=CoHandlingTask.TaskState.OPEN).first()
     assert task is not None
-    actions.check_answer_cohandling(handler_of(task.unit_id), task.case_id, task.pk, "已核实无误")
+    check_answer_cohandling(
+        handler_of(task.unit_id), task.case_id, task_id=task.pk, answer="已核实无误"
+    )
     assert not WorkItem.objects.filter(task=task).exists()
 
     # a pending request: the hub decides
@@ -357,23 +375,25 @@ def test_real_actions_run_on_generated_cases(demo: str) -> None:
         decision=ClockRequest.Decision.PENDING, kind=ClockRequest.Kind.EXTENSION
     ).first()
     assert request is not None
-    actions.check_decide_request(dispatcher, request.case_id, request.pk, False, "请按原时限办结")
+    check_decide_request(
+        dispatcher, request.case_id, request_id=request.pk, approve=False, note="请按原时限办结"
+    )
 
     # suspended: the handler resumes; the clocks run again
     case = _case(state=State.IN_PROGRESS, suspended_at__isnull=False)
     assert case.handling_unit_id is not None
-    resumed = actions.check_resume_case(handler_of(case.handling_unit_id), case.pk)
+    resumed = do_resume_case(handler_of(case.handling_unit_id), case.pk)
     assert resumed.suspended_at is None
     assert WorkItem.objects.get(case=case, kind=WorkKind.HANDLE).due < NO_DUE
 
     # replied and unhappy: the hub supervises (round 2)
     case = _case(state=State.REPLIED, work_items__kind=WorkKind.SUPERVISE)
-    supervised = actions.check_supervise_case(dispatcher, case.pk, "回访不满意，请重新办理", 3)
+    supervised = check_supervise_case(dispatcher, case.pk, reason="回访不满意，请重新办理", days=3)
     assert supervised.case.round == case.round + 1
 
     # replied, visited and satisfied: the hub closes
     case = _case(state=State.REPLIED, work_items__kind=WorkKind.CLOSE)
-    assert actions.check_close_case(dispatcher, case.pk).state == State.CLOSED
+    assert do_close_case(dispatcher, case.pk).state == State.CLOSED
 
     result = verify_chain()
     assert result.ok, result.problem

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.test import Client
 from georeport import GeoReport
 
-from banchengshi.cases import actions
+from banchengshi.cases.actions.answer import check_supervise_case
 from banchengshi.cases.models import Case, Channel, State
 from banchengshi.intake.models import Open311Request
 from tests.cases.conftest import ID_NUMBER, PHONE, CaseBuilder, FrozenTime, Org, sh
@@ -341,7 +341,7 @@ def test_a_replied_case_is_closed_since_its_reply(three_cases: list[Case], clien
 
 def test_supervision_reopens_a_request(org: Org, cases: CaseBuilder, client: Client) -> None:
     case = cases.closed()
-    actions.check_supervise_case(org.dispatcher, case.pk, "申请人反映问题未解决", 5)
+    check_supervise_case(org.dispatcher, case.pk, reason="申请人反映问题未解决", days=5)
     [request], _, _ = both_formats(client, f"requests/{case.tracking_no}")
     assert (request["status"], request["status_notes"]) == ("open", "in progress")
 

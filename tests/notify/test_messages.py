@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from banchengshi.cases import actions
+from banchengshi.cases.actions.answer import check_return_visit, check_supervise_case
 from banchengshi.intake import portal
 from banchengshi.intake.tracking import rating_link
 from banchengshi.notify import outbox
@@ -66,8 +66,8 @@ def test_a_notice_to_a_unit_is_logged_as_it_is(
     org: Org, cases: CaseBuilder, caplog: pytest.LogCaptureFixture
 ) -> None:
     case = cases.replied()
-    actions.check_return_visit(org.dispatcher, case.pk, 2, False, "没解决")
-    actions.check_supervise_case(org.dispatcher, case.pk, "回访不满意，督办", 3)
+    check_return_visit(org.dispatcher, case.pk, satisfaction=2, solved=False, comment="没解决")
+    check_supervise_case(org.dispatcher, case.pk, reason="回访不满意，督办", days=3)
     with caplog.at_level(logging.INFO, logger="banchengshi.notify"):
         send_pending()
     assert any(t.startswith("notice to unit") and "supervision" in t for t in sent_texts(caplog))

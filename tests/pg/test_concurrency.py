@@ -15,7 +15,10 @@ from django.db import connection
 
 from banchengshi.audit.chain import verify_chain
 from banchengshi.audit.models import AuditEvent
-from banchengshi.cases import actions
+from banchengshi.cases.actions.answer import check_reply_case
+from banchengshi.cases.actions.dispatch import do_receive_case
+from banchengshi.cases.actions.handling import check_record_cause, check_record_contact
+from banchengshi.cases.actions.registration import check_register_case
 from banchengshi.cases.errors import ActionRefused, Conflict, InvalidState
 from banchengshi.cases.models import Case, State
 from tests.cases.conftest import CaseBuilder, Org, registration
@@ -60,9 +63,7 @@ def test_concurrent_registrations_get_consecutive_numbers(org: Org) -> None:
     results = in_threads(
         THREADS,
         lambda i: (
-            actions.check_register_case(
-                org.clerk, registration(petitioner_name=f"申请人{i}")
-            ).tracking_no
+            check_register_case(org.clerk, registration(petitioner_name=f"申请人{i}")).tracking_no
         ),
     )
     assert [status for status, _ in results] == ["ok"] * THREADS, results
@@ -77,7 +78,7 @@ def test_concurrent_registrations_get_consecutive_numbers(org: Org) -> None:
 
 def race_two_receipts(org: Org, case: Case) -> None:
     users = [org.handler_a, org.leader_a]
-    results = in_threads(2, lambda i: actions.check_receive_case(users[i], case.pk))
+    results = in_threads(2, lambda i: do_receive_case(users[i], case.pk))
     assert sorted(status for status, _ in results) == ["error", "ok"], results
     [error] = [value for status, value in results if status == "error"]
     assert isinstance(error, InvalidState)
@@ -105,9 +106,9 @@ def race_receive_against_contact(org: Org, case: Case) -> None:
 
     def act(i: int) -> Any:
         if i == 0:
-            return actions.check_receive_case(org.handler_a, case.pk, version=seen)
-        return actions.check_record_contact(
-            org.leader_a, case.pk, "phone", "已电话联系申请人", version=seen
+            return do_receive_case(org.handler_a, case.pk, version=seen)
+        return check_record_contact(
+            org.leader_a, case.pk, method="phone", outcome="已电话联系申请人", version=seen
         )
 
     results = in_threads(2, act)
@@ -147,9 +148,11 @@ def test_writers_on_different_cases_keep_one_chain(org: Org, cases: CaseBuilder)
 
     def handle(i: int) -> None:
         case_id = prepared[i].pk
-        actions.check_receive_case(org.handler_a, case_id)
-        actions.check_record_contact(org.handler_a, case_id, "phone", f"第{i}次电话联系申请人")
-        actions.check_record_cause(org.handler_a, case_id, "materials", "申请人材料不齐全")
+        do_receive_case(org.handler_a, case_id)
+        check_record_contact(
+            org.handler_a, case_id, method="phone", outcome=f"第{i}次电话联系申请人"
+        )
+        check_record_cause(org.handler_a, case_id, code="materials", note="申请人材料不齐全")
 
     results = in_threads(THREADS, handle)
     assert [status for status, _ in results] == ["ok"] * THREADS, results
@@ -164,7 +167,7 @@ def test_concurrent_writers_refused_leave_no_trace(org: Org, cases: CaseBuilder)
     case = cases.analysed()
 
     def reply(i: int) -> Case:
-        return actions.check_reply_case(org.handler_a, case.pk, f"第{i}号答复：已办结并告知申请人")
+        return check_reply_case(org.handler_a, case.pk, text=f"第{i}号答复：已办结并告知申请人")
 
     results = in_threads(THREADS, reply)
     assert sorted(status for status, _ in results) == ["error"] * (THREADS - 1) + ["ok"]

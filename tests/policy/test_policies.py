@@ -29,7 +29,7 @@ def test_three_policies_ship() -> None:
 
 def test_putuo() -> None:
     policy = load_policy("putuo")
-    assert (policy.name, policy.version, policy.key) == ("putuo", "2023.1", "putuo@2023.1")
+    assert (policy.name, policy.version, policy.key) == ("putuo", "2023.2", "putuo@2023.2")
     assert limits_of(policy) == {
         "reply.simple": (LimitRule.SAME_DAY, 0),
         "reply.general": (LimitRule.WORKING_DAYS, 3),
@@ -37,6 +37,8 @@ def test_putuo() -> None:
         "not_admissible": (LimitRule.WORKING_DAYS, 3),
         "cause_analysis": (LimitRule.SAME_DAY, 0),
         "extension.max_total": (LimitRule.WORKING_DAYS, 10),
+        "return_visit": (LimitRule.WORKING_DAYS, 3),
+        "hub_review": (LimitRule.WORKING_DAYS, 1),
     }
     assert policy.yellow_window == dt.timedelta(hours=24)
     assert policy.limit("reply.simple").describe() == SAME_DAY
@@ -45,6 +47,8 @@ def test_putuo() -> None:
         "not_admissible_reply": "not_admissible",
         "cause_analysis": "cause_analysis",
         "extension_cap": "extension.max_total",
+        "return_visit": "return_visit",
+        "hub_review": "hub_review",
     }
     assert policy.clock_limit("contact") is None
     cap = policy.clock_limit("extension_cap")
@@ -54,12 +58,14 @@ def test_putuo() -> None:
 
 def test_chongming() -> None:
     policy = load_policy("chongming")
-    assert (policy.name, policy.version) == ("chongming", "2023.1")
+    assert (policy.name, policy.version) == ("chongming", "2023.2")
     assert limits_of(policy) == {
         "contact": (LimitRule.WORKING_DAYS, 1),
         "reply.simple": (LimitRule.SAME_DAY, 0),
         "reply.general": (LimitRule.WORKING_DAYS, 3),
         "reply.complex": (LimitRule.WORKING_DAYS, 5),
+        "return_visit": (LimitRule.WORKING_DAYS, 3),
+        "hub_review": (LimitRule.WORKING_DAYS, 1),
     }
     assert policy.yellow_window == dt.timedelta(hours=24)
     assert policy.limit("contact").describe() == "1 working day"
@@ -71,13 +77,15 @@ def test_chongming() -> None:
 
 def test_liuzhou() -> None:
     policy = load_policy("liuzhou")
-    assert (policy.name, policy.version) == ("liuzhou", "2021.1")
+    assert (policy.name, policy.version) == ("liuzhou", "2021.2")
     assert limits_of(policy) == {
         "reply.petitioner_side": (LimitRule.WORKING_DAYS, 3),
         "reply.department_side": (LimitRule.WORKING_DAYS, 10),
+        "return_visit": (LimitRule.WORKING_DAYS, 3),
+        "hub_review": (LimitRule.WORKING_DAYS, 1),
     }
     assert policy.yellow_window == dt.timedelta(hours=24)
-    assert policy.clocks == {}
+    assert policy.clocks == {"return_visit": "return_visit", "hub_review": "hub_review"}
 
 
 @pytest.mark.parametrize(
@@ -132,7 +140,7 @@ def test_asking_for_a_limit_a_policy_lacks() -> None:
         load_policy("liuzhou").limit("contact")
     assert str(caught.value) == (
         "policy 'liuzhou' has no limit 'contact' "
-        "(it has: reply.petitioner_side, reply.department_side)"
+        "(it has: reply.petitioner_side, reply.department_side, return_visit, hub_review)"
     )
 
 
@@ -275,10 +283,10 @@ def test_clock_naming_an_unknown_limit() -> None:
 
 
 def test_unknown_clock() -> None:
-    text = VALID.replace('contact = "reply.general"', 'return_visit = "reply.general"')
+    text = VALID.replace('contact = "reply.general"', 'visit = "reply.general"')
     assert error_of(text) == (
-        "test.toml: unknown clock 'return_visit' (known: reply, contact, "
-        "not_admissible_reply, cause_analysis, extension_cap)"
+        "test.toml: unknown clock 'visit' (known: reply, contact, "
+        "not_admissible_reply, cause_analysis, extension_cap, return_visit, hub_review)"
     )
 
 

@@ -14,7 +14,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from banchengshi.cases import actions, attachments
+from banchengshi.cases import attachments
+from banchengshi.cases.actions.answer import check_supervise_case
+from banchengshi.cases.actions.clock_requests import check_decide_request, check_request_extension
+from banchengshi.cases.actions.cohandling import check_answer_cohandling, check_request_cohandling
+from banchengshi.cases.actions.handling import check_record_contact
 from banchengshi.cases.models import Attachment, Case
 from banchengshi.workdays import registry
 from tests.cases.conftest import ID_NUMBER, PHONE, CaseBuilder, FrozenTime, Org, sh
@@ -114,12 +118,14 @@ def test_the_timeline_says_who_did_what_and_when(
 
 def test_the_records_are_listed(org: Org, cases: CaseBuilder, staff: SignedIn) -> None:
     case = cases.in_progress()
-    task = actions.check_request_cohandling(
-        org.handler_a, case.pk, org.dept_b.pk, "请核实参保缴费记录", 2
+    task = check_request_cohandling(
+        org.handler_a, case.pk, unit_id=org.dept_b.pk, request="请核实参保缴费记录", days=2
     )
-    actions.check_answer_cohandling(org.handler_b, case.pk, task.pk, "已核实，缴费记录正常")
-    actions.check_record_contact(org.handler_a, case.pk, "phone", "已电话联系，约定周一补交材料")
-    actions.check_request_extension(org.handler_a, case.pk, 2, "需要调取档案核实")
+    check_answer_cohandling(org.handler_b, case.pk, task_id=task.pk, answer="已核实，缴费记录正常")
+    check_record_contact(
+        org.handler_a, case.pk, method="phone", outcome="已电话联系，约定周一补交材料"
+    )
+    check_request_extension(org.handler_a, case.pk, days=2, reason="需要调取档案核实")
     words = text(page(staff("handler_a"), case))
     assert "区人社局 请核实参保缴费记录 handlerB" not in words  # asked by A, answered by B
     assert "区人社局 请核实参保缴费记录 handlerA" in words
@@ -133,7 +139,7 @@ def test_return_visits_and_supervisions_are_listed(
     org: Org, cases: CaseBuilder, staff: SignedIn
 ) -> None:
     case = cases.visited(satisfaction=2)
-    actions.check_supervise_case(org.dispatcher, case.pk, "回访不满意，要求重新办理", 3)
+    check_supervise_case(org.dispatcher, case.pk, reason="回访不满意，要求重新办理", days=3)
     words = text(page(staff("dispatcher"), case))
     assert "dissatisfied" in words
     assert "回访不满意，要求重新办理 2026-11-25 dispatcher" in words
@@ -306,20 +312,24 @@ def busy(org: Org, cases: CaseBuilder, media: Path) -> Case:
     """A case in progress with many events and records of every kind."""
     case = cases.in_progress()
     for n in range(3):
-        task = actions.check_request_cohandling(
-            org.handler_a, case.pk, org.dept_b.pk, f"请核实第{n}项记录", 2
+        task = check_request_cohandling(
+            org.handler_a, case.pk, unit_id=org.dept_b.pk, request=f"请核实第{n}项记录", days=2
         )
-        actions.check_answer_cohandling(org.handler_b, case.pk, task.pk, "已核实，记录正常")
+        check_answer_cohandling(org.handler_b, case.pk, task_id=task.pk, answer="已核实，记录正常")
     for n in range(8):
-        actions.check_record_contact(org.handler_a, case.pk, "phone", f"第{n}次电话联系")
+        check_record_contact(org.handler_a, case.pk, method="phone", outcome=f"第{n}次电话联系")
     for n in range(3):
-        request = actions.check_request_extension(org.handler_a, case.pk, 1, "需要调取档案核实")
-        actions.check_decide_request(org.dispatcher, case.pk, request.pk, n == 0, "不同意延期")
+        request = check_request_extension(org.handler_a, case.pk, days=1, reason="需要调取档案核实")
+        check_decide_request(
+            org.dispatcher, case.pk, request_id=request.pk, approve=n == 0, note="不同意延期"
+        )
     for n in range(4):
         attachments.check_add_attachment(
             org.handler_a, case.pk, SimpleUploadedFile(f"{n}.png", PNG), "现场照片"
         )
-    actions.check_request_cohandling(org.handler_a, case.pk, org.hall.pk, "请窗口补充说明", 2)
+    check_request_cohandling(
+        org.handler_a, case.pk, unit_id=org.hall.pk, request="请窗口补充说明", days=2
+    )
     return case
 
 

@@ -11,7 +11,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from banchengshi.cases import actions
+from banchengshi.cases.actions.answer import check_return_visit, check_supervise_case
+from banchengshi.cases.actions.clock_requests import (
+    check_request_extension,
+    check_request_suspension,
+)
+from banchengshi.cases.actions.dispatch import check_dispatch_case, check_return_case
 from banchengshi.cases.models import Case, ClockRequest, State
 from tests.cases.conftest import CaseBuilder, FrozenTime, Org, sh
 from tests.web.conftest import SignedIn
@@ -44,14 +49,14 @@ def hub_lists(org: Org, cases: CaseBuilder, frozen_time: FrozenTime) -> dict[str
     """One case in each of the hub's lists, at Fri 2026-11-20 10:00."""
     manual = cases.awaiting()
     returned = cases.dispatched()
-    actions.check_return_case(org.handler_a, returned.pk, "不属于本局职责，应由人社局办理")
+    check_return_case(org.handler_a, returned.pk, reason="不属于本局职责，应由人社局办理")
     asked = cases.in_progress()
-    actions.check_request_extension(org.handler_a, asked.pk, 3, "需要跨部门调取档案")
+    check_request_extension(org.handler_a, asked.pk, days=3, reason="需要跨部门调取档案")
     unhappy = cases.replied()
-    actions.check_return_visit(org.dispatcher, unhappy.pk, 1, False, "仍未办成")
+    check_return_visit(org.dispatcher, unhappy.pk, satisfaction=1, solved=False, comment="仍未办成")
     reopened = cases.replied()
-    actions.check_return_visit(org.dispatcher, reopened.pk, 2, True, "态度不好")
-    actions.check_supervise_case(org.dispatcher, reopened.pk, "回访不满意，重新办理", 5)
+    check_return_visit(org.dispatcher, reopened.pk, satisfaction=2, solved=True, comment="态度不好")
+    check_supervise_case(org.dispatcher, reopened.pk, reason="回访不满意，重新办理", days=5)
     # Received two weeks ago and never signed for: the department is past the deadline.
     late = cases.dispatched(received_at=sh(2026, 11, 2, 10))
     return {
@@ -105,7 +110,7 @@ def test_bulk_dispatch_reports_on_each_case_and_one_refusal_stops_nothing(
     org: Org, cases: CaseBuilder, signed_in: SignedIn
 ) -> None:
     first, second, gone = cases.awaiting(), cases.awaiting(), cases.awaiting()
-    actions.check_dispatch_case(org.dispatcher, gone.pk, org.dept_a.pk)  # someone was quicker
+    check_dispatch_case(org.dispatcher, gone.pk, unit_id=org.dept_a.pk)  # someone was quicker
     client = english(signed_in("dispatcher"))
     chosen = [first.pk, gone.pk, second.pk, 999_999]
     response = client.post(
@@ -180,7 +185,7 @@ def test_bulk_dispatch_is_refused_to_others(
 
 def test_approve_an_extension_inline(org: Org, cases: CaseBuilder, signed_in: SignedIn) -> None:
     case = cases.in_progress()
-    request = actions.check_request_extension(org.handler_a, case.pk, 2, "需要跨部门调取档案")
+    request = check_request_extension(org.handler_a, case.pk, days=2, reason="需要跨部门调取档案")
     client = english(signed_in("dispatcher"))
     version = Case.objects.get(pk=case.pk).version
     assert messages_of(
@@ -195,7 +200,7 @@ def test_refusing_needs_a_note_and_a_stale_page_is_caught(
     org: Org, cases: CaseBuilder, signed_in: SignedIn
 ) -> None:
     case = cases.in_progress()
-    request = actions.check_request_suspension(org.handler_a, case.pk, "等待申请人补交材料")
+    request = check_request_suspension(org.handler_a, case.pk, reason="等待申请人补交材料")
     client = english(signed_in("dispatcher"))
     version = Case.objects.get(pk=case.pk).version
 
@@ -222,7 +227,7 @@ def test_refusing_needs_a_note_and_a_stale_page_is_caught(
         "理由不充分",
     )
     assert answer({"decision": "approve"}) == [
-        f"{case.tracking_no}: There is no pending request with this number."
+        f"{case.tracking_no}: No extension or suspension request awaits a decision."
     ]
 
 
@@ -251,15 +256,19 @@ def test_queries_do_not_grow_with_the_cases(
         for _ in range(times):
             cases.awaiting()
             returned = cases.dispatched(received_at=sh(2026, 11, 2, 10))
-            actions.check_return_case(org.handler_a, returned.pk, "不属于本局职责")
+            check_return_case(org.handler_a, returned.pk, reason="不属于本局职责")
             asked = cases.in_progress()
-            actions.check_request_extension(org.handler_a, asked.pk, 2, "需要调取档案")
+            check_request_extension(org.handler_a, asked.pk, days=2, reason="需要调取档案")
             unhappy = cases.replied()
-            actions.check_return_visit(org.dispatcher, unhappy.pk, 1, False, "仍未办成")
+            check_return_visit(
+                org.dispatcher, unhappy.pk, satisfaction=1, solved=False, comment="仍未办成"
+            )
             cases.dispatched(received_at=sh(2026, 11, 2, 10))
             again = cases.replied()
-            actions.check_return_visit(org.dispatcher, again.pk, 2, True, "态度不好")
-            actions.check_supervise_case(org.dispatcher, again.pk, "回访不满意，重新办理", 5)
+            check_return_visit(
+                org.dispatcher, again.pk, satisfaction=2, solved=True, comment="态度不好"
+            )
+            check_supervise_case(org.dispatcher, again.pk, reason="回访不满意，重新办理", days=5)
             cases.closed()
             cases.register()
             cases.not_admissible()

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from banchengshi.audit.chain import event_hash
 from banchengshi.audit.models import AuditEvent
-from banchengshi.cases import actions
+from banchengshi.cases.actions.answer import check_supervise_case
 from banchengshi.cases.models import Case
 from tests.cases.conftest import CaseBuilder, FrozenTime, Org, sh
 from tests.web.conftest import SignedIn
@@ -183,7 +183,7 @@ def test_queries_do_not_grow_with_the_cases(
 ) -> None:
     inspector = signed_in("inspector")
     target = cases.closed()
-    actions.check_supervise_case(org.dispatcher, target.pk, "回访发现仍未解决", 5)
+    check_supervise_case(org.dispatcher, target.pk, reason="回访发现仍未解决", days=5)
 
     def measure() -> dict[str, int]:
         return {

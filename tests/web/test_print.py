@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from banchengshi.cases import actions
+from banchengshi.cases.actions.dispatch import check_resolve_on_spot
 from banchengshi.cases.models import Case
 from tests.cases.conftest import CREDIT_CODE, ID_NUMBER, PHONE, CaseBuilder, Org
 from tests.web.conftest import SignedIn
@@ -134,7 +134,7 @@ def test_outside_the_scope_there_is_nothing_to_print(
 
 def test_an_on_the_spot_case(org: Org, signed_in: SignedIn, cases: CaseBuilder) -> None:
     case = cases.register()
-    actions.check_resolve_on_spot(org.clerk, case.pk, reply="已当场指导并办结")
+    check_resolve_on_spot(org.clerk, case.pk, reply="已当场指导并办结")
     slip = page(english(signed_in, "clerk"), "web:print_slip", case)
     assert "Resolved on the spot." in slip
     assert "已当场指导并办结" in slip

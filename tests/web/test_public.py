@@ -23,7 +23,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from banchengshi.cases import actions
+from banchengshi.cases.actions.answer import check_reply_case, check_supervise_case
+from banchengshi.cases.actions.dispatch import check_screen_case, do_receive_case
+from banchengshi.cases.actions.handling import check_record_cause, check_record_contact
 from banchengshi.cases.models import Case, ReturnVisit, State, WorkItem
 from banchengshi.catalog.models import Matter
 from banchengshi.intake import portal
@@ -423,10 +425,10 @@ def answered_online(org: Org) -> tuple[Case, str]:
     """An appeal filed online and answered by department A; (case, access code)."""
     filing = portal.check_file_appeal(appeal(org), [])
     case_id = filing.case.pk
-    actions.check_screen_case(org.dispatcher, case_id, admissible=True)
-    actions.check_receive_case(org.handler_a, case_id)
-    actions.check_record_cause(org.handler_a, case_id, "materials", "申请人未提供股东会决议")
-    actions.check_reply_case(org.handler_a, case_id, "已电话告知需补交股东会决议，补交后当日办结")
+    check_screen_case(org.dispatcher, case_id, admissible=True)
+    do_receive_case(org.handler_a, case_id)
+    check_record_cause(org.handler_a, case_id, code="materials", note="申请人未提供股东会决议")
+    check_reply_case(org.handler_a, case_id, text="已电话告知需补交股东会决议，补交后当日办结")
     return Case.objects.get(pk=case_id), filing.access_code
 
 
@@ -517,8 +519,8 @@ def test_a_forged_or_old_link(org: Org, cases: CaseBuilder) -> None:
     # The first answer's link, after supervision brought a second answer.
     link = f"/r/{rating_token(case.pk, 1)}/"
     assert public().post(link, {"satisfaction": "2", "solved": "0"}).status_code == 302
-    actions.check_supervise_case(org.dispatcher, case.pk, "反映人评价不满意", 3)
-    actions.check_reply_case(org.handler_a, case.pk, "经督办已为您办结营业执照变更")
+    check_supervise_case(org.dispatcher, case.pk, reason="反映人评价不满意", days=3)
+    check_reply_case(org.handler_a, case.pk, text="经督办已为您办结营业执照变更")
     old = public().post(link, {"satisfaction": "5", "solved": "1"})
     assert old.status_code == 422
     assert "较早的答复" in text(old)
@@ -550,17 +552,23 @@ def test_no_staff_name_and_no_other_petitioner_on_any_public_page(
     ):
         User.objects.filter(pk=user.pk).update(last_name=last, first_name=first)
     mine = cases.dispatched(petitioner_name="王秀英")
-    actions.check_receive_case(User.objects.get(pk=org.handler_a.pk), mine.pk)
-    actions.check_record_contact(
-        User.objects.get(pk=org.handler_a.pk), mine.pk, "phone", "已联系，司马光远负责办理"
-    )
-    actions.check_record_cause(
-        User.objects.get(pk=org.handler_a.pk), mine.pk, "materials", "申请人未提供股东会决议"
-    )
-    actions.check_reply_case(
+    do_receive_case(User.objects.get(pk=org.handler_a.pk), mine.pk)
+    check_record_contact(
         User.objects.get(pk=org.handler_a.pk),
         mine.pk,
-        "经办人司马光远：已为您办结，如有疑问请致电13955556666或区市场监管局021-52564588",
+        method="phone",
+        outcome="已联系，司马光远负责办理",
+    )
+    check_record_cause(
+        User.objects.get(pk=org.handler_a.pk),
+        mine.pk,
+        code="materials",
+        note="申请人未提供股东会决议",
+    )
+    check_reply_case(
+        User.objects.get(pk=org.handler_a.pk),
+        mine.pk,
+        text="经办人司马光远：已为您办结，如有疑问请致电13955556666或区市场监管局021-52564588",
     )
     theirs = cases.register(petitioner_name="赵铁柱", phone="13700001111", id_number="")
     client = proven(mine)

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from banchengshi.cases import actions
+from banchengshi.cases.actions.answer import check_rate_case, check_reply_case
+from banchengshi.cases.actions.dispatch import check_screen_case, do_receive_case
+from banchengshi.cases.actions.handling import check_record_cause
 from banchengshi.cases.models import Case, ReturnVisit
 from banchengshi.intake import portal
 from tests.cases.conftest import Org
@@ -39,7 +41,7 @@ def test_the_hub_screens_it_from_its_worklist(org: Org, staff: SignedIn) -> None
     assert "mobile page" in page
     assert "窗口告知单.png" in page
     assert 'id="panel-screen"' in page
-    actions.check_screen_case(org.dispatcher, case.pk, admissible=True)
+    check_screen_case(org.dispatcher, case.pk, admissible=True)
     assert Case.objects.get(pk=case.pk).handling_unit_id == org.dept_a.pk
 
 
@@ -59,12 +61,17 @@ def test_printouts_and_the_audit_trail_name_the_petitioner(
 
 def test_the_rating_is_among_the_return_visits(org: Org, staff: SignedIn) -> None:
     case = filed_case(org)
-    actions.check_screen_case(org.dispatcher, case.pk, admissible=True)
-    actions.check_receive_case(org.handler_a, case.pk)
-    actions.check_record_cause(org.handler_a, case.pk, "system_fault", "网上申报系统未同步材料")
-    actions.check_reply_case(org.handler_a, case.pk, "已协调系统同步材料，今日完成办理")
-    actions.check_rate_case(
-        case.pk, 2, False, "还是没办好", ReturnVisit.Channel.SMS_LINK, "sms_link"
+    check_screen_case(org.dispatcher, case.pk, admissible=True)
+    do_receive_case(org.handler_a, case.pk)
+    check_record_cause(org.handler_a, case.pk, code="system_fault", note="网上申报系统未同步材料")
+    check_reply_case(org.handler_a, case.pk, text="已协调系统同步材料，今日完成办理")
+    check_rate_case(
+        case.pk,
+        satisfaction=2,
+        solved=False,
+        comment="还是没办好",
+        channel=ReturnVisit.Channel.SMS_LINK,
+        proof="sms_link",
     )
     page = staff("dispatcher").get(f"/staff/cases/{case.pk}/").content.decode()
     assert "the petitioner" in page

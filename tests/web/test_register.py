@@ -13,7 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from banchengshi.audit.models import AuditEvent
-from banchengshi.cases import actions
+from banchengshi.cases.actions.dispatch import check_dispatch_case, check_screen_case
+from banchengshi.cases.actions.registration import check_register_case
+from banchengshi.cases.actions.window import Outcome, check_register_at_window
 from banchengshi.cases.errors import InvalidInput, InvalidState
 from banchengshi.cases.models import Case, Clock, State
 from banchengshi.org.models import Unit
@@ -419,9 +421,9 @@ def test_the_sidebar_keeps_to_the_clerks_scope(
     org: Org, cases: CaseBuilder, signed_in: SignedIn
 ) -> None:
     # Registered by the hub and sent to department B: nothing links it to the clerk's hall.
-    elsewhere = actions.check_register_case(org.dispatcher, registration(phone="13900001111"))
-    actions.check_screen_case(org.dispatcher, elsewhere.pk, admissible=True)
-    actions.check_dispatch_case(org.dispatcher, elsewhere.pk, org.dept_b.pk)
+    elsewhere = check_register_case(org.dispatcher, registration(phone="13900001111"))
+    check_screen_case(org.dispatcher, elsewhere.pk, admissible=True)
+    check_dispatch_case(org.dispatcher, elsewhere.pk, unit_id=org.dept_b.pk)
     here = cases.register(phone="13900001111")
     page = english(signed_in).post(HINTS, form(phone="13900001111")).content.decode()
     assert here.tracking_no in page
@@ -436,9 +438,7 @@ def test_a_refused_second_step_leaves_no_case(org: Org) -> None:
     Unit.objects.filter(pk=org.hub.pk).update(is_active=False)
     events = AuditEvent.objects.count()
     with pytest.raises(InvalidState):
-        actions.check_register_at_window(
-            org.clerk, registration(matter_text="目录外事项"), actions.ACCEPT
-        )
+        check_register_at_window(org.clerk, registration(matter_text="目录外事项"), Outcome.ACCEPT)
     assert not Case.objects.exists()
     assert AuditEvent.objects.count() == events
 
@@ -453,8 +453,8 @@ def test_a_refused_second_step_through_the_page(org: Org, signed_in: SignedIn) -
 
 def test_the_composed_action_reports_every_problem_at_once(org: Org) -> None:
     with pytest.raises(InvalidInput) as refused:
-        actions.check_register_at_window(
-            org.clerk, registration(phone="", description=""), actions.ON_THE_SPOT
+        check_register_at_window(
+            org.clerk, registration(phone="", description=""), Outcome.ON_THE_SPOT
         )
     assert {"phone", "description", "reply"} <= set(refused.value.errors)
     assert not Case.objects.exists()

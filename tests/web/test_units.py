@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from banchengshi.cases import actions
+from banchengshi.cases.actions.dispatch import check_dispatch_case, do_dispatch_down
 from banchengshi.cases.models import Case
 from tests.cases.conftest import CaseBuilder, Org, sh
 from tests.web.conftest import SignedIn
@@ -31,10 +31,10 @@ def dept_a_cases(org: Org, cases: CaseBuilder) -> dict[str, Case]:
     progress passed down to center A1, one replied; department B has one of its own."""
     late = cases.dispatched(received_at=sh(2026, 11, 2, 10))
     down = cases.in_progress()
-    actions.check_dispatch_down(org.handler_a, down.pk, org.center_a1.pk)
+    do_dispatch_down(org.handler_a, down.pk, unit_id=org.center_a1.pk)
     replied = cases.replied()
     other = cases.awaiting()
-    actions.check_dispatch_case(org.dispatcher, other.pk, org.dept_b.pk)
+    check_dispatch_case(org.dispatcher, other.pk, unit_id=org.dept_b.pk)
     return {"late": late, "down": down, "replied": replied, "other": other}
 
 
@@ -144,7 +144,7 @@ def test_queries_do_not_grow_with_the_cases(
         for _ in range(times):
             cases.dispatched()
             down = cases.in_progress()
-            actions.check_dispatch_down(org.handler_a, down.pk, org.center_a1.pk)
+            do_dispatch_down(org.handler_a, down.pk, unit_id=org.center_a1.pk)
             cases.replied()
             cases.closed()
             cases.awaiting()

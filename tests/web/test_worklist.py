@@ -12,7 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from banchengshi.cases import actions
+from banchengshi.cases.actions.answer import check_return_visit
+from banchengshi.cases.actions.clock_requests import check_request_extension
+from banchengshi.cases.actions.dispatch import check_dispatch_case
 from banchengshi.cases.models import Case
 from banchengshi.org.actions import do_grant_role
 from banchengshi.org.models import Role
@@ -96,23 +98,24 @@ def hub_work(org: Org, cases: CaseBuilder, frozen_time: FrozenTime) -> dict[str,
     """The hub's work at Fri 2026-11-20 10:00 (as in tests/cases/test_selectors.py):
 
     c1 dispatch     received Thu 11-12: due Tue 11-17               red
-    c6 supervise    dissatisfied return visit Thu 11-19 15:00       red
-    c5 approve      extension asked now                             yellow
+    c6 supervise    dissatisfied return visit Thu 11-19 15:00: reviewed
+                    within 1 working day, due Fri 11-20 23:59       yellow
     c2 dispatch     received Tue 11-17: due Fri 11-20 23:59         yellow
+    c5 approve      extension asked now: decided by Mon 11-23       green
+    c4 return visit replied now: visited by Wed 11-25               green
     c3 dispatch     received Thu 11-19, complex: due Mon 11-30      green
-    c4 return visit replied, no deadline
     """
     frozen_time.set(sh(2026, 11, 19, 9))
     c6 = cases.replied()
     frozen_time.set(sh(2026, 11, 19, 15))
-    actions.check_return_visit(org.dispatcher, c6.pk, 2, False, "仍未办成")
+    check_return_visit(org.dispatcher, c6.pk, satisfaction=2, solved=False, comment="仍未办成")
     frozen_time.set(NOW)
     c1 = cases.awaiting(received_at=sh(2026, 11, 12, 10))
     c2 = cases.awaiting(received_at=sh(2026, 11, 17, 10))
     c3 = cases.awaiting(received_at=sh(2026, 11, 19, 10), complexity="complex")
     c4 = cases.replied()
     c5 = cases.in_progress()
-    actions.check_request_extension(org.handler_a, c5.pk, 2, "需要跨部门调取档案")
+    check_request_extension(org.handler_a, c5.pk, days=2, reason="需要跨部门调取档案")
     return {"c1": c1, "c2": c2, "c3": c3, "c4": c4, "c5": c5, "c6": c6}
 
 
@@ -122,26 +125,26 @@ def test_most_urgent_first_with_colour_named_in_text(
     c = hub_work
     html = page(english(signed_in("dispatcher")), WORKLIST)
     rows = tables(html)[TABLE]
-    order = ["c1", "c6", "c5", "c2", "c3", "c4"]
+    order = ["c1", "c6", "c2", "c5", "c4", "c3"]
     assert [row[1] for row in rows] == [c[name].tracking_no for name in order]
     assert [row[0] for row in rows] == [
         "Overdue 2026-11-17 23:59",
-        "Overdue 2026-11-19 15:00",
-        "Due soon 2026-11-20 10:00",
         "Due soon 2026-11-20 23:59",
+        "Due soon 2026-11-20 23:59",
+        "On time 2026-11-23 23:59",
+        "On time 2026-11-25 23:59",
         "On time 2026-11-30 23:59",
-        "No deadline",
     ]
     assert rows[0][2:] == ["dispatch", "营业执照变更登记", "张三", "awaiting dispatch"]
     assert rows[1][2] == "consider supervision"
-    assert rows[5][5] == "replied"
+    assert rows[4][5] == "replied"
     assert '<span class="badge red">Overdue</span>' in html  # colour and words together
     for name in order:
         assert f'href="{reverse("web:case", args=[c[name].pk])}"' in html
-    assert count(html, "Overdue", "2")
+    assert count(html, "Overdue", "1")
     assert count(html, "Due soon", "2")
-    assert count(html, "On time", "1")
-    assert count(html, "No deadline", "1")
+    assert count(html, "On time", "3")
+    assert count(html, "No deadline", "0")
     assert "All</span> <strong>6</strong>" in html
 
 
@@ -151,15 +154,19 @@ def test_colour_filter_narrows_the_rows_not_the_counts(
     c = hub_work
     client = english(signed_in("dispatcher"))
     red = page(client, WORKLIST, colour="red")
-    assert numbers(red) == [c["c1"].tracking_no, c["c6"].tracking_no]
+    assert numbers(red) == [c["c1"].tracking_no]
     assert count(red, "Due soon", "2")  # the counts say what each colour would show
     assert 'href="/staff/?colour=red" aria-current="true"' in red
     assert numbers(page(client, WORKLIST, colour="yellow")) == [
-        c["c5"].tracking_no,
+        c["c6"].tracking_no,
         c["c2"].tracking_no,
     ]
-    assert numbers(page(client, WORKLIST, colour="green")) == [c["c3"].tracking_no]
-    assert numbers(page(client, WORKLIST, colour="none")) == [c["c4"].tracking_no]
+    assert numbers(page(client, WORKLIST, colour="green")) == [
+        c["c5"].tracking_no,
+        c["c4"].tracking_no,
+        c["c3"].tracking_no,
+    ]
+    assert numbers(page(client, WORKLIST, colour="none")) == []
 
 
 def test_filters_by_state_text_dates_category_and_channel(
@@ -205,7 +212,7 @@ def test_a_wrong_filter_value_is_explained_not_a_server_error(
     )
     assert "Select a valid choice" in html
     assert "Enter a valid date" in html
-    assert len(numbers(html)) == 2  # the valid colour filter still applies
+    assert len(numbers(html)) == 1  # the valid colour filter still applies
 
 
 def test_a_person_with_two_queues_filters_by_unit(
@@ -214,7 +221,7 @@ def test_a_person_with_two_queues_filters_by_unit(
     do_grant_role(org.handler_a, org.dept_b, Role.UNIT_HANDLER)
     at_a = cases.dispatched()
     at_b = cases.awaiting()
-    actions.check_dispatch_case(org.dispatcher, at_b.pk, org.dept_b.pk)
+    check_dispatch_case(org.dispatcher, at_b.pk, unit_id=org.dept_b.pk)
     client = english(signed_in("handler_a"))
     html = page(client, WORKLIST)
     rows = tables(html)[TABLE]

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.errors import Forbidden, NotFound
-from banchengshi.cases.models import Case, CaseUnit
+from banchengshi.cases.models import Case, CaseUnit, CoHandlingTask
 from banchengshi.cases.states import Act
 from banchengshi.org.models import Role
 from banchengshi.org.scope import Scope
@@ -20,6 +20,7 @@ from banchengshi.org.scope import Scope
 WINDOW = frozenset({Role.WINDOW_CLERK, Role.WINDOW_HEAD})
 HANDLER = frozenset({Role.UNIT_HANDLER, Role.UNIT_LEADER})
 HUB = frozenset({Role.DISPATCHER, Role.OFFICE_ADMIN})
+DISPATCHERS = frozenset({Role.DISPATCHER})
 # Roles that see personal data unmasked: the people who must call the petitioner (R-Q-3).
 CONTACT_ROLES = WINDOW | frozenset({Role.UNIT_HANDLER, Role.DISPATCHER})
 
@@ -107,9 +108,33 @@ def require(scope: Scope, act: Act, case: Case) -> None:
         )
 
 
+def window_units(scope: Scope) -> list[int]:
+    """The units where the person registers appeals at a window."""
+    return scope.units_with_role(WINDOW)
+
+
+def registers_anywhere(scope: Scope) -> bool:
+    """The hub, and other systems through a dispatcher's account, register at any unit."""
+    return scope.has_role(DISPATCHERS)
+
+
+def may_register_at(scope: Scope, unit_id: int) -> bool:
+    return scope.has_role(WINDOW, unit_id) or registers_anywhere(scope)
+
+
+def may_answer_task(scope: Scope, task: CoHandlingTask) -> bool:
+    """Only the unit asked to co-handle answers its task."""
+    return scope.has_role(HANDLER, task.unit_id)
+
+
+def visits_for_hub(scope: Scope) -> bool:
+    """Whether a return visit the person records is the hub's (else the handling unit's)."""
+    return scope.has_role(HUB)
+
+
 def sees_personal_data(scope: Scope, case: Case) -> bool:
     """Full phone and ID number only for the people who contact the petitioner."""
-    if scope.has_role(frozenset({Role.DISPATCHER})):
+    if scope.has_role(DISPATCHERS):
         return True
     units = _case_units(case, "registered") | _case_units(case, "handling")
     return any(scope.has_role(CONTACT_ROLES, unit) for unit in units)

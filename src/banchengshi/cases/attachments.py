@@ -30,9 +30,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.access import may, require
-from banchengshi.cases.actions import changing_case
-from banchengshi.cases.errors import InvalidInput, InvalidState, NotFound
-from banchengshi.cases.models import Attachment, Case, State
+from banchengshi.cases.actions.common import changing_case
+from banchengshi.cases.errors import InvalidInput, NotFound
+from banchengshi.cases.models import Attachment, Case
+from banchengshi.cases.preconditions import CaseFacts, blocker, require_possible
 from banchengshi.cases.selectors import find_case
 from banchengshi.cases.states import Act
 from banchengshi.org.scope import Scope, scope_for
@@ -134,12 +135,7 @@ def clean_name(raw: str, kind: FileKind) -> str:
 
 
 def may_attach(scope: Scope, case: Case) -> bool:
-    return case.state != State.CLOSED and may(scope, Act.ATTACH, case)
-
-
-def _refuse_closed(case: Case) -> None:
-    if case.state == State.CLOSED:
-        raise InvalidState(_("A closed case takes no new files; it must be reopened first."))
+    return blocker(Act.ATTACH, CaseFacts(case)) is None and may(scope, Act.ATTACH, case)
 
 
 def checked_upload(upload: File, field: str = "file", max_bytes: int | None = None) -> FileKind:
@@ -180,7 +176,7 @@ def check_add_attachment(actor: User, case_id: int, upload: File, note: str = ""
     if case is None:
         raise NotFound(_("No case with this number is within your reach."))
     require(scope_for(actor), Act.ATTACH, case)
-    _refuse_closed(case)
+    require_possible(Act.ATTACH, CaseFacts(case))
     kind = checked_upload(upload)
     note = " ".join((note or "").split())
     if len(note) > MAX_NOTE:
@@ -229,8 +225,7 @@ def do_add_attachment(
     attachment = stored_attachment(upload, kind, note, actor)
     attachment.case_id = case_id
     try:
-        with changing_case(actor, case_id, Act.ATTACH, None) as change:
-            _refuse_closed(change.case)
+        with changing_case(actor, case_id, Act.ATTACH, version=None) as change:
             attachment.uploaded_at = change.now
             attachment.save()
             change.payload = attachment_payload(attachment)

@@ -277,6 +277,8 @@ class WorkKind(models.TextChoices):
 # The largest id a row can have (BigAutoField); a larger number names no row, and the
 # databases refuse it as a parameter rather than find nothing.
 MAX_ID = 2**63 - 1
+# The longest free text a person may type into one field (descriptions, replies, reasons).
+MAX_TEXT = 5000
 
 # Work without a deadline sorts after all work with one. A far date rather than NULL, because
 # SQLite's indexes put NULLs first and "most urgent first" must be an index range scan.
@@ -333,6 +335,16 @@ class ContactMethod(models.TextChoices):
     SMS = "sms", _("SMS")
     VISIT = "visit", _("visit")
     IN_PERSON = "in_person", _("in person")
+
+
+class ReplyChannel(models.TextChoices):
+    """How the final answer reached the petitioner."""
+
+    SMS = "sms", _("SMS")
+    PHONE = "phone", pgettext_lazy("how a contact was made", "phone")
+    EMAIL = "email", _("e-mail")
+    IN_PERSON = "in_person", _("in person")
+    LETTER = "letter", _("letter")
 
 
 class ContactRecord(models.Model):

@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from banchengshi.audit.models import AuditEvent
 from banchengshi.cases.access import visible_cases
-from banchengshi.cases.actions import HANDLING_KINDS
 from banchengshi.cases.errors import Forbidden, InvalidState, NotFound
+from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import (
+    MAX_ID,
     NO_DUE,
     Case,
     CaseUnit,
@@ -30,7 +31,7 @@ from banchengshi.cases.models import (
     WorkKind,
 )
 from banchengshi.cases.selectors import COUNT_CAP, WORK_COUNT_CAP, due_in, work_colour
-from banchengshi.org.models import Membership, Unit
+from banchengshi.org.models import HANDLING_KINDS, Membership, Unit
 from banchengshi.org.scope import HUB_QUEUE_ROLES, Scope
 from banchengshi.policy.deadlines import Colour, deadline_colour
 
@@ -136,7 +137,7 @@ def dispatch_queue(scope: Scope, page: int, *, returned: bool = False) -> Bounde
     # The reason is in the audit event of the return: one query for the page's cases.
     last_return: dict[int, dict[str, Any]] = {}
     events = AuditEvent.objects.filter(
-        case_id__in=[row.item.case_id for row in found.rows], action="return"
+        case_id__in=[row.item.case_id for row in found.rows], action=CaseEvent.RETURN
     ).order_by("seq")
     for case_id, payload in events.values_list("case_id", "payload"):
         last_return[case_id] = payload
@@ -230,13 +231,10 @@ def reopened_cases(scope: Scope, page: int) -> Bounded[ReopenedCase]:
     return found.with_rows(rows)
 
 
-BIGGEST_ID = 2**63 - 1
-
-
 def tracking_numbers(scope: Scope, case_ids: Iterable[int]) -> dict[int, str]:
     """Tracking numbers of the cases among `case_ids` the person may see, to report on each.
     Numbers no database integer can hold (typed into an address) name no case."""
-    wanted = [case_id for case_id in case_ids if 0 < case_id <= BIGGEST_ID]
+    wanted = [case_id for case_id in case_ids if 0 < case_id <= MAX_ID]
     return dict(visible_cases(scope).filter(pk__in=wanted).values_list("pk", "tracking_no"))
 
 

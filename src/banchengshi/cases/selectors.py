@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from banchengshi.audit.models import AuditEvent
 from banchengshi.cases.access import HANDLER, may, require, sees_personal_data, visible_cases
-from banchengshi.cases.actions import HANDLING_KINDS
 from banchengshi.cases.clocks import case_policy
 from banchengshi.cases.errors import NotFound
 from banchengshi.cases.identifiers import mask_id_number, mask_phone
@@ -30,8 +29,9 @@ from banchengshi.cases.models import (
     WorkItem,
     WorkKind,
 )
+from banchengshi.cases.preconditions import CaseFacts, blocker
 from banchengshi.cases.states import ALLOWED_STATES, Act
-from banchengshi.org.models import Role, Unit
+from banchengshi.org.models import HANDLING_KINDS, Role, Unit
 from banchengshi.org.scope import HUB_QUEUE_ROLES, Scope
 from banchengshi.policy.deadlines import (
     DEFAULT_YELLOW_WINDOW,
@@ -307,17 +307,13 @@ def _detail_of(scope: Scope, case: Case, clocks: list[Clock], pending: bool) -> 
     visible = sees_personal_data(scope, case)
     # In sequence order (AuditEvent.Meta); a just-registered case has its event in hand.
     events = list(case.events.all())
-    # Offer only what can succeed now, beyond what the state machine allows.
-    unavailable = {
-        Act.RESUME: case.suspended_at is None,
-        Act.REQUEST_SUSPENSION: case.suspended_at is not None or pending,
-        Act.REQUEST_EXTENSION: pending,
-        Act.DECIDE_REQUEST: not pending,
-    }
+    # Offer only what can succeed now: the state machine, the action's own precondition (the
+    # one the action refuses by) and the person's right.
+    facts = CaseFacts(case, pending_request=pending)
     actions = [
         act
         for act, states in ALLOWED_STATES.items()
-        if case.state in states and not unavailable.get(act, False) and may(scope, act, case)
+        if case.state in states and may(scope, act, case) and blocker(act, facts) is None
     ]
     return CaseDetail(
         case=case,

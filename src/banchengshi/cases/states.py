@@ -30,7 +30,7 @@ class Act(StrEnum):
     RETURN_VISIT = "return_visit"
     SUPERVISE = "supervise"
     CLOSE = "close"
-    # The petitioner's own rating (cases.actions.check_rate_case); no staff role may do it.
+    # The petitioner's own rating (cases.actions.answer.check_rate_case); no staff role may do it.
     RATE = "rate"
     # Not in ALLOWED_STATES: adding a file changes no state; cases.attachments refuses it on a
     # closed case, which only reopening may change (R-RV-4).

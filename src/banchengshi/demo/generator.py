@@ -50,11 +50,7 @@ from django.utils import timezone
 from banchengshi.audit.chain import event_hash
 from banchengshi.audit.models import AuditEvent, AuditHead
 from banchengshi.cases import causes
-from banchengshi.cases.actions import (
-    HANDLING_CLOCKS,
-    TRACKED_FIELDS,
-    actor_label,  # the engine's, so labels agree
-)
+from banchengshi.cases.actions.common import HANDLING_CLOCKS, TRACKED_FIELDS, actor_label
 from banchengshi.cases.clocks import forget_policy_versions, policy_version_in_force
 from banchengshi.cases.models import (
     NO_DUE,

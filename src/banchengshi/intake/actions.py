@@ -4,7 +4,7 @@ An external record is identified by its source and its own id. The same record s
 by a retry or by a second import of the same file, yields the case it made the first time;
 two copies racing each other collide on the unique (external_source, external_id) constraint
 and the loser answers with the winner's case (R-Q-4). Registration itself is the engine's
-(`cases.actions.check_register_case`): the same checks and audit event as at a window.
+(`cases.actions.registration.check_register_case`): the same checks and audit event as at a window.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.access import may_see
-from banchengshi.cases.actions import check_register_case
+from banchengshi.cases.actions.registration import check_register_case
 from banchengshi.cases.errors import ActionRefused, NotFound
 from banchengshi.cases.models import Case, Channel
 from banchengshi.cases.registration import Registration

@@ -228,7 +228,7 @@ def import_table(
 def _hub_of(actor: User) -> int | None:
     """Where the engine registers a dispatcher's record that names no unit: the hub, which
     the actor's scope has already found (`Scope.hub_unit_id`, the same query as
-    `cases.actions.hub_unit`). Naming it on every row spares the engine asking for it once a
+    `cases.actions.common.hub_unit`). Naming it on every row spares the engine asking for it once a
     row; None leaves the choice, and its refusal when there is no hub, to the engine."""
     scope = scope_for(actor)
     return scope.hub_unit_id if scope.has_role({Role.DISPATCHER}) else None

@@ -2,8 +2,9 @@
 terminal (R-IN-2). No account: the petitioner gets the tracking number and an access code,
 shown once and sent by SMS (intake.tracking).
 
-The appeal is registered by the engine (`cases.actions.do_register_case`, the same row, link,
-work item and audit event as at a window), at the dispatch hub, which screens it (R-IN-4).
+The appeal is registered by the engine (`cases.actions.registration.do_register_case`, the
+same row, link, work item and audit event as at a window), at the dispatch hub, which
+screens it (R-IN-4).
 The petitioner may choose only what the public catalogue shows: a public, active matter and
 a service center as the place where it failed. Attachments are checked by their content and
 written before the transaction; the case, its access code, its files and the SMS with the
@@ -21,12 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.audit.chain import PendingEvent, append_events
-from banchengshi.cases.actions import (
-    PETITIONER_LABEL,
-    PLACE_KINDS,
+from banchengshi.cases.actions.common import PETITIONER_LABEL, hub_unit
+from banchengshi.cases.actions.registration import (
     References,
     do_register_case,
-    hub_unit,
     registration_references,
 )
 from banchengshi.cases.attachments import (
@@ -41,6 +40,7 @@ from banchengshi.cases.models import Attachment, Case, Channel
 from banchengshi.cases.registration import Registration, clean_registration
 from banchengshi.intake.tracking import issue_access_code
 from banchengshi.notify.outbox import text_petitioner
+from banchengshi.org.models import PLACE_KINDS
 
 PUBLIC_CHANNELS = frozenset({Channel.PORTAL, Channel.MOBILE, Channel.KIOSK})
 MAX_FILES = 3

@@ -23,33 +23,35 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.audit.models import AuditEvent
+from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import Case, Clock, ClockKind, ReturnVisit, State
+from banchengshi.cases.preconditions import CaseFacts, blocker
 from banchengshi.cases.states import ALLOWED_STATES, Act
 from banchengshi.intake.redaction import redact
 from banchengshi.org.models import Unit
 
 # The public steps in their words; the rest of the trail is internal.
-STEPS: dict[str, Promise] = {
-    "register": _("Your appeal was received"),
-    "screen_accept": _("Accepted for handling"),
-    "screen_not_admissible": _("Not admissible: see the reasons below"),
-    "resolve_on_spot": _("Solved on the spot"),
-    "dispatch": _("Passed to the unit responsible"),
-    "dispatch_down": _("Passed to the unit responsible"),
-    "receive": _("The responsible unit has taken it on"),
-    "record_contact": _("Staff contacted you"),
-    "approve_extension": _("More time was needed; the new deadline is shown below"),
-    "approve_suspension": _("Waiting for your materials: the time limit is paused"),
-    "resume": _("Handling resumed"),
-    "reply": _("Answered"),
-    "return_visit": _("We asked you about the answer"),
-    "rate": _("You rated the answer"),
-    "supervise": _("Reopened under supervision to be handled again"),
-    "close": _("Closed"),
+STEPS: dict[CaseEvent, Promise] = {
+    CaseEvent.REGISTER: _("Your appeal was received"),
+    CaseEvent.SCREEN_ACCEPT: _("Accepted for handling"),
+    CaseEvent.SCREEN_NOT_ADMISSIBLE: _("Not admissible: see the reasons below"),
+    CaseEvent.RESOLVE_ON_SPOT: _("Solved on the spot"),
+    CaseEvent.DISPATCH: _("Passed to the unit responsible"),
+    CaseEvent.DISPATCH_DOWN: _("Passed to the unit responsible"),
+    CaseEvent.RECEIVE: _("The responsible unit has taken it on"),
+    CaseEvent.RECORD_CONTACT: _("Staff contacted you"),
+    CaseEvent.APPROVE_EXTENSION: _("More time was needed; the new deadline is shown below"),
+    CaseEvent.APPROVE_SUSPENSION: _("Waiting for your materials: the time limit is paused"),
+    CaseEvent.RESUME: _("Handling resumed"),
+    CaseEvent.REPLY: _("Answered"),
+    CaseEvent.RETURN_VISIT: _("We asked you about the answer"),
+    CaseEvent.RATE: _("You rated the answer"),
+    CaseEvent.SUPERVISE: _("Reopened under supervision to be handled again"),
+    CaseEvent.CLOSE: _("Closed"),
 }
 # Steps that name the unit the case went to (the payload's "unit"); accepting a case
 # dispatches it automatically in the same step when the engine finds the unit.
-UNIT_STEPS = frozenset({"screen_accept", "dispatch", "dispatch_down"})
+UNIT_STEPS = frozenset({CaseEvent.SCREEN_ACCEPT, CaseEvent.DISPATCH, CaseEvent.DISPATCH_DOWN})
 ACCEPTED_AND_PASSED = _("Accepted and passed to the unit responsible")
 # In plain words for the public; the workbench's state names are the staff's.
 STATE_WORDS: dict[str, Promise] = {
@@ -131,16 +133,19 @@ def public_case(case_id: int) -> PublicCase:
         not_admissible_reason=redact(case.not_admissible_reason, tuple(names), landlines=False),
         rating=rating,
         may_rate=(
-            rating is None
-            and case.state in ALLOWED_STATES[Act.RATE]
-            and case.handling_unit_id is not None
+            case.state in ALLOWED_STATES[Act.RATE]
+            and blocker(Act.RATE, CaseFacts(case, rated_this_round=rating is not None)) is None
         ),
     )
 
 
 def _step(event: AuditEvent, units: dict[str, str]) -> PublicStep:
     unit = units.get(event.payload.get("unit", ""), "") if event.action in UNIT_STEPS else ""
-    words = ACCEPTED_AND_PASSED if event.action == "screen_accept" and unit else STEPS[event.action]
+    words = (
+        ACCEPTED_AND_PASSED
+        if event.action == CaseEvent.SCREEN_ACCEPT and unit
+        else STEPS[CaseEvent(event.action)]
+    )
     return PublicStep(event.at, words, unit)
 
 

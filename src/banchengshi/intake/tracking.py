@@ -9,7 +9,7 @@
 
 What a proof allows differs: the last four digits stand in every masked number the staff see
 (138****5678), so they open the tracking page but never rate; rating needs the access code or
-the SMS link, which no member of the staff ever sees (cases.actions.PROOFS_TO_RATE).
+the SMS link, which no member of the staff ever sees (cases.actions.answer.PROOFS_TO_RATE).
 
 Guessing is bounded: every address may try only a few times (the views' rate limits), and the
 four digits of one tracking number may be got wrong only a few times an hour from all

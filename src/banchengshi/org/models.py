@@ -15,6 +15,17 @@ class UnitKind(models.TextChoices):
     INSPECTORATE = "inspectorate", _("discipline inspection and supervision commission")
 
 
+# Units a case can be handled by; the office, hub and inspectorate only oversee.
+HANDLING_KINDS = (
+    UnitKind.DEPARTMENT,
+    UnitKind.CENTER,
+    UnitKind.SUBCENTER,
+    UnitKind.SERVICE_POINT,
+)
+# Where a petitioner goes to get business done (and where it can fail): not the departments.
+PLACE_KINDS = tuple(kind for kind in HANDLING_KINDS if kind != UnitKind.DEPARTMENT)
+
+
 class Role(models.TextChoices):
     WINDOW_CLERK = "window_clerk", _("window clerk")
     WINDOW_HEAD = "window_head", _("window head")

@@ -18,7 +18,14 @@ LIMIT_NAME = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")
 COMPLEXITIES = ("simple", "general", "complex", "special")
 CAUSE_SIDES = ("petitioner", "department")
 REPLY_CHOICES = {"complexity": COMPLEXITIES, "cause_side": CAUSE_SIDES}
-OPTIONAL_CLOCKS = ("contact", "not_admissible_reply", "cause_analysis", "extension_cap")
+OPTIONAL_CLOCKS = (
+    "contact",
+    "not_admissible_reply",
+    "cause_analysis",
+    "extension_cap",
+    "return_visit",
+    "hub_review",
+)
 MAX_DAYS = 60
 
 

@@ -22,6 +22,7 @@ from banchengshi.audit.models import AuditEvent
 from banchengshi.cases import causes
 from banchengshi.cases.attachments import may_attach
 from banchengshi.cases.clocks import case_policy
+from banchengshi.cases.events import CaseEvent, event_label
 from banchengshi.cases.models import (
     Case,
     Category,
@@ -63,33 +64,6 @@ CLOCK_STATUS: dict[Colour, tuple[str, Promise]] = {
 }
 DAY_REASONS = {"weekend": _("weekend")}
 
-EVENT_LABELS = {
-    "register": _("Registered"),
-    "screen_accept": _("Accepted"),
-    "screen_not_admissible": _("Found not admissible"),
-    "resolve_on_spot": _("Resolved on the spot"),
-    "dispatch": _("Dispatched"),
-    "receive": _("Signed for"),
-    "return": _("Returned to the hub"),
-    "dispatch_down": _("Passed down"),
-    "request_cohandling": _("Co-handling requested"),
-    "answer_cohandling": _("Co-handling answered"),
-    "record_contact": _("Contact recorded"),
-    "record_cause": _("Cause analysed"),
-    "request_extension": _("Extension requested"),
-    "request_suspension": _("Suspension requested"),
-    "approve_extension": _("Extension approved"),
-    "refuse_extension": _("Extension refused"),
-    "approve_suspension": _("Suspension approved"),
-    "refuse_suspension": _("Suspension refused"),
-    "resume": _("Resumed"),
-    "reply": _("Replied"),
-    "return_visit": _("Return visit"),
-    "rate": _("Rated by the petitioner"),
-    "supervise": _("Reopened under supervision"),
-    "close": _("Closed"),
-    "attach": _("File attached"),
-}
 # Payload entries worth a line in the timeline, in this order; the rest (record ids, sizes)
 # is in the audit trail.
 DETAIL_LABELS = {
@@ -255,7 +229,7 @@ def timeline_entries(events: list[AuditEvent]) -> list[TimelineEntry]:
     return [
         TimelineEntry(
             event=event,
-            label=str(EVENT_LABELS.get(event.action, event.action)),
+            label=event_label(event.action),
             state_before=_state_label(event.before.get("state")),
             state_after=_state_label(event.after.get("state")),
             details=[
@@ -273,7 +247,7 @@ def timeline_entries(events: list[AuditEvent]) -> list[TimelineEntry]:
 
 def _detail_label(action: str, key: str) -> Promise:
     # A reply's channel is how the answer went out, not how the appeal came in.
-    if action == "reply" and key == "channel":
+    if action == CaseEvent.REPLY and key == "channel":
         return _("Reply channel")
     return DETAIL_LABELS[key]
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from banchengshi.cases.actions import PROOFS_TO_RATE
+from banchengshi.cases.actions.answer import PROOFS_TO_RATE
 from banchengshi.cases.errors import ActionRefused
 from banchengshi.cases.models import MAX_ID, Channel
 from banchengshi.intake.portal import MAX_FILE_BYTES, MAX_FILES

@@ -37,7 +37,28 @@ from banchengshi.api.schemas import (
     Versioned,
     WorklistOut,
 )
-from banchengshi.cases import actions
+from banchengshi.cases.actions.answer import (
+    check_reply_case,
+    check_return_visit,
+    check_supervise_case,
+    do_close_case,
+)
+from banchengshi.cases.actions.clock_requests import (
+    check_decide_request,
+    check_request_extension,
+    check_request_suspension,
+    do_resume_case,
+)
+from banchengshi.cases.actions.cohandling import check_answer_cohandling, check_request_cohandling
+from banchengshi.cases.actions.dispatch import (
+    check_dispatch_case,
+    check_resolve_on_spot,
+    check_return_case,
+    check_screen_case,
+    do_dispatch_down,
+    do_receive_case,
+)
+from banchengshi.cases.actions.handling import check_record_cause, check_record_contact
 from banchengshi.cases.models import State
 from banchengshi.cases.selectors import (
     COUNT_CAP,
@@ -162,7 +183,7 @@ def get_case(request: HttpRequest, case_id: CaseId) -> CaseOut:
 
 @router.post("/cases/{case_id}/screen", response=CASE, summary="Accept or refuse (screening)")
 def screen(request: HttpRequest, case_id: CaseId, payload: ScreenIn) -> CaseOut:
-    actions.check_screen_case(
+    check_screen_case(
         actor(request),
         case_id,
         admissible=payload.admissible,
@@ -176,7 +197,7 @@ def screen(request: HttpRequest, case_id: CaseId, payload: ScreenIn) -> CaseOut:
 
 @router.post("/cases/{case_id}/resolve-on-spot", response=CASE, summary="Resolved at the window")
 def resolve_on_spot(request: HttpRequest, case_id: CaseId, payload: ResolveOnSpotIn) -> CaseOut:
-    actions.check_resolve_on_spot(
+    check_resolve_on_spot(
         actor(request),
         case_id,
         reply=payload.reply,
@@ -188,25 +209,25 @@ def resolve_on_spot(request: HttpRequest, case_id: CaseId, payload: ResolveOnSpo
 
 @router.post("/cases/{case_id}/dispatch", response=CASE, summary="Dispatch to a unit (hub)")
 def dispatch(request: HttpRequest, case_id: CaseId, payload: UnitIn) -> CaseOut:
-    actions.check_dispatch_case(actor(request), case_id, payload.unit_id, payload.version)
+    check_dispatch_case(actor(request), case_id, unit_id=payload.unit_id, version=payload.version)
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/receive", response=CASE, summary="Sign for the work order")
 def receive(request: HttpRequest, case_id: CaseId, payload: Versioned | None = None) -> CaseOut:
-    actions.check_receive_case(actor(request), case_id, _version(payload))
+    do_receive_case(actor(request), case_id, version=_version(payload))
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/return", response=CASE, summary="Return to the hub")
 def return_case(request: HttpRequest, case_id: CaseId, payload: ReasonIn) -> CaseOut:
-    actions.check_return_case(actor(request), case_id, payload.reason, payload.version)
+    check_return_case(actor(request), case_id, reason=payload.reason, version=payload.version)
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/dispatch-down", response=CASE, summary="Pass to a unit below")
 def dispatch_down(request: HttpRequest, case_id: CaseId, payload: UnitIn) -> CaseOut:
-    actions.check_dispatch_down(actor(request), case_id, payload.unit_id, payload.version)
+    do_dispatch_down(actor(request), case_id, unit_id=payload.unit_id, version=payload.version)
     return _detail(request, case_id)
 
 
@@ -215,8 +236,13 @@ def dispatch_down(request: HttpRequest, case_id: CaseId, payload: UnitIn) -> Cas
 
 @router.post("/cases/{case_id}/cohandling", response=CASE, summary="Ask a unit to co-handle")
 def request_cohandling(request: HttpRequest, case_id: CaseId, payload: CoHandlingIn) -> CaseOut:
-    actions.check_request_cohandling(
-        actor(request), case_id, payload.unit_id, payload.request, payload.days, payload.version
+    check_request_cohandling(
+        actor(request),
+        case_id,
+        unit_id=payload.unit_id,
+        request=payload.request,
+        days=payload.days,
+        version=payload.version,
     )
     return _detail(request, case_id)
 
@@ -229,44 +255,51 @@ def request_cohandling(request: HttpRequest, case_id: CaseId, payload: CoHandlin
 def answer_cohandling(
     request: HttpRequest, case_id: CaseId, task_id: RecordId, payload: AnswerIn
 ) -> CaseOut:
-    actions.check_answer_cohandling(
-        actor(request), case_id, task_id, payload.answer, payload.version
+    check_answer_cohandling(
+        actor(request), case_id, task_id=task_id, answer=payload.answer, version=payload.version
     )
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/contacts", response=CASE, summary="Record a contact")
 def record_contact(request: HttpRequest, case_id: CaseId, payload: ContactIn) -> CaseOut:
-    actions.check_record_contact(
+    check_record_contact(
         actor(request),
         case_id,
-        payload.method.value,
-        payload.outcome,
-        payload.contacted_at,
-        payload.version,
+        method=payload.method.value,
+        outcome=payload.outcome,
+        contacted_at=payload.contacted_at,
+        version=payload.version,
     )
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/cause", response=CASE, summary="Record the cause analysis")
 def record_cause(request: HttpRequest, case_id: CaseId, payload: CauseIn) -> CaseOut:
-    actions.check_record_cause(
-        actor(request), case_id, payload.code, payload.note, payload.side or "", payload.version
+    check_record_cause(
+        actor(request),
+        case_id,
+        code=payload.code,
+        note=payload.note,
+        side=payload.side or "",
+        version=payload.version,
     )
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/extension", response=CASE, summary="Request an extension")
 def request_extension(request: HttpRequest, case_id: CaseId, payload: ExtensionIn) -> CaseOut:
-    actions.check_request_extension(
-        actor(request), case_id, payload.days, payload.reason, payload.version
+    check_request_extension(
+        actor(request), case_id, days=payload.days, reason=payload.reason, version=payload.version
     )
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/suspension", response=CASE, summary="Request a suspension")
 def request_suspension(request: HttpRequest, case_id: CaseId, payload: ReasonIn) -> CaseOut:
-    actions.check_request_suspension(actor(request), case_id, payload.reason, payload.version)
+    check_request_suspension(
+        actor(request), case_id, reason=payload.reason, version=payload.version
+    )
     return _detail(request, case_id)
 
 
@@ -278,15 +311,20 @@ def request_suspension(request: HttpRequest, case_id: CaseId, payload: ReasonIn)
 def decide_request(
     request: HttpRequest, case_id: CaseId, request_id: RecordId, payload: DecideIn
 ) -> CaseOut:
-    actions.check_decide_request(
-        actor(request), case_id, request_id, payload.approve, payload.note, payload.version
+    check_decide_request(
+        actor(request),
+        case_id,
+        request_id=request_id,
+        approve=payload.approve,
+        note=payload.note,
+        version=payload.version,
     )
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/resume", response=CASE, summary="End a suspension")
 def resume(request: HttpRequest, case_id: CaseId, payload: Versioned | None = None) -> CaseOut:
-    actions.check_resume_case(actor(request), case_id, _version(payload))
+    do_resume_case(actor(request), case_id, version=_version(payload))
     return _detail(request, case_id)
 
 
@@ -295,34 +333,34 @@ def resume(request: HttpRequest, case_id: CaseId, payload: Versioned | None = No
 
 @router.post("/cases/{case_id}/reply", response=CASE, summary="Reply to the petitioner")
 def reply(request: HttpRequest, case_id: CaseId, payload: ReplyIn) -> CaseOut:
-    actions.check_reply_case(
-        actor(request), case_id, payload.text, payload.channel, payload.version
+    check_reply_case(
+        actor(request), case_id, text=payload.text, channel=payload.channel, version=payload.version
     )
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/return-visit", response=CASE, summary="Record a return visit")
 def return_visit(request: HttpRequest, case_id: CaseId, payload: ReturnVisitIn) -> CaseOut:
-    actions.check_return_visit(
+    check_return_visit(
         actor(request),
         case_id,
-        payload.satisfaction,
-        payload.solved,
-        payload.comment,
-        payload.version,
+        satisfaction=payload.satisfaction,
+        solved=payload.solved,
+        comment=payload.comment,
+        version=payload.version,
     )
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/supervise", response=CASE, summary="Reopen under supervision")
 def supervise(request: HttpRequest, case_id: CaseId, payload: SuperviseIn) -> CaseOut:
-    actions.check_supervise_case(
-        actor(request), case_id, payload.reason, payload.days, payload.version
+    check_supervise_case(
+        actor(request), case_id, reason=payload.reason, days=payload.days, version=payload.version
     )
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/close", response=CASE, summary="Close (hub)")
 def close(request: HttpRequest, case_id: CaseId, payload: Versioned | None = None) -> CaseOut:
-    actions.check_close_case(actor(request), case_id, _version(payload))
+    do_close_case(actor(request), case_id, version=_version(payload))
     return _detail(request, case_id)

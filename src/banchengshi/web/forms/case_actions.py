@@ -21,8 +21,31 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from banchengshi.cases import actions, attachments, causes
+from banchengshi.cases import attachments, causes
+from banchengshi.cases.actions.answer import (
+    check_reply_case,
+    check_return_visit,
+    check_supervise_case,
+    do_close_case,
+)
+from banchengshi.cases.actions.clock_requests import (
+    check_decide_request,
+    check_request_extension,
+    check_request_suspension,
+    do_resume_case,
+)
+from banchengshi.cases.actions.cohandling import check_answer_cohandling, check_request_cohandling
+from banchengshi.cases.actions.dispatch import (
+    check_dispatch_case,
+    check_resolve_on_spot,
+    check_return_case,
+    check_screen_case,
+    do_dispatch_down,
+    do_receive_case,
+)
+from banchengshi.cases.actions.handling import check_record_cause, check_record_contact
 from banchengshi.cases.models import (
+    MAX_TEXT,
     Category,
     CauseSide,
     Complexity,
@@ -35,7 +58,7 @@ from banchengshi.org.models import Unit
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-TEXT = forms.Textarea(attrs={"rows": 3, "maxlength": actions.MAX_TEXT})
+TEXT = forms.Textarea(attrs={"rows": 3, "maxlength": MAX_TEXT})
 DAYS = forms.NumberInput(attrs={"min": 1, "class": "days"})
 CHOOSE = ("", _("Choose…"))
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
@@ -170,7 +193,7 @@ class ScreenForm(VersionedForm):
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
-        actions.check_screen_case(
+        check_screen_case(
             actor,
             case_id,
             admissible=data["admissible"],
@@ -193,7 +216,7 @@ class ResolveOnSpotForm(VersionedForm):
     )
 
     def perform(self, actor: User, case_id: int) -> None:
-        actions.check_resolve_on_spot(
+        check_resolve_on_spot(
             actor,
             case_id,
             reply=self.cleaned_data["reply"],
@@ -209,7 +232,9 @@ class DispatchForm(VersionedForm):
     unit_id = forms.IntegerField(label=_("To the unit"), widget=forms.Select)
 
     def perform(self, actor: User, case_id: int) -> None:
-        actions.check_dispatch_case(actor, case_id, self.cleaned_data["unit_id"], self.seen_version)
+        check_dispatch_case(
+            actor, case_id, unit_id=self.cleaned_data["unit_id"], version=self.seen_version
+        )
 
 
 class ReceiveForm(VersionedForm):
@@ -218,7 +243,7 @@ class ReceiveForm(VersionedForm):
     done = _("You signed for the case.")
 
     def perform(self, actor: User, case_id: int) -> None:
-        actions.check_receive_case(actor, case_id, self.seen_version)
+        do_receive_case(actor, case_id, version=self.seen_version)
 
 
 class ReturnForm(VersionedForm):
@@ -228,7 +253,9 @@ class ReturnForm(VersionedForm):
     reason = forms.CharField(label=_("Why it is not your unit's business"), widget=TEXT)
 
     def perform(self, actor: User, case_id: int) -> None:
-        actions.check_return_case(actor, case_id, self.cleaned_data["reason"], self.seen_version)
+        check_return_case(
+            actor, case_id, reason=self.cleaned_data["reason"], version=self.seen_version
+        )
 
 
 class DispatchDownForm(VersionedForm):
@@ -238,7 +265,9 @@ class DispatchDownForm(VersionedForm):
     unit_id = forms.IntegerField(label=_("To the unit"), widget=forms.Select)
 
     def perform(self, actor: User, case_id: int) -> None:
-        actions.check_dispatch_down(actor, case_id, self.cleaned_data["unit_id"], self.seen_version)
+        do_dispatch_down(
+            actor, case_id, unit_id=self.cleaned_data["unit_id"], version=self.seen_version
+        )
 
 
 class RequestCohandlingForm(VersionedForm):
@@ -251,8 +280,13 @@ class RequestCohandlingForm(VersionedForm):
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
-        actions.check_request_cohandling(
-            actor, case_id, data["unit_id"], data["request"], data["days"], self.seen_version
+        check_request_cohandling(
+            actor,
+            case_id,
+            unit_id=data["unit_id"],
+            request=data["request"],
+            days=data["days"],
+            version=self.seen_version,
         )
 
 
@@ -270,8 +304,12 @@ class AnswerCohandlingForm(VersionedForm):
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
-        actions.check_answer_cohandling(
-            actor, case_id, data["task_id"], data["answer"], self.seen_version
+        check_answer_cohandling(
+            actor,
+            case_id,
+            task_id=data["task_id"],
+            answer=data["answer"],
+            version=self.seen_version,
         )
 
 
@@ -292,8 +330,13 @@ class RecordContactForm(VersionedForm):
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
-        actions.check_record_contact(
-            actor, case_id, data["method"], data["outcome"], data["contacted_at"], self.seen_version
+        check_record_contact(
+            actor,
+            case_id,
+            method=data["method"],
+            outcome=data["outcome"],
+            contacted_at=data["contacted_at"],
+            version=self.seen_version,
         )
 
 
@@ -329,8 +372,13 @@ class RecordCauseForm(VersionedForm):
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
-        actions.check_record_cause(
-            actor, case_id, data["code"], data["note"], data["side"], self.seen_version
+        check_record_cause(
+            actor,
+            case_id,
+            code=data["code"],
+            note=data["note"],
+            side=data["side"],
+            version=self.seen_version,
         )
 
 
@@ -343,8 +391,8 @@ class RequestExtensionForm(VersionedForm):
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
-        actions.check_request_extension(
-            actor, case_id, data["days"], data["reason"], self.seen_version
+        check_request_extension(
+            actor, case_id, days=data["days"], reason=data["reason"], version=self.seen_version
         )
 
 
@@ -359,8 +407,8 @@ class RequestSuspensionForm(VersionedForm):
     )
 
     def perform(self, actor: User, case_id: int) -> None:
-        actions.check_request_suspension(
-            actor, case_id, self.cleaned_data["reason"], self.seen_version
+        check_request_suspension(
+            actor, case_id, reason=self.cleaned_data["reason"], version=self.seen_version
         )
 
 
@@ -381,8 +429,13 @@ class DecideRequestForm(VersionedForm):
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
-        actions.check_decide_request(
-            actor, case_id, data["request_id"], data["approve"], data["note"], self.seen_version
+        check_decide_request(
+            actor,
+            case_id,
+            request_id=data["request_id"],
+            approve=data["approve"],
+            note=data["note"],
+            version=self.seen_version,
         )
 
     def success_message(self) -> str:
@@ -397,7 +450,7 @@ class ResumeForm(VersionedForm):
     done = _("The case is resumed; its deadlines moved by the days suspended.")
 
     def perform(self, actor: User, case_id: int) -> None:
-        actions.check_resume_case(actor, case_id, self.seen_version)
+        do_resume_case(actor, case_id, version=self.seen_version)
 
 
 class ReplyForm(VersionedForm):
@@ -407,7 +460,7 @@ class ReplyForm(VersionedForm):
     text = forms.CharField(
         label=_("Reply"),
         help_text=_("Don't say it cannot be done; say how it can be done."),
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": actions.MAX_TEXT}),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_TEXT}),
     )
     channel = forms.CharField(
         label=_("Given by"), initial="sms", widget=forms.Select(choices=REPLY_CHANNELS)
@@ -415,7 +468,9 @@ class ReplyForm(VersionedForm):
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
-        actions.check_reply_case(actor, case_id, data["text"], data["channel"], self.seen_version)
+        check_reply_case(
+            actor, case_id, text=data["text"], channel=data["channel"], version=self.seen_version
+        )
 
 
 class ReturnVisitForm(VersionedForm):
@@ -430,13 +485,13 @@ class ReturnVisitForm(VersionedForm):
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
-        actions.check_return_visit(
+        check_return_visit(
             actor,
             case_id,
-            data["satisfaction"],
-            data["solved"],
-            data["comment"],
-            self.seen_version,
+            satisfaction=data["satisfaction"],
+            solved=data["solved"],
+            comment=data["comment"],
+            version=self.seen_version,
         )
 
 
@@ -449,8 +504,8 @@ class SuperviseForm(VersionedForm):
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
-        actions.check_supervise_case(
-            actor, case_id, data["reason"], data["days"], self.seen_version
+        check_supervise_case(
+            actor, case_id, reason=data["reason"], days=data["days"], version=self.seen_version
         )
 
 
@@ -460,7 +515,7 @@ class CloseForm(VersionedForm):
     done = _("The case is closed.")
 
     def perform(self, actor: User, case_id: int) -> None:
-        actions.check_close_case(actor, case_id, self.seen_version)
+        do_close_case(actor, case_id, version=self.seen_version)
 
 
 class AttachmentForm(ActionForm):

@@ -19,12 +19,11 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from banchengshi.cases.actions import PLACE_KINDS
 from banchengshi.cases.models import MAX_ID, PetitionerType
 from banchengshi.cases.registration import Registration
 from banchengshi.catalog.models import Matter
 from banchengshi.intake.portal import MAX_PUBLIC_TEXT
-from banchengshi.org.models import Unit
+from banchengshi.org.models import PLACE_KINDS, Unit
 from banchengshi.web.forms.engine_form import (
     EngineForm,
     area_field,

@@ -16,10 +16,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from banchengshi.cases.actions import HANDLING_KINDS, PLACE_KINDS
 from banchengshi.cases.models import MAX_ID, Category, Channel, Complexity, PetitionerType
 from banchengshi.cases.registration import Registration
-from banchengshi.org.models import Unit, UnitKind
+from banchengshi.org.models import HANDLING_KINDS, PLACE_KINDS, Unit, UnitKind
 from banchengshi.web.forms.engine_form import (
     EngineForm,
     area_field,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.contrib.auth.models import User
 
-from banchengshi.cases.actions import actor_label
+from banchengshi.org.names import full_name
 
 register = template.Library()
 
@@ -13,4 +13,4 @@ register = template.Library()
 @register.filter
 def person(user: User | None) -> str:
     """A person's name as the audit trail writes it (surname first)."""
-    return actor_label(user) if user is not None else ""
+    return full_name(user) if user is not None else ""

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from banchengshi.cases import actions, queues
+from banchengshi.cases import queues
+from banchengshi.cases.actions.clock_requests import check_decide_request
+from banchengshi.cases.actions.dispatch import check_dispatch_case
 from banchengshi.cases.errors import ActionRefused
 from banchengshi.cases.selectors import MAX_PER_PAGE, handling_units
 from banchengshi.web.staff import scope, staff_view
@@ -116,7 +118,7 @@ def hub_dispatch(request: HttpRequest) -> HttpResponse:
     for case_id in case_ids:
         label = numbers.get(case_id, f"#{case_id}")
         try:
-            actions.check_dispatch_case(_actor(request), case_id, unit_id)
+            check_dispatch_case(_actor(request), case_id, unit_id=unit_id)
         except ActionRefused as refused:
             messages.error(
                 request,
@@ -151,13 +153,13 @@ def hub_decide(request: HttpRequest, case_id: int, request_id: int) -> HttpRespo
         return redirect(_back(request))
     approve = form.cleaned_data["decision"] == "approve"
     try:
-        actions.check_decide_request(
+        check_decide_request(
             _actor(request),
             case_id,
-            request_id,
-            approve,
-            form.cleaned_data["note"],
-            form.cleaned_data["version"],
+            request_id=request_id,
+            approve=approve,
+            note=form.cleaned_data["note"],
+            version=form.cleaned_data["version"],
         )
     except ActionRefused as refused:
         messages.error(

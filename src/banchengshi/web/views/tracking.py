@@ -4,7 +4,7 @@ A browser sees an appeal after proving it (intake.tracking): the tracking number
 access code or, for an appeal without one, the last four digits of the phone; or the signed
 link of the reply's SMS. What it proved, and how, is kept in its session for an hour. A wrong
 pair is answered the same whether the number exists or not. Rating needs the code or the link
-(cases.actions.PROOFS_TO_RATE): the phone's digits only open the page.
+(cases.actions.answer.PROOFS_TO_RATE): the phone's digits only open the page.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from banchengshi.cases.actions import PROOFS_TO_RATE, check_rate_case
+from banchengshi.cases.actions.answer import PROOFS_TO_RATE, check_rate_case
 from banchengshi.cases.errors import InvalidInput, InvalidState
 from banchengshi.cases.models import Case, ReturnVisit
 from banchengshi.intake.public_view import public_case
