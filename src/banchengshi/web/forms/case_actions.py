@@ -31,6 +31,7 @@ from banchengshi.cases.models import (
 )
 from banchengshi.cases.states import Act
 from banchengshi.org.models import Unit
+from banchengshi.web.forms.fields import TextField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -151,17 +152,17 @@ class ScreenForm(VersionedForm):
     title = _("Screen the appeal")
     done = _("The screening is recorded.")
     admissible = _yes_no(_("Decision"), (("yes", _("Accept")), ("no", _("Not admissible"))))
-    category = forms.CharField(
+    category = TextField(
         label=_("Category"),
         required=False,
         widget=forms.Select(choices=[("", _("as registered")), *Category.choices]),
     )
-    complexity = forms.CharField(
+    complexity = TextField(
         label=_("Complexity"),
         required=False,
         widget=forms.Select(choices=[("", _("as registered")), *Complexity.choices]),
     )
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason"),
         required=False,
         help_text=_("Required when the appeal is not admissible; the petitioner is told it."),
@@ -185,8 +186,8 @@ class ResolveOnSpotForm(VersionedForm):
     act = Act.RESOLVE_ON_SPOT
     title = _("Resolve on the spot")
     done = _("The case is closed as resolved on the spot.")
-    reply = forms.CharField(label=_("What was done"), widget=TEXT)
-    category = forms.CharField(
+    reply = TextField(label=_("What was done"), widget=TEXT)
+    category = TextField(
         label=_("Category"),
         required=False,
         widget=forms.Select(choices=[("", _("as registered")), *Category.choices]),
@@ -225,7 +226,7 @@ class ReturnForm(VersionedForm):
     act = Act.RETURN
     title = _("Return to the hub")
     done = _("The case is returned to the hub.")
-    reason = forms.CharField(label=_("Why it is not your unit's business"), widget=TEXT)
+    reason = TextField(label=_("Why it is not your unit's business"), widget=TEXT)
 
     def perform(self, actor: User, case_id: int) -> None:
         actions.check_return_case(actor, case_id, self.cleaned_data["reason"], self.seen_version)
@@ -247,7 +248,7 @@ class RequestCohandlingForm(VersionedForm):
     done = _("Co-handling is requested.")
     unit_id = forms.IntegerField(label=_("Unit asked"), widget=forms.Select)
     days = forms.IntegerField(label=_("Working days to answer"), widget=DAYS)
-    request = forms.CharField(label=_("What the unit is asked to do"), widget=TEXT)
+    request = TextField(label=_("What the unit is asked to do"), widget=TEXT)
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
@@ -262,7 +263,7 @@ class AnswerCohandlingForm(VersionedForm):
     done = _("Your answer is recorded.")
     record_field = "task_id"
     task_id = forms.IntegerField(widget=forms.HiddenInput)
-    answer = forms.CharField(
+    answer = TextField(
         label=_("Answer"),
         help_text=_("Reasons, solution and what to tell the petitioner: say how it can be done."),
         widget=TEXT,
@@ -279,7 +280,7 @@ class RecordContactForm(VersionedForm):
     act = Act.RECORD_CONTACT
     title = _("Record a contact")
     done = _("The contact is recorded.")
-    method = forms.CharField(
+    method = TextField(
         label=_("How"), widget=forms.Select(choices=[CHOOSE, *ContactMethod.choices])
     )
     contacted_at = forms.DateTimeField(
@@ -288,7 +289,7 @@ class RecordContactForm(VersionedForm):
         help_text=_("Leave empty for now."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    outcome = forms.CharField(label=_("Outcome"), widget=TEXT)
+    outcome = TextField(label=_("Outcome"), widget=TEXT)
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
@@ -314,14 +315,14 @@ class RecordCauseForm(VersionedForm):
     act = Act.RECORD_CAUSE
     title = _("Record the cause analysis")
     done = _("The cause analysis is recorded.")
-    code = forms.CharField(label=_("Cause"), widget=forms.Select)
-    side = forms.CharField(
+    code = TextField(label=_("Cause"), widget=forms.Select)
+    side = TextField(
         label=_("Which side"),
         required=False,
         help_text=_("Only for a cause that can lie on either side."),
         widget=forms.RadioSelect(choices=CauseSide.choices),
     )
-    note = forms.CharField(label=_("Analysis"), widget=TEXT)
+    note = TextField(label=_("Analysis"), widget=TEXT)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -339,7 +340,7 @@ class RequestExtensionForm(VersionedForm):
     title = _("Request an extension")
     done = _("The extension request awaits approval.")
     days = forms.IntegerField(label=_("Extra working days"), widget=DAYS)
-    reason = forms.CharField(label=_("Reason"), widget=TEXT)
+    reason = TextField(label=_("Reason"), widget=TEXT)
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
@@ -352,7 +353,7 @@ class RequestSuspensionForm(VersionedForm):
     act = Act.REQUEST_SUSPENSION
     title = _("Request a suspension")
     done = _("The suspension request awaits approval.")
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason"),
         help_text=_("For example: waiting for the petitioner's materials."),
         widget=TEXT,
@@ -372,7 +373,7 @@ class DecideRequestForm(VersionedForm):
     button_choices = (("yes", _("Approve")), ("no", _("Refuse")))
     request_id = forms.IntegerField(widget=forms.HiddenInput)
     approve = _yes_no(_("Decision"), button_choices)
-    note = forms.CharField(
+    note = TextField(
         label=_("Note"),
         required=False,
         help_text=_("Required when refusing."),
@@ -404,12 +405,12 @@ class ReplyForm(VersionedForm):
     act = Act.REPLY
     title = _("Reply to the petitioner")
     done = _("The reply is recorded.")
-    text = forms.CharField(
+    text = TextField(
         label=_("Reply"),
         help_text=_("Don't say it cannot be done; say how it can be done."),
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": actions.MAX_TEXT}),
     )
-    channel = forms.CharField(
+    channel = TextField(
         label=_("Given by"), initial="sms", widget=forms.Select(choices=REPLY_CHANNELS)
     )
 
@@ -426,7 +427,7 @@ class ReturnVisitForm(VersionedForm):
         label=_("Satisfaction"), widget=forms.RadioSelect(choices=Satisfaction.choices)
     )
     solved = _yes_no(_("Solved?"))
-    comment = forms.CharField(label=_("Comment"), required=False, widget=TEXT)
+    comment = TextField(label=_("Comment"), required=False, widget=TEXT)
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
@@ -444,7 +445,7 @@ class SuperviseForm(VersionedForm):
     act = Act.SUPERVISE
     title = _("Supervise: reopen with a new deadline")
     done = _("The case is reopened under supervision.")
-    reason = forms.CharField(label=_("Reason"), widget=TEXT)
+    reason = TextField(label=_("Reason"), widget=TEXT)
     days = forms.IntegerField(label=_("New deadline in working days"), widget=DAYS)
 
     def perform(self, actor: User, case_id: int) -> None:
@@ -471,7 +472,7 @@ class AttachmentForm(ActionForm):
         label=_("File"),
         widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.gif,.docx,.xlsx,.txt"}),
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=attachments.MAX_NOTE)
+    note = TextField(label=_("Note"), required=False, max_length=attachments.MAX_NOTE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

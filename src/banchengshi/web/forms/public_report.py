@@ -32,6 +32,7 @@ from banchengshi.web.forms.engine_form import (
     text_field,
     visits_field,
 )
+from banchengshi.web.forms.fields import TextField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -100,7 +101,7 @@ class MultipleFileField(forms.FileField):
 
 
 class PublicReportForm(EngineForm):
-    petitioner_type = forms.CharField(
+    petitioner_type = TextField(
         label=_("You are"),
         required=False,
         initial=PetitionerType.PERSON,
@@ -163,8 +164,8 @@ class PublicReportForm(EngineForm):
         widget=MultipleFiles(attrs={"accept": "image/*,.pdf,.doc,.docx,.xls,.xlsx,.txt"}),
     )
     # Hidden from people (public.css, .trap); left empty by them.
-    website = forms.CharField(label=_("Leave this empty"), required=False)
-    started = forms.CharField(required=False, widget=forms.HiddenInput())
+    website = TextField(label=_("Leave this empty"), required=False)
+    started = TextField(required=False, widget=forms.HiddenInput())
 
     # Needed by the engine (cases.registration); marked with * and aria-required.
     needed = ("matter_id", "petitioner_name", "phone", "description")

@@ -27,6 +27,7 @@ from banchengshi.web.forms.engine_form import (
     text_field,
     visits_field,
 )
+from banchengshi.web.forms.fields import TextField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -76,9 +77,9 @@ def unit_options(window_unit_ids: list[int]) -> UnitOptions:
     return UnitOptions(window, departments, places)
 
 
-def _select(label: StrOrPromise, choices: Choices, initial: str) -> forms.CharField:
+def _select(label: StrOrPromise, choices: Choices, initial: str) -> TextField:
     # A plain text field shown as a select: the engine, not the form, says a value is unknown.
-    return forms.CharField(
+    return TextField(
         label=label, required=False, initial=initial, widget=forms.Select(choices=choices)
     )
 
@@ -92,7 +93,7 @@ def _unit(label: StrOrPromise) -> forms.IntegerField:
 class RegistrationForm(EngineForm):
     channel = _select(_("Channel"), Channel.choices, Channel.WINDOW)
     registered_unit_id = _unit(_("Registered at"))
-    window = forms.CharField(
+    window = TextField(
         label=_("Window number"),
         max_length=60,
         required=False,
@@ -105,7 +106,7 @@ class RegistrationForm(EngineForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         help_text=_("Leave empty for now; fill in only for an appeal received earlier."),
     )
-    petitioner_type = forms.CharField(
+    petitioner_type = TextField(
         label=_("Petitioner type"),
         required=False,
         initial=PetitionerType.PERSON,
@@ -123,7 +124,7 @@ class RegistrationForm(EngineForm):
         help_text=_("Optional. 18 characters; the last may be X."),
         spellcheck="false",
     )
-    enterprise_name = forms.CharField(
+    enterprise_name = TextField(
         label=_("Enterprise name"),
         max_length=200,
         required=False,
@@ -141,7 +142,7 @@ class RegistrationForm(EngineForm):
         max_value=MAX_ID,
         widget=forms.HiddenInput(),
     )
-    matter_text = forms.CharField(
+    matter_text = TextField(
         label=_("Matter, if it is not in the catalogue"),
         max_length=200,
         required=False,
@@ -149,7 +150,7 @@ class RegistrationForm(EngineForm):
     )
     department_id = _unit(_("Department involved"))
     failed_at_unit_id = _unit(_("Where the business failed"))
-    online_application_no = forms.CharField(
+    online_application_no = TextField(
         label=_("Online application number"),
         max_length=64,
         required=False,
