@@ -31,7 +31,7 @@ from banchengshi.cases.models import (
 )
 from banchengshi.cases.states import Act
 from banchengshi.org.models import Unit
-from banchengshi.web.forms.fields import TextField
+from banchengshi.web.forms.fields import NumberField, TextField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -139,7 +139,7 @@ class ActionForm(forms.Form, metaclass=_AbstractFormMeta):
 class VersionedForm(ActionForm):
     """Carries the case version the person saw, so a case changed meanwhile is refused."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = NumberField(widget=forms.HiddenInput)
 
     @property
     def seen_version(self) -> int:
@@ -207,7 +207,7 @@ class DispatchForm(VersionedForm):
     act = Act.DISPATCH
     title = _("Dispatch")
     done = _("The case is dispatched.")
-    unit_id = forms.IntegerField(label=_("To the unit"), widget=forms.Select)
+    unit_id = NumberField(label=_("To the unit"), widget=forms.Select)
 
     def perform(self, actor: User, case_id: int) -> None:
         actions.check_dispatch_case(actor, case_id, self.cleaned_data["unit_id"], self.seen_version)
@@ -236,7 +236,7 @@ class DispatchDownForm(VersionedForm):
     act = Act.DISPATCH_DOWN
     title = _("Pass down to a unit below")
     done = _("The case is passed down.")
-    unit_id = forms.IntegerField(label=_("To the unit"), widget=forms.Select)
+    unit_id = NumberField(label=_("To the unit"), widget=forms.Select)
 
     def perform(self, actor: User, case_id: int) -> None:
         actions.check_dispatch_down(actor, case_id, self.cleaned_data["unit_id"], self.seen_version)
@@ -246,7 +246,7 @@ class RequestCohandlingForm(VersionedForm):
     act = Act.REQUEST_COHANDLING
     title = _("Ask a unit to co-handle")
     done = _("Co-handling is requested.")
-    unit_id = forms.IntegerField(label=_("Unit asked"), widget=forms.Select)
+    unit_id = NumberField(label=_("Unit asked"), widget=forms.Select)
     days = forms.IntegerField(label=_("Working days to answer"), widget=DAYS)
     request = TextField(label=_("What the unit is asked to do"), widget=TEXT)
 
@@ -262,7 +262,7 @@ class AnswerCohandlingForm(VersionedForm):
     title = _("Answer the co-handling task")
     done = _("Your answer is recorded.")
     record_field = "task_id"
-    task_id = forms.IntegerField(widget=forms.HiddenInput)
+    task_id = NumberField(widget=forms.HiddenInput)
     answer = TextField(
         label=_("Answer"),
         help_text=_("Reasons, solution and what to tell the petitioner: say how it can be done."),
@@ -371,7 +371,7 @@ class DecideRequestForm(VersionedForm):
     record_field = "request_id"
     button_field = "approve"
     button_choices = (("yes", _("Approve")), ("no", _("Refuse")))
-    request_id = forms.IntegerField(widget=forms.HiddenInput)
+    request_id = NumberField(widget=forms.HiddenInput)
     approve = _yes_no(_("Decision"), button_choices)
     note = TextField(
         label=_("Note"),

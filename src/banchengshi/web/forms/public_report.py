@@ -20,7 +20,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.actions import PLACE_KINDS
-from banchengshi.cases.models import MAX_ID, PetitionerType
+from banchengshi.cases.models import PetitionerType
 from banchengshi.cases.registration import Registration
 from banchengshi.catalog.models import Matter
 from banchengshi.intake.portal import MAX_PUBLIC_TEXT
@@ -32,7 +32,7 @@ from banchengshi.web.forms.engine_form import (
     text_field,
     visits_field,
 )
-from banchengshi.web.forms.fields import TextField
+from banchengshi.web.forms.fields import NumberField, TextField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -129,21 +129,17 @@ class PublicReportForm(EngineForm):
         _("Only for an enterprise: 18 characters, as on the business licence."),
         spellcheck="false",
     )
-    matter_id = forms.IntegerField(
+    matter_id = NumberField(
         label=_("Which matter"),
         required=False,
-        min_value=1,
-        max_value=MAX_ID,
         widget=forms.Select(),
     )
     matter_text = text_field(
         _("The matter in your words"), _("If it is not in the list, or you are not sure.")
     )
-    failed_at_unit_id = forms.IntegerField(
+    failed_at_unit_id = NumberField(
         label=_("Where it failed"),
         required=False,
-        min_value=1,
-        max_value=MAX_ID,
         widget=forms.Select(),
     )
     online_application_no = text_field(

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.actions import HANDLING_KINDS, PLACE_KINDS
-from banchengshi.cases.models import MAX_ID, Category, Channel, Complexity, PetitionerType
+from banchengshi.cases.models import Category, Channel, Complexity, PetitionerType
 from banchengshi.cases.registration import Registration
 from banchengshi.org.models import Unit, UnitKind
 from banchengshi.web.forms.engine_form import (
@@ -27,7 +27,7 @@ from banchengshi.web.forms.engine_form import (
     text_field,
     visits_field,
 )
-from banchengshi.web.forms.fields import TextField
+from banchengshi.web.forms.fields import NumberField, TextField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -84,10 +84,8 @@ def _select(label: StrOrPromise, choices: Choices, initial: str) -> TextField:
     )
 
 
-def _unit(label: StrOrPromise) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label, required=False, min_value=1, max_value=MAX_ID, widget=forms.Select()
-    )
+def _unit(label: StrOrPromise) -> NumberField:
+    return NumberField(label=label, required=False, widget=forms.Select())
 
 
 class RegistrationForm(EngineForm):
@@ -135,11 +133,9 @@ class RegistrationForm(EngineForm):
         help_text=_("18 characters, as on the business licence."),
         spellcheck="false",
     )
-    matter_id = forms.IntegerField(
+    matter_id = NumberField(
         label=_("Service matter"),
         required=False,
-        min_value=1,
-        max_value=MAX_ID,
         widget=forms.HiddenInput(),
     )
     matter_text = TextField(
