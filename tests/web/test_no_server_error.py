@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from banchengshi.cases import actions
+from banchengshi.cases.models import Case
 from banchengshi.intake.ratelimit import DEFAULT_LIMITS
 from banchengshi.org.actions import do_grant_role
 from banchengshi.org.models import Role
@@ -118,7 +119,6 @@ ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 @dataclass(frozen=True)
 class Route:
-    name: str
     # The path with {name} where each parameter goes, and each parameter's regex.
     template: str
     parameters: dict[str, str]
@@ -178,19 +178,20 @@ def _template(pattern: str) -> tuple[str, dict[str, str]]:
     return "/" + "".join(out), parameters
 
 
-def _walk(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, str]]:
+def _walk(resolver: URLResolver, prefix: str = "") -> Iterator[str]:
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             yield from _walk(entry, prefix + str(entry.pattern))
         elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), str(entry.name or entry.lookup_str)
+            yield prefix + str(entry.pattern)
 
 
 def routes() -> list[Route]:
+    """Every pattern once (a path that several HTTP methods share is one pattern here)."""
     found: dict[str, Route] = {}
-    for pattern, name in _walk(get_resolver()):
+    for pattern in _walk(get_resolver()):
         template, parameters = _template(pattern)
-        found.setdefault(template, Route(name, template, parameters))
+        found.setdefault(template, Route(template, parameters))
     return list(found.values())
 
 
@@ -244,8 +245,6 @@ def clients(org: Org, cases: CaseBuilder, settings: Any) -> dict[str, Client]:
 
 
 def _known_id() -> int:
-    from banchengshi.cases.models import Case
-
     return Case.objects.order_by("pk").values_list("pk", flat=True).first() or 1
 
 
@@ -283,3 +282,25 @@ def test_no_value_answers_a_server_error(route: Route, clients: dict[str, Client
                 if status >= 500:
                     failures.append(f"{who} {method} {benign!r} with {value!r}: {status}")
     assert not failures, "\n".join(failures)
+
+
+def test_the_walk_reaches_every_kind_of_pattern() -> None:
+    """path() routes with converters, re_path() regexes, the API's and the admin's."""
+    templates = {route.template for route in ROUTES}
+    assert {
+        "/track/{tracking_no}/rate/",
+        "/staff/hub/cases/{case_id}/requests/{request_id}/",
+        "/api/v1/cases/{case_id}/dispatch",
+        "/open311/v2/requests/{request_id}.{fmt}",
+        "/admin/org/unit/{object_id}/change/",
+    } <= templates
+    hub = next(
+        route
+        for route in ROUTES
+        if route.template == "/staff/hub/cases/{case_id}/requests/{request_id}/"
+    )
+    assert list(paths(hub, 7))[:3] == [
+        "/staff/hub/cases/7/requests/7/",
+        "/staff/hub/cases/%00/requests/7/",
+        "/staff/hub/cases/%C2%B2/requests/7/",
+    ]
