@@ -2,6 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from banchengshi.api.api import api
+from banchengshi.web.forms.auth import AdminSignInForm
+
+# The admin's sign-in reads the user name as the workbench's does.
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

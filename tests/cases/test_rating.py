@@ -1,4 +1,4 @@
-"""The petitioner's own rating of the answer (R-RV-2, R-RV-3): cases.actions.check_rate_case.
+"""The petitioner's own rating of the answer (R-RV-2, R-RV-3): cases.actions.answer.check_rate_case.
 
 A rating counts as the round's return visit: satisfied and solved lets the hub close the case;
 不满意 or worse, or "not solved", puts it on the hub's supervision list. Once per round, only

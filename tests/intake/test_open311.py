@@ -19,6 +19,7 @@ from banchengshi.intake.models import Open311Request
 from tests.cases.conftest import ID_NUMBER, PHONE, CaseBuilder, FrozenTime, Org, sh
 from tests.intake.conftest import System, token_for
 from tests.intake.open311_client import as_text, both_formats, georeport_clients
+from tests.web.test_edge_input import CONTROL_REFUSED
 
 
 @pytest.fixture
@@ -426,10 +427,10 @@ def test_anything_else_under_the_endpoint_is_answered_in_the_specs_format(
         {"code": 404, "description": "There is no such Open311 resource."}
     ]
     assert client.get("/open311/v2/services.yaml").content.startswith(b"<?xml")
-    # A line break in the path (%0A) is no way around it.
-    broken = client.get("/open311/v2/a%0Ab.json")
-    assert broken.status_code == 404
-    assert errors_of(broken) == [{"code": 404, "description": "There is no such Open311 resource."}]
+    # A line break in the path (%0A) is no way around it: refused at the edge, in the format.
+    broken = client.get("/open311/v2/a%0Ab.json", HTTP_ACCEPT_LANGUAGE="en")
+    assert broken.status_code == 400
+    assert errors_of(broken) == [{"code": 400, "description": CONTROL_REFUSED}]
     put = client.put("/open311/v2/requests.json")
     assert put.status_code == 400
     assert errors_of(put) == [{"code": 405, "description": "PUT is not supported here."}]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import ForeignKey, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,6 +18,29 @@ from django.utils.translation import ngettext
 from banchengshi.org.actions import check_unit_parent, do_save_unit
 from banchengshi.org.login_guard import unlock
 from banchengshi.org.models import LoginLock, Membership, Unit
+from banchengshi.web.params import parse_number
+
+
+class IdAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete looks up the chosen row by the value as given, so a value that is
+    no id ("?unit=²" on the add page, or posted) raised a server error; such a value is shown
+    as nothing chosen, and the form says the choice is not valid."""
+
+    def optgroups(self, name: str, value: Sequence[str], attr: Any = None) -> Any:
+        ids = [v for v in value if parse_number(str(v)) is not None]
+        return super().optgroups(name, ids, attr)
+
+
+class IdAutocomplete:
+    """For admins and inlines whose autocomplete fields point at rows with integer ids."""
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+            admin_site = self.admin_site  # type: ignore[attr-defined]
+            kwargs["widget"] = IdAutocompleteSelect(db_field, admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
 class UnitForm(forms.ModelForm):
@@ -29,14 +54,14 @@ class UnitForm(forms.ModelForm):
         return cleaned
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(IdAutocomplete, admin.TabularInline):
     model = Membership
     extra = 1
     autocomplete_fields = ("unit",)
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(IdAutocomplete, admin.ModelAdmin):
     form = UnitForm
     list_display = ("name", "code", "kind", "parent", "is_active")
     list_filter = ("kind", "is_active")
@@ -52,7 +77,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(IdAutocomplete, admin.ModelAdmin):
     list_display = ("user", "unit", "role")
     list_filter = ("role",)
     search_fields = ("user__username", "user__first_name", "user__last_name", "unit__name")

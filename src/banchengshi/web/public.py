@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 
 from banchengshi.cases.actions.answer import PROOFS_TO_RATE
 from banchengshi.cases.errors import ActionRefused
-from banchengshi.cases.models import MAX_ID, Channel
+from banchengshi.cases.models import Channel
 from banchengshi.intake.portal import MAX_FILE_BYTES, MAX_FILES
 from banchengshi.intake.ratelimit import Verdict, client_address, hit, limit_named
 
@@ -87,15 +87,6 @@ KIOSK = Site(
     rate="web:kiosk_rate",
     with_files=False,
 )
-
-
-def parse_id(text: str) -> int | None:
-    """A row id given in a query string, or None: only ASCII digits ("²" is a digit to
-    str.isdigit, not to int) and no number larger than an id can be."""
-    if not (text.isascii() and text.isdigit()) or len(text) > 19:
-        return None
-    value = int(text)
-    return value if 1 <= value <= MAX_ID else None
 
 
 def channel_of(request: HttpRequest, site: Site) -> str:

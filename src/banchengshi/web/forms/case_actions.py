@@ -54,6 +54,7 @@ from banchengshi.cases.models import (
 )
 from banchengshi.cases.states import Act
 from banchengshi.org.models import Unit
+from banchengshi.web.forms.fields import NumberField, TextField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -161,7 +162,7 @@ class ActionForm(forms.Form, metaclass=_AbstractFormMeta):
 class VersionedForm(ActionForm):
     """Carries the case version the person saw, so a case changed meanwhile is refused."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = NumberField(widget=forms.HiddenInput)
 
     @property
     def seen_version(self) -> int:
@@ -174,17 +175,17 @@ class ScreenForm(VersionedForm):
     title = _("Screen the appeal")
     done = _("The screening is recorded.")
     admissible = _yes_no(_("Decision"), (("yes", _("Accept")), ("no", _("Not admissible"))))
-    category = forms.CharField(
+    category = TextField(
         label=_("Category"),
         required=False,
         widget=forms.Select(choices=[("", _("as registered")), *Category.choices]),
     )
-    complexity = forms.CharField(
+    complexity = TextField(
         label=_("Complexity"),
         required=False,
         widget=forms.Select(choices=[("", _("as registered")), *Complexity.choices]),
     )
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason"),
         required=False,
         help_text=_("Required when the appeal is not admissible; the petitioner is told it."),
@@ -208,8 +209,8 @@ class ResolveOnSpotForm(VersionedForm):
     act = Act.RESOLVE_ON_SPOT
     title = _("Resolve on the spot")
     done = _("The case is closed as resolved on the spot.")
-    reply = forms.CharField(label=_("What was done"), widget=TEXT)
-    category = forms.CharField(
+    reply = TextField(label=_("What was done"), widget=TEXT)
+    category = TextField(
         label=_("Category"),
         required=False,
         widget=forms.Select(choices=[("", _("as registered")), *Category.choices]),
@@ -229,7 +230,7 @@ class DispatchForm(VersionedForm):
     act = Act.DISPATCH
     title = _("Dispatch")
     done = _("The case is dispatched.")
-    unit_id = forms.IntegerField(label=_("To the unit"), widget=forms.Select)
+    unit_id = NumberField(label=_("To the unit"), widget=forms.Select)
 
     def perform(self, actor: User, case_id: int) -> None:
         check_dispatch_case(
@@ -250,7 +251,7 @@ class ReturnForm(VersionedForm):
     act = Act.RETURN
     title = _("Return to the hub")
     done = _("The case is returned to the hub.")
-    reason = forms.CharField(label=_("Why it is not your unit's business"), widget=TEXT)
+    reason = TextField(label=_("Why it is not your unit's business"), widget=TEXT)
 
     def perform(self, actor: User, case_id: int) -> None:
         check_return_case(
@@ -262,7 +263,7 @@ class DispatchDownForm(VersionedForm):
     act = Act.DISPATCH_DOWN
     title = _("Pass down to a unit below")
     done = _("The case is passed down.")
-    unit_id = forms.IntegerField(label=_("To the unit"), widget=forms.Select)
+    unit_id = NumberField(label=_("To the unit"), widget=forms.Select)
 
     def perform(self, actor: User, case_id: int) -> None:
         do_dispatch_down(
@@ -274,9 +275,9 @@ class RequestCohandlingForm(VersionedForm):
     act = Act.REQUEST_COHANDLING
     title = _("Ask a unit to co-handle")
     done = _("Co-handling is requested.")
-    unit_id = forms.IntegerField(label=_("Unit asked"), widget=forms.Select)
+    unit_id = NumberField(label=_("Unit asked"), widget=forms.Select)
     days = forms.IntegerField(label=_("Working days to answer"), widget=DAYS)
-    request = forms.CharField(label=_("What the unit is asked to do"), widget=TEXT)
+    request = TextField(label=_("What the unit is asked to do"), widget=TEXT)
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
@@ -295,8 +296,8 @@ class AnswerCohandlingForm(VersionedForm):
     title = _("Answer the co-handling task")
     done = _("Your answer is recorded.")
     record_field = "task_id"
-    task_id = forms.IntegerField(widget=forms.HiddenInput)
-    answer = forms.CharField(
+    task_id = NumberField(widget=forms.HiddenInput)
+    answer = TextField(
         label=_("Answer"),
         help_text=_("Reasons, solution and what to tell the petitioner: say how it can be done."),
         widget=TEXT,
@@ -317,7 +318,7 @@ class RecordContactForm(VersionedForm):
     act = Act.RECORD_CONTACT
     title = _("Record a contact")
     done = _("The contact is recorded.")
-    method = forms.CharField(
+    method = TextField(
         label=_("How"), widget=forms.Select(choices=[CHOOSE, *ContactMethod.choices])
     )
     contacted_at = forms.DateTimeField(
@@ -326,7 +327,7 @@ class RecordContactForm(VersionedForm):
         help_text=_("Leave empty for now."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    outcome = forms.CharField(label=_("Outcome"), widget=TEXT)
+    outcome = TextField(label=_("Outcome"), widget=TEXT)
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
@@ -357,14 +358,14 @@ class RecordCauseForm(VersionedForm):
     act = Act.RECORD_CAUSE
     title = _("Record the cause analysis")
     done = _("The cause analysis is recorded.")
-    code = forms.CharField(label=_("Cause"), widget=forms.Select)
-    side = forms.CharField(
+    code = TextField(label=_("Cause"), widget=forms.Select)
+    side = TextField(
         label=_("Which side"),
         required=False,
         help_text=_("Only for a cause that can lie on either side."),
         widget=forms.RadioSelect(choices=CauseSide.choices),
     )
-    note = forms.CharField(label=_("Analysis"), widget=TEXT)
+    note = TextField(label=_("Analysis"), widget=TEXT)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -387,7 +388,7 @@ class RequestExtensionForm(VersionedForm):
     title = _("Request an extension")
     done = _("The extension request awaits approval.")
     days = forms.IntegerField(label=_("Extra working days"), widget=DAYS)
-    reason = forms.CharField(label=_("Reason"), widget=TEXT)
+    reason = TextField(label=_("Reason"), widget=TEXT)
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
@@ -400,7 +401,7 @@ class RequestSuspensionForm(VersionedForm):
     act = Act.REQUEST_SUSPENSION
     title = _("Request a suspension")
     done = _("The suspension request awaits approval.")
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason"),
         help_text=_("For example: waiting for the petitioner's materials."),
         widget=TEXT,
@@ -418,9 +419,9 @@ class DecideRequestForm(VersionedForm):
     record_field = "request_id"
     button_field = "approve"
     button_choices = (("yes", _("Approve")), ("no", _("Refuse")))
-    request_id = forms.IntegerField(widget=forms.HiddenInput)
+    request_id = NumberField(widget=forms.HiddenInput)
     approve = _yes_no(_("Decision"), button_choices)
-    note = forms.CharField(
+    note = TextField(
         label=_("Note"),
         required=False,
         help_text=_("Required when refusing."),
@@ -457,12 +458,12 @@ class ReplyForm(VersionedForm):
     act = Act.REPLY
     title = _("Reply to the petitioner")
     done = _("The reply is recorded.")
-    text = forms.CharField(
+    text = TextField(
         label=_("Reply"),
         help_text=_("Don't say it cannot be done; say how it can be done."),
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_TEXT}),
     )
-    channel = forms.CharField(
+    channel = TextField(
         label=_("Given by"), initial="sms", widget=forms.Select(choices=REPLY_CHANNELS)
     )
 
@@ -481,7 +482,7 @@ class ReturnVisitForm(VersionedForm):
         label=_("Satisfaction"), widget=forms.RadioSelect(choices=Satisfaction.choices)
     )
     solved = _yes_no(_("Solved?"))
-    comment = forms.CharField(label=_("Comment"), required=False, widget=TEXT)
+    comment = TextField(label=_("Comment"), required=False, widget=TEXT)
 
     def perform(self, actor: User, case_id: int) -> None:
         data = self.cleaned_data
@@ -499,7 +500,7 @@ class SuperviseForm(VersionedForm):
     act = Act.SUPERVISE
     title = _("Supervise: reopen with a new deadline")
     done = _("The case is reopened under supervision.")
-    reason = forms.CharField(label=_("Reason"), widget=TEXT)
+    reason = TextField(label=_("Reason"), widget=TEXT)
     days = forms.IntegerField(label=_("New deadline in working days"), widget=DAYS)
 
     def perform(self, actor: User, case_id: int) -> None:
@@ -526,7 +527,7 @@ class AttachmentForm(ActionForm):
         label=_("File"),
         widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.gif,.docx,.xlsx,.txt"}),
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=attachments.MAX_NOTE)
+    note = TextField(label=_("Note"), required=False, max_length=attachments.MAX_NOTE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from banchengshi.cases.errors import InvalidInput
 from banchengshi.cases.registration import Registration, clean_registration
+from banchengshi.web.forms.fields import TextField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -20,8 +21,8 @@ if TYPE_CHECKING:
 TYPING_TRIGGER = "change, keyup changed delay:500ms"
 
 
-def text_field(label: StrOrPromise, help_text: StrOrPromise = "", **attrs: Any) -> forms.CharField:
-    return forms.CharField(
+def text_field(label: StrOrPromise, help_text: StrOrPromise = "", **attrs: Any) -> TextField:
+    return TextField(
         label=label,
         required=False,
         help_text=help_text,
@@ -41,8 +42,8 @@ def visits_field(label: StrOrPromise) -> forms.IntegerField:
 
 def area_field(
     label: StrOrPromise, rows: int, help_text: StrOrPromise = "", **attrs: Any
-) -> forms.CharField:
-    return forms.CharField(
+) -> TextField:
+    return TextField(
         label=label,
         required=False,
         help_text=help_text,

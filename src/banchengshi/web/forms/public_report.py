@@ -19,7 +19,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from banchengshi.cases.models import MAX_ID, PetitionerType
+from banchengshi.cases.models import PetitionerType
 from banchengshi.cases.registration import Registration
 from banchengshi.catalog.models import Matter
 from banchengshi.intake.portal import MAX_PUBLIC_TEXT
@@ -31,6 +31,7 @@ from banchengshi.web.forms.engine_form import (
     text_field,
     visits_field,
 )
+from banchengshi.web.forms.fields import NumberField, TextField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -99,7 +100,7 @@ class MultipleFileField(forms.FileField):
 
 
 class PublicReportForm(EngineForm):
-    petitioner_type = forms.CharField(
+    petitioner_type = TextField(
         label=_("You are"),
         required=False,
         initial=PetitionerType.PERSON,
@@ -127,21 +128,17 @@ class PublicReportForm(EngineForm):
         _("Only for an enterprise: 18 characters, as on the business licence."),
         spellcheck="false",
     )
-    matter_id = forms.IntegerField(
+    matter_id = NumberField(
         label=_("Which matter"),
         required=False,
-        min_value=1,
-        max_value=MAX_ID,
         widget=forms.Select(),
     )
     matter_text = text_field(
         _("The matter in your words"), _("If it is not in the list, or you are not sure.")
     )
-    failed_at_unit_id = forms.IntegerField(
+    failed_at_unit_id = NumberField(
         label=_("Where it failed"),
         required=False,
-        min_value=1,
-        max_value=MAX_ID,
         widget=forms.Select(),
     )
     online_application_no = text_field(
@@ -162,8 +159,8 @@ class PublicReportForm(EngineForm):
         widget=MultipleFiles(attrs={"accept": "image/*,.pdf,.doc,.docx,.xls,.xlsx,.txt"}),
     )
     # Hidden from people (public.css, .trap); left empty by them.
-    website = forms.CharField(label=_("Leave this empty"), required=False)
-    started = forms.CharField(required=False, widget=forms.HiddenInput())
+    website = TextField(label=_("Leave this empty"), required=False)
+    started = TextField(required=False, widget=forms.HiddenInput())
 
     # Needed by the engine (cases.registration); marked with * and aria-required.
     needed = ("matter_id", "petitioner_name", "phone", "description")

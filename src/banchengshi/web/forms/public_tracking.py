@@ -9,16 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.models import Satisfaction
 from banchengshi.web.forms.engine_form import EngineForm
+from banchengshi.web.forms.fields import TextField
 
 
 class TrackForm(forms.Form):
-    tracking_no = forms.CharField(
+    tracking_no = TextField(
         label=_("Tracking number"),
         max_length=40,
         help_text=_("As on your SMS or your slip, e.g. PT-2026-000123."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    secret = forms.CharField(
+    secret = TextField(
         label=_("Access code, or the last 4 digits of your phone"),
         max_length=20,
         widget=forms.TextInput(
@@ -41,7 +42,7 @@ class RatingForm(EngineForm):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
+    comment = TextField(
         label=_("Anything you want to tell us (optional)"),
         required=False,
         max_length=500,

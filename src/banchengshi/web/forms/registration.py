@@ -16,7 +16,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from banchengshi.cases.models import MAX_ID, Category, Channel, Complexity, PetitionerType
+from banchengshi.cases.models import Category, Channel, Complexity, PetitionerType
 from banchengshi.cases.registration import Registration
 from banchengshi.org.models import HANDLING_KINDS, PLACE_KINDS, Unit, UnitKind
 from banchengshi.web.forms.engine_form import (
@@ -26,6 +26,7 @@ from banchengshi.web.forms.engine_form import (
     text_field,
     visits_field,
 )
+from banchengshi.web.forms.fields import NumberField, TextField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -75,23 +76,21 @@ def unit_options(window_unit_ids: list[int]) -> UnitOptions:
     return UnitOptions(window, departments, places)
 
 
-def _select(label: StrOrPromise, choices: Choices, initial: str) -> forms.CharField:
+def _select(label: StrOrPromise, choices: Choices, initial: str) -> TextField:
     # A plain text field shown as a select: the engine, not the form, says a value is unknown.
-    return forms.CharField(
+    return TextField(
         label=label, required=False, initial=initial, widget=forms.Select(choices=choices)
     )
 
 
-def _unit(label: StrOrPromise) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label, required=False, min_value=1, max_value=MAX_ID, widget=forms.Select()
-    )
+def _unit(label: StrOrPromise) -> NumberField:
+    return NumberField(label=label, required=False, widget=forms.Select())
 
 
 class RegistrationForm(EngineForm):
     channel = _select(_("Channel"), Channel.choices, Channel.WINDOW)
     registered_unit_id = _unit(_("Registered at"))
-    window = forms.CharField(
+    window = TextField(
         label=_("Window number"),
         max_length=60,
         required=False,
@@ -104,7 +103,7 @@ class RegistrationForm(EngineForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         help_text=_("Leave empty for now; fill in only for an appeal received earlier."),
     )
-    petitioner_type = forms.CharField(
+    petitioner_type = TextField(
         label=_("Petitioner type"),
         required=False,
         initial=PetitionerType.PERSON,
@@ -122,7 +121,7 @@ class RegistrationForm(EngineForm):
         help_text=_("Optional. 18 characters; the last may be X."),
         spellcheck="false",
     )
-    enterprise_name = forms.CharField(
+    enterprise_name = TextField(
         label=_("Enterprise name"),
         max_length=200,
         required=False,
@@ -133,14 +132,12 @@ class RegistrationForm(EngineForm):
         help_text=_("18 characters, as on the business licence."),
         spellcheck="false",
     )
-    matter_id = forms.IntegerField(
+    matter_id = NumberField(
         label=_("Service matter"),
         required=False,
-        min_value=1,
-        max_value=MAX_ID,
         widget=forms.HiddenInput(),
     )
-    matter_text = forms.CharField(
+    matter_text = TextField(
         label=_("Matter, if it is not in the catalogue"),
         max_length=200,
         required=False,
@@ -148,7 +145,7 @@ class RegistrationForm(EngineForm):
     )
     department_id = _unit(_("Department involved"))
     failed_at_unit_id = _unit(_("Where the business failed"))
-    online_application_no = forms.CharField(
+    online_application_no = TextField(
         label=_("Online application number"),
         max_length=64,
         required=False,

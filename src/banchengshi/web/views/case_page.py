@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib import messages
-from django.contrib.auth.models import User
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,20 +24,20 @@ from banchengshi.cases.errors import ActionRefused, Conflict, InvalidInput, NotF
 from banchengshi.cases.states import Act
 from banchengshi.web.case_display import build_case_page
 from banchengshi.web.forms.case_actions import ACTION_FORMS, ActionForm, AttachmentForm
-from banchengshi.web.staff import scope, staff_view
+from banchengshi.web.staff import HtmxRequest, signed_in, staff_view
 
 PAGE_ID = "case-page"
 
 
 @require_safe
 @staff_view
-def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_page(request: HtmxRequest, case_id: int) -> HttpResponse:
     return _page(request, case_id)
 
 
 @require_POST
 @staff_view
-def case_act(request: HttpRequest, case_id: int, act: str) -> HttpResponse:
+def case_act(request: HtmxRequest, case_id: int, act: str) -> HttpResponse:
     try:
         form_class = ACTION_FORMS[Act(act)]
     except (ValueError, KeyError):
@@ -48,14 +47,14 @@ def case_act(request: HttpRequest, case_id: int, act: str) -> HttpResponse:
 
 @require_POST
 @staff_view
-def case_attach(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_attach(request: HtmxRequest, case_id: int) -> HttpResponse:
     return _submit(request, case_id, AttachmentForm(request.POST, request.FILES))
 
 
 @require_safe
 @staff_view
 def case_attachment(request: HttpRequest, case_id: int, attachment_id: int) -> HttpResponse:
-    attachment = find_attachment(scope(request), case_id, attachment_id)
+    attachment = find_attachment(signed_in(request).scope, case_id, attachment_id)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -75,12 +74,12 @@ def case_attachment(request: HttpRequest, case_id: int, attachment_id: int) -> H
     return cast(HttpResponse, response)
 
 
-def _submit(request: HttpRequest, case_id: int, form: ActionForm) -> HttpResponse:
+def _submit(request: HtmxRequest, case_id: int, form: ActionForm) -> HttpResponse:
     if not form.is_valid():
         form.focus_first_error()
         return _page(request, case_id, form, status=422)
     try:
-        form.perform(_person(request), case_id)
+        form.perform(signed_in(request).user, case_id)
     except InvalidInput as invalid:
         form.add_engine_errors(invalid.errors)
         return _page(request, case_id, form, status=422)
@@ -90,38 +89,31 @@ def _submit(request: HttpRequest, case_id: int, form: ActionForm) -> HttpRespons
         return _page(request, case_id, form, status=refused.status, refresh_version=conflict)
     messages.success(request, form.success_message())
     url = reverse("web:case", args=[case_id])
-    if _is_htmx(request):
+    if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
 
 
 def _page(
-    request: HttpRequest,
+    request: HtmxRequest,
     case_id: int,
     posted: ActionForm | None = None,
     *,
     status: int = 200,
     refresh_version: bool = False,
 ) -> HttpResponse:
-    page = build_case_page(scope(request), case_id, posted, refresh_version=refresh_version)
+    page = build_case_page(
+        signed_in(request).scope, case_id, posted, refresh_version=refresh_version
+    )
     response = render(
         request,
         "web/case.html",
         {"page": page, "case": page.case, "page_id": PAGE_ID},
         status=status,
     )
-    if _is_htmx(request) and posted is not None and (status != 422 or page.stray_errors):
+    if request.htmx and posted is not None and (status != 422 or page.stray_errors):
         # The form's own panel is not enough: show the case as it is now.
         retarget(response, f"#{PAGE_ID}")
         reselect(response, f"#{PAGE_ID}")
         reswap(response, "outerHTML")
     return response
-
-
-def _person(request: HttpRequest) -> User:
-    assert isinstance(request.user, User), "staff_view lets only signed-in people through"
-    return request.user
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"

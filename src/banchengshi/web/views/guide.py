@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET
 
 from banchengshi.cases.errors import NotFound
 from banchengshi.catalog.selectors import guide_departments, public_matter, search_matters
-from banchengshi.web.public import PORTAL, page, parse_id, public_view
+from banchengshi.web.params import page_number, parse_number
+from banchengshi.web.public import PORTAL, page, public_view
 
 PER_PAGE = 20
 
@@ -20,10 +21,10 @@ PER_PAGE = 20
 @require_GET
 def guide(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:100]
-    department_id = parse_id(request.GET.get("department", ""))
+    department_id = parse_number(request.GET.get("department", ""))
     matters = search_matters(text, public_only=True, department_id=department_id)
     paginator = Paginator(matters, PER_PAGE)
-    current = paginator.get_page(request.GET.get("page"))
+    current = paginator.get_page(page_number(request.GET))
     context = {
         "page": current,
         "q": text,

@@ -5,37 +5,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from banchengshi.cases import queues
 from banchengshi.cases.actions.clock_requests import check_decide_request
 from banchengshi.cases.actions.dispatch import check_dispatch_case
 from banchengshi.cases.errors import ActionRefused
-from banchengshi.cases.selectors import MAX_PER_PAGE, handling_units
-from banchengshi.web.staff import scope, staff_view
+from banchengshi.cases.selectors import handling_units
+from banchengshi.web.forms.hub import BulkDispatchForm, DecisionForm
+from banchengshi.web.params import page_number
+from banchengshi.web.staff import signed_in, staff_view
 
 LISTS = ("dispatch", "returned", "requests", "supervise", "overdue", "reopened")
-
-
-def _page(request: HttpRequest, name: str) -> int:
-    value = request.GET.get(f"{name}_page", "")
-    return int(value) if value.isdigit() else 1
 
 
 @require_GET
 @staff_view
 def hub(request: HttpRequest) -> HttpResponse:
-    person = scope(request)
-    pages = {name: _page(request, name) for name in LISTS}
+    person = signed_in(request).scope
+    pages = {name: page_number(request.GET, f"{name}_page") for name in LISTS}
     lists: dict[str, queues.Bounded[Any]] = {
         "dispatch": queues.dispatch_queue(person, pages["dispatch"]),
         "returned": queues.dispatch_queue(person, pages["returned"], returned=True),
@@ -63,47 +57,13 @@ def _pager(request: HttpRequest, name: str, found: queues.Bounded[Any]) -> dict[
     }
 
 
-class BulkDispatchForm(forms.Form):
-    unit = forms.TypedChoiceField(
-        coerce=int,
-        error_messages={
-            "required": gettext_lazy("Choose the unit to dispatch to."),
-            "invalid_choice": gettext_lazy("Choose a department or service center."),
-        },
-    )
-    case = forms.TypedMultipleChoiceField(
-        coerce=int,
-        error_messages={
-            "required": gettext_lazy("Choose the cases to dispatch."),
-            "invalid_choice": gettext_lazy("Choose the cases to dispatch."),
-        },
-    )
-
-    def __init__(self, data: Any, targets: list[tuple[int, str]]) -> None:
-        super().__init__(data)
-        unit_field = self.fields["unit"]
-        assert isinstance(unit_field, forms.TypedChoiceField)
-        unit_field.choices = targets
-        case_field = self.fields["case"]
-        assert isinstance(case_field, forms.TypedMultipleChoiceField)
-        # Any case number is accepted here; the action says for each case whether it can go.
-        case_field.choices = [(v, v) for v in data.getlist("case") if v.isdigit() and len(v) < 19]
-
-    def clean_case(self) -> list[int]:
-        chosen: list[int] = list(dict.fromkeys(self.cleaned_data["case"]))
-        if len(chosen) > MAX_PER_PAGE:
-            raise forms.ValidationError(
-                _("Choose at most %(max)d cases at a time.") % {"max": MAX_PER_PAGE}
-            )
-        return chosen
-
-
 @require_POST
 @staff_view
 def hub_dispatch(request: HttpRequest) -> HttpResponse:
     """Dispatch each chosen case in its own transaction and report on each: one refusal must
     not stop the others."""
-    person = scope(request)
+    me = signed_in(request)
+    person = me.scope
     queues.require_hub(person)
     names = {unit.pk: unit.name for unit in handling_units()}
     form = BulkDispatchForm(request.POST, list(names.items()))
@@ -118,7 +78,7 @@ def hub_dispatch(request: HttpRequest) -> HttpResponse:
     for case_id in case_ids:
         label = numbers.get(case_id, f"#{case_id}")
         try:
-            check_dispatch_case(_actor(request), case_id, unit_id=unit_id)
+            check_dispatch_case(me.user, case_id, unit_id=unit_id)
         except ActionRefused as refused:
             messages.error(
                 request,
@@ -133,18 +93,13 @@ def hub_dispatch(request: HttpRequest) -> HttpResponse:
     return redirect(_back(request))
 
 
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "approve"), ("refuse", "refuse")])
-    note = forms.CharField(required=False)
-    version = forms.IntegerField(required=False)
-
-
 @require_POST
 @staff_view
 def hub_decide(request: HttpRequest, case_id: int, request_id: int) -> HttpResponse:
     """Approve or refuse an extension or suspension from its row in the hub's list; the outcome
     comes back as a message on the list."""
-    person = scope(request)
+    me = signed_in(request)
+    person = me.scope
     queues.require_hub(person)
     label = queues.tracking_numbers(person, [case_id]).get(case_id, f"#{case_id}")
     form = DecisionForm(request.POST)
@@ -154,7 +109,7 @@ def hub_decide(request: HttpRequest, case_id: int, request_id: int) -> HttpRespo
     approve = form.cleaned_data["decision"] == "approve"
     try:
         check_decide_request(
-            _actor(request),
+            me.user,
             case_id,
             request_id=request_id,
             approve=approve,
@@ -175,18 +130,12 @@ def hub_decide(request: HttpRequest, case_id: int, request_id: int) -> HttpRespo
     return redirect(_back(request))
 
 
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User), "staff_view lets only signed-in people through"
-    return user
-
-
 def _back(request: HttpRequest) -> str:
     """The hub again, with each list on the page the person was looking at."""
     sent = QueryDict(request.POST.get("back", ""))
     pages = {
-        f"{name}_page": sent[f"{name}_page"]
+        f"{name}_page": page_number(sent, f"{name}_page")
         for name in LISTS
-        if sent.get(f"{name}_page", "").isdigit()
+        if f"{name}_page" in sent
     }
     return reverse("web:hub") + (f"?{urlencode(pages)}" if pages else "")

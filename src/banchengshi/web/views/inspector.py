@@ -7,7 +7,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -23,27 +22,17 @@ from banchengshi.audit.selectors import (
     require_audit_reader,
 )
 from banchengshi.cases.models import Case
-from banchengshi.cases.queues import PER_PAGE, page_of, unit_names
+from banchengshi.cases.queues import page_of, unit_names
 from banchengshi.cases.selectors import COUNT_CAP, find_case, search_cases
 from banchengshi.web.case_display import DETAIL_LABELS, local_instant, timeline_entries
-from banchengshi.web.staff import scope, staff_view
-from banchengshi.web.views.worklist import WorkFilterForm
-
-
-class CaseSearchForm(forms.Form):
-    q = WorkFilterForm.base_fields["q"]
-    state = WorkFilterForm.base_fields["state"]
-    received_from = WorkFilterForm.base_fields["received_from"]
-    received_to = WorkFilterForm.base_fields["received_to"]
-    page = forms.IntegerField(
-        min_value=1, max_value=COUNT_CAP // PER_PAGE, required=False, widget=forms.HiddenInput
-    )
+from banchengshi.web.forms.lists import CaseSearchForm
+from banchengshi.web.staff import signed_in, staff_view
 
 
 @require_GET
 @staff_view
 def inspect(request: HttpRequest) -> HttpResponse:
-    person = scope(request)
+    person = signed_in(request).scope
     require_audit_reader(person)
     form = CaseSearchForm(request.GET, label_suffix="")
     form.is_valid()
@@ -136,7 +125,7 @@ def _trail_rows(trail: list[CheckedEvent]) -> list[TrailRow]:
 @require_GET
 @staff_view
 def inspect_audit(request: HttpRequest, case_id: int) -> HttpResponse:
-    person = scope(request)
+    person = signed_in(request).scope
     require_audit_reader(person)
     case = find_case(person, case_id)
     trail = case_trail(person, case.pk)
@@ -148,7 +137,7 @@ def inspect_audit(request: HttpRequest, case_id: int) -> HttpResponse:
 @staff_view
 def inspect_verify(request: HttpRequest) -> HttpResponse:
     """Verifying reads every event of the chain, so it runs only when asked for (POST)."""
-    person = scope(request)
+    person = signed_in(request).scope
     require_audit_reader(person)
     check = check_whole_chain(person) if request.method == "POST" else None
     return render(request, "web/inspector_verify.html", {"check": check})

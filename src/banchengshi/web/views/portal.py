@@ -9,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,6 +27,7 @@ from banchengshi.web.forms.public_report import (
     looks_automated,
     public_choices,
 )
+from banchengshi.web.params import local_url, parse_number
 from banchengshi.web.public import (
     ELDER_COOKIE,
     PORTAL,
@@ -35,7 +35,6 @@ from banchengshi.web.public import (
     channel_of,
     is_elder,
     page,
-    parse_id,
     public_view,
     remember_case,
 )
@@ -60,7 +59,7 @@ def landing(request: HttpRequest, site: Site) -> HttpResponse:
 
 def _form(request: HttpRequest, site: Site, bound: bool, uploads: bool = True) -> PublicReportForm:
     initial = {}
-    matter = parse_id(request.GET.get("matter", ""))
+    matter = parse_number(request.GET.get("matter", ""))
     if matter is not None:
         initial["matter_id"] = matter
     return PublicReportForm(
@@ -146,12 +145,7 @@ def done_page(request: HttpRequest, site: Site) -> HttpResponse:
 @require_POST
 def elder_switch(request: HttpRequest) -> HttpResponse:
     """适老化 on or off, remembered by this browser for a year."""
-    target = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
-    response = redirect(target)
+    response = redirect(local_url(request, request.POST.get("next"), "/"))
     if request.POST.get("elder") == "1":
         response.set_cookie(
             ELDER_COOKIE,

@@ -4,7 +4,6 @@ printed registration form (登记表) and handling form (处理单, R-DIS-6)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,7 +28,7 @@ from banchengshi.web.forms.registration import (
     UnitOptions,
     unit_options,
 )
-from banchengshi.web.staff import scope, staff_view
+from banchengshi.web.staff import signed_in, staff_view
 
 # A clerk sits at the same window all day: the number is offered again on the next form.
 WINDOW_SESSION_KEY = "register_window"
@@ -38,11 +37,6 @@ MATTERS_SHOWN = 10
 NO_UNITS = UnitOptions([], [], [])
 # Tells the sidebar to look again when the chosen matter changes (no input event is fired).
 MATTER_CHOSEN = "matter-chosen"
-
-
-def _clerk(request: HttpRequest) -> User:
-    assert isinstance(request.user, User), "staff_view lets only signed-in people through"
-    return request.user
 
 
 def _chosen_matter(matter_id: int | None) -> Matter | None:
@@ -54,7 +48,7 @@ def _chosen_matter(matter_id: int | None) -> Matter | None:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
-    units = unit_options(window_units(_clerk(request)))
+    units = unit_options(window_units(signed_in(request).user))
     initial = {"window": request.session.get(WINDOW_SESSION_KEY, "")}
     if request.method != "POST":
         form = RegistrationForm(units=units, initial=initial)
@@ -78,7 +72,7 @@ def _submit(request: HttpRequest, form: RegistrationForm) -> Case | None:
     }
     try:
         if form.is_valid():
-            return check_register_at_window(_clerk(request), data, outcome, **texts)
+            return check_register_at_window(signed_in(request).user, data, outcome, **texts)
         # A value the form could not convert is already an error; add the engine's others.
         validate_window_registration(data, outcome, **texts)
     except InvalidInput as exc:
@@ -90,7 +84,7 @@ def _submit(request: HttpRequest, form: RegistrationForm) -> Case | None:
 @require_POST
 def register_check(request: HttpRequest, field: str) -> HttpResponse:
     """The messages of one field (htmx): the engine's validation of what is typed so far."""
-    window_units(_clerk(request))
+    window_units(signed_in(request).user)
     if field not in CHECKED_FIELDS:
         raise Http404
     form = RegistrationForm(request.POST, units=NO_UNITS)
@@ -101,7 +95,7 @@ def register_check(request: HttpRequest, field: str) -> HttpResponse:
 @require_GET
 def register_matters(request: HttpRequest) -> HttpResponse:
     """Matters of the catalogue matching what is typed (htmx); `picker` clears the choice."""
-    window_units(_clerk(request))
+    window_units(signed_in(request).user)
     if "picker" in request.GET:
         response = render(request, "web/register_matter_picker.html", {"focus": True})
         return trigger_client_event(response, MATTER_CHOSEN)
@@ -115,7 +109,7 @@ def register_matters(request: HttpRequest) -> HttpResponse:
 @require_GET
 def register_matter(request: HttpRequest, matter_id: int) -> HttpResponse:
     """The picker with a matter chosen: its owning department and where it is handled."""
-    window_units(_clerk(request))
+    window_units(signed_in(request).user)
     matter = _chosen_matter(matter_id)
     if matter is None:
         raise Http404
@@ -128,21 +122,21 @@ def register_matter(request: HttpRequest, matter_id: int) -> HttpResponse:
 @require_POST
 def register_hints(request: HttpRequest) -> HttpResponse:
     """The sidebar (htmx): the petitioner's earlier cases and similar recent cases."""
-    window_units(_clerk(request))
+    window_units(signed_in(request).user)
     data = RegistrationForm(request.POST, units=NO_UNITS).registration()
-    hints = registration_hints(scope(request), data)
+    hints = registration_hints(signed_in(request).scope, data)
     return render(request, "web/register_hints.html", {"hints": hints})
 
 
 @staff_view
 @require_GET
 def register_done(request: HttpRequest, case_id: int) -> HttpResponse:
-    detail = case_detail(scope(request), case_id)
+    detail = case_detail(signed_in(request).scope, case_id)
     return render(request, "web/register_done.html", {"detail": detail, "case": detail.case})
 
 
 def _printout(request: HttpRequest, case_id: int, template: str) -> HttpResponse:
-    detail = case_detail(scope(request), case_id)
+    detail = case_detail(signed_in(request).scope, case_id)
     case = detail.case
     context = {
         "detail": detail,

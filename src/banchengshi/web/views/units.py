@@ -3,33 +3,21 @@ cases by state and colour, a page of them, its people and the units below it).""
 
 from __future__ import annotations
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from banchengshi.cases import queues
-from banchengshi.cases.models import State
 from banchengshi.cases.selectors import COUNT_CAP
-from banchengshi.web.staff import scope, staff_view
-from banchengshi.web.views.worklist import ANY, COLOUR_CHOICES
+from banchengshi.web.forms.lists import UnitCasesForm
+from banchengshi.web.staff import signed_in, staff_view
 
 
 @require_GET
 @staff_view
 def units(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/units.html", {"loads": queues.units_in_reach(scope(request))})
-
-
-class UnitCasesForm(forms.Form):
-    state = forms.ChoiceField(label=_("State"), choices=[ANY, *State.choices], required=False)
-    colour = forms.ChoiceField(label=_("Deadline"), choices=COLOUR_CHOICES, required=False)
-    page = forms.IntegerField(
-        min_value=1,
-        max_value=COUNT_CAP // queues.PER_PAGE,
-        required=False,
-        widget=forms.HiddenInput,
+    return render(
+        request, "web/units.html", {"loads": queues.units_in_reach(signed_in(request).scope)}
     )
 
 
@@ -40,7 +28,7 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     form.is_valid()
     chosen = form.cleaned_data
     overview = queues.unit_overview(
-        scope(request),
+        signed_in(request).scope,
         unit_id,
         state=chosen.get("state", ""),
         colour=chosen.get("colour", ""),
