@@ -131,3 +131,10 @@ def test_policies_show_which_is_in_force_and_cannot_be_edited(
     )
     assert response.status_code == 403
     assert PolicyVersion.objects.get().content != "x"
+
+
+def test_people_are_listed_by_their_name_surname_first(admin_client_en: Client, org: Org) -> None:
+    org.handler_a.first_name, org.handler_a.last_name = "桂英", "邓"
+    org.handler_a.save()
+    page = admin_client_en.get(reverse("admin:auth_user_changelist")).content.decode()
+    assert '<td class="field-name">邓桂英</td>' in page

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from banchengshi.cases import causes
-from banchengshi.cases.actions import actor_label
 from banchengshi.cases.models import (
     MAX_ID,
     Case,
@@ -33,6 +32,7 @@ from banchengshi.cases.registration import Registration
 from banchengshi.cases.selectors import CaseDetail, CaseRecords, ClockView, WorkPage, work_colour
 from banchengshi.catalog.models import Matter
 from banchengshi.org.models import Unit
+from banchengshi.org.names import full_name
 from banchengshi.org.scope import Scope
 
 MAX_TEXT = 5000
@@ -117,8 +117,8 @@ def _matter(matter: Matter | None) -> MatterRef | None:
 
 
 def _label(user: User | None) -> str:
-    """Names as the audit trail writes them (cases.actions.actor_label)."""
-    return actor_label(user) if user is not None else ""
+    """Names as everywhere else: surname first for a Chinese name (org.names)."""
+    return full_name(user) if user is not None else ""
 
 
 class ErrorOut(BaseModel):
@@ -194,7 +194,7 @@ class MeOut(BaseModel):
         return cls(
             id=user.pk,
             username=user.get_username(),
-            full_name=user.get_full_name(),
+            full_name=full_name(user),
             sees_all=scope.sees_all,
             roles=[
                 RoleOut(unit_id=unit, role=role)

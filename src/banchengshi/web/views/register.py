@@ -12,7 +12,6 @@ from django_htmx.http import trigger_client_event
 
 from banchengshi.cases import causes
 from banchengshi.cases.actions import (
-    actor_label,
     check_register_at_window,
     validate_window_registration,
     window_units,
@@ -23,6 +22,7 @@ from banchengshi.cases.selectors import case_detail
 from banchengshi.cases.similar import registration_hints
 from banchengshi.catalog.models import Matter
 from banchengshi.catalog.selectors import search_matters
+from banchengshi.org.names import full_name
 from banchengshi.web.forms.registration import (
     CHECKED_FIELDS,
     RegistrationForm,
@@ -147,7 +147,7 @@ def _printout(request: HttpRequest, case_id: int, template: str) -> HttpResponse
     context = {
         "detail": detail,
         "case": case,
-        "registered_by": actor_label(case.registered_by) if case.registered_by else "",
+        "registered_by": full_name(case.registered_by) if case.registered_by else "",
         "cause": causes.get(case.cause_code),
     }
     return render(request, template, context)
