@@ -16,7 +16,7 @@ from banchengshi.policy.rules import (
     policy_in_force,
 )
 
-SAME_DAY = "same day"
+SAME_DAY = "当日"  # the site speaks Chinese unless the request asks for English
 
 
 def limits_of(policy: Policy) -> dict[str, tuple[LimitRule, int]]:
@@ -40,7 +40,7 @@ def test_putuo() -> None:
     }
     assert policy.yellow_window == dt.timedelta(hours=24)
     assert policy.limit("reply.simple").describe() == SAME_DAY
-    assert policy.limit("reply.complex").describe() == "7 working days"
+    assert policy.limit("reply.complex").describe() == "7个工作日"
     assert policy.clocks == {
         "not_admissible_reply": "not_admissible",
         "cause_analysis": "cause_analysis",
@@ -62,7 +62,7 @@ def test_chongming() -> None:
         "reply.complex": (LimitRule.WORKING_DAYS, 5),
     }
     assert policy.yellow_window == dt.timedelta(hours=24)
-    assert policy.limit("contact").describe() == "1 working day"
+    assert policy.limit("contact").describe() == "1个工作日"
     contact = policy.clock_limit("contact")
     assert contact is not None
     assert contact.name == "contact"

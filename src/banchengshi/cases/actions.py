@@ -139,7 +139,7 @@ class Change:
 
 
 def _deadline_error(exc: UnknownYearError) -> InvalidInput:
-    return InvalidInput({"deadline": [str(exc)]})
+    return InvalidInput({"deadline": [exc.user_message]})
 
 
 @contextmanager
