@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -131,3 +132,20 @@ def test_policies_show_which_is_in_force_and_cannot_be_edited(
     )
     assert response.status_code == 403
     assert PolicyVersion.objects.get().content != "x"
+
+
+def test_people_are_listed_by_their_name_surname_first(admin_client_en: Client, org: Org) -> None:
+    org.handler_a.first_name, org.handler_a.last_name = "桂英", "邓"
+    org.handler_a.save()
+    page = admin_client_en.get(reverse("admin:auth_user_changelist")).content.decode()
+    assert '<td class="field-name">邓桂英</td>' in page
+
+
+def test_a_schedule_file_with_a_problem_is_refused_in_chinese(org: Org) -> None:
+    User.objects.create_superuser("root", password="x-very-long-password")
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(User.objects.get(username="root"))
+    upload = SimpleUploadedFile("2027.toml", b"year = 2027\nworkdays = []\n")
+    response = client.post(reverse("admin:workdays_calendaryear_upload"), {"file": upload})
+    assert response.status_code == 200
+    assert "2027.toml：至少需要一个 [[holidays]] 节假日表。" in response.content.decode()

@@ -35,6 +35,7 @@ from banchengshi.cases.actions.dispatch import check_screen_case, do_receive_cas
 from banchengshi.cases.actions.handling import check_record_cause
 from banchengshi.cases.models import Case, Channel
 from banchengshi.notify.models import OutboxMessage
+from banchengshi.org.names import full_name
 from banchengshi.web.forms.public_report import PublicReportForm
 from tests.browser.conftest import DESKTOP, Desk, new_context, screenshot, watch
 from tests.cases.conftest import ID_NUMBER, PHONE, CaseBuilder, Org
@@ -129,7 +130,7 @@ def assert_fits_the_width(page: Page) -> None:
 
 def staff_names(district: Org) -> list[str]:
     people: list[User] = [district.dispatcher, district.handler_a]
-    return [name for person in people for name in (person.username, person.get_full_name())]
+    return [name for person in people for name in (person.username, full_name(person))]
 
 
 # --- 1. report on a phone, follow, rate; the hub sees the bad rating --------------------------

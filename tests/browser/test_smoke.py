@@ -31,5 +31,7 @@ def test_admin_login_and_calendar_years(live_server: Any, page: Page) -> None:
     bad: FilePayload = {"name": "bad.toml", "mimeType": "text/plain", "buffer": b"year = 2027\n"}
     page.set_input_files("#id_file", files=[bad])
     page.click("input[type=submit]")
-    expect(page.locator(".errorlist")).to_contain_text("at least one [[holidays]]")
+    expect(page.locator(".errorlist")).to_have_text(
+        "bad.toml：至少需要一个 [[holidays]] 节假日表。"
+    )
     screenshot(page, "admin-calendar-upload-error")

@@ -337,7 +337,6 @@ def test_valid_mobiles(value: str, expected: str) -> None:
         "021-12345678",  # a landline
         "0771-1234567",
         "+1 138 1234 5678",
-        "１３８１２３４５６７８",  # full-width digits
         "+86 12812345678",
         "1381234567a",
     ],
@@ -385,6 +384,51 @@ def test_invalid_contact_phones(value: str) -> None:
     assert raises(validate_contact_phone, value).code == "phone_format"
 
 
+# --- full-width input (what a Chinese input method types) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("validator", "value", "expected"),
+    [
+        (validate_mobile, "１３８１２３４５６７８", "13812345678"),
+        (validate_mobile, "＋８６　１３８－１２３４－５６７８", "13812345678"),
+        (validate_contact_phone, "１３８１２３４５６７８", "13812345678"),
+        (validate_contact_phone, "０２１－１２３４５６７８", "021-12345678"),
+        (validate_contact_phone, "０２１１２３４５６７８－１２３", "021-12345678-123"),
+        (
+            partial(validate_id_number, today=TODAY),
+            "３１０１０７１９９００３０７２０１２",
+            "310107199003072012",
+        ),
+        (id_number, "11010519491231002ｘ", "11010519491231002X"),
+        (
+            partial(validate_id_number, today=TODAY),
+            "１１０１０５１９４９１２３１００２Ｘ",
+            "11010519491231002X",
+        ),
+        (validate_credit_code, "９１３１０１０７ＭＡ１Ｇ０００００Ｑ", "91310107MA1G00000Q"),
+        (validate_credit_code, "９１３１０１０７ｍａ１ｇ０００００ｑ", "91310107MA1G00000Q"),
+        (validate_credit_code, "　91310107MA1G00000Q　", "91310107MA1G00000Q"),
+    ],
+)
+def test_full_width_characters_are_the_ascii_ones(
+    validator: Callable[[str], str], value: str, expected: str
+) -> None:
+    assert validator(value) == expected
+
+
+def test_full_width_mistakes_are_named_as_ascii() -> None:
+    error = raises(validate_credit_code, "９１３１００Ｉ０ＭＡ１ＦＬ００００Ｎ")
+    assert (error.code, error.params) == ("credit_character", {"position": 7, "character": "I"})
+    error = raises(id_number, "３１０１０７１９９００３０７２０１Ａ")
+    assert (error.code, error.params) == ("id_characters", {"position": 18, "character": "A"})
+    with translation.override("zh-hans"):
+        [message] = error.messages
+    assert message == (
+        "身份证号码第 18 位（“A”）不符合要求：身份证号码由 17 位数字加 1 位数字或 X 组成。"
+    )
+
+
 # --- masks ----------------------------------------------------------------------------------
 
 
@@ -393,6 +437,7 @@ def test_invalid_contact_phones(value: str) -> None:
     [
         ("13812345678", "138****5678"),
         ("+86 138-1234-5678", "138****5678"),
+        ("１３８１２３４５６７８", "138****5678"),
         ("021-12345678", "021-******78"),
         ("02112345678", "021-******78"),
         ("0771-1234567", "0771-*****67"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from banchengshi.policy.rules import (
     LimitRule,
@@ -16,7 +17,7 @@ from banchengshi.policy.rules import (
     policy_in_force,
 )
 
-SAME_DAY = "same day"
+SAME_DAY = "当日"
 
 
 def limits_of(policy: Policy) -> dict[str, tuple[LimitRule, int]]:
@@ -41,8 +42,9 @@ def test_putuo() -> None:
         "hub_review": (LimitRule.WORKING_DAYS, 1),
     }
     assert policy.yellow_window == dt.timedelta(hours=24)
-    assert policy.limit("reply.simple").describe() == SAME_DAY
-    assert policy.limit("reply.complex").describe() == "7 working days"
+    with translation.override("zh-hans"):
+        assert policy.limit("reply.simple").describe() == SAME_DAY
+        assert policy.limit("reply.complex").describe() == "7个工作日"
     assert policy.clocks == {
         "not_admissible_reply": "not_admissible",
         "cause_analysis": "cause_analysis",
@@ -68,7 +70,8 @@ def test_chongming() -> None:
         "hub_review": (LimitRule.WORKING_DAYS, 1),
     }
     assert policy.yellow_window == dt.timedelta(hours=24)
-    assert policy.limit("contact").describe() == "1 working day"
+    with translation.override("zh-hans"):
+        assert policy.limit("contact").describe() == "1个工作日"
     contact = policy.clock_limit("contact")
     assert contact is not None
     assert contact.name == "contact"

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from banchengshi.policy.deadlines import compute_deadline
 from banchengshi.policy.rules import load_policy
@@ -57,8 +58,8 @@ end = 2026-01-03
 """
 
 
-def error_of(text: str) -> str:
-    with pytest.raises(ScheduleError) as caught:
+def error_of(text: str, language: str = "en") -> str:
+    with translation.override(language), pytest.raises(ScheduleError) as caught:
         parse_schedule(text, "2027.toml")
     return str(caught.value)
 
@@ -206,6 +207,16 @@ def test_end_before_start() -> None:
     )
     assert error_of(text) == (
         "2027.toml: holiday '元旦': end 2027-01-01 is before start 2027-01-02"
+    )
+
+
+def test_a_problem_in_chinese() -> None:
+    """An administrator uploading the file in the admin reads its problem in their language."""
+    text = EXAMPLE_2027.replace("end = 2027-01-03", "end = 2027-01-01").replace(
+        "start = 2027-01-01", "start = 2027-01-02"
+    )
+    assert error_of(text, "zh-hans") == (
+        "2027.toml：节假日“元旦”的结束日 2027-01-01 早于开始日 2027-01-02。"
     )
 
 

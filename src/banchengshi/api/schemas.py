@@ -117,7 +117,7 @@ def _matter(matter: Matter | None) -> MatterRef | None:
 
 
 def _label(user: User | None) -> str:
-    """Names as the audit trail writes them (org.names.full_name)."""
+    """Names as everywhere else: surname first for a Chinese name (org.names)."""
     return full_name(user) if user is not None else ""
 
 
@@ -194,7 +194,7 @@ class MeOut(BaseModel):
         return cls(
             id=user.pk,
             username=user.get_username(),
-            full_name=user.get_full_name(),
+            full_name=full_name(user),
             sees_all=scope.sees_all,
             roles=[
                 RoleOut(unit_id=unit, role=role)

@@ -9,12 +9,17 @@ Pure functions, no models. The rules are those of /work/shared/reference/identif
 Each validator returns the normalised value or raises ``ValidationError`` with a stable
 ``code`` and a translatable message; variable parts travel in ``params``. The messages about
 check characters never reveal what the correct character would be.
+
+Every validator first folds compatibility characters (NFKC): a Chinese input method types
+full-width digits and letters (１３８, Ｘ, ９１３１…) and the ideographic space, which are the
+same digits and letters; the normalised value it returns, and every channel stores, is ASCII.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -95,9 +100,14 @@ MESSAGES = {
 }
 
 
+def _folded(value: str) -> str:
+    """Full-width digits, letters, hyphens and spaces as their ASCII selves (NFKC)."""
+    return unicodedata.normalize("NFKC", value)
+
+
 def _strip_phone(value: str) -> str:
     """Drop whitespace and hyphens and one leading +86 / 86 country prefix."""
-    compact = WHITESPACE_RE.sub("", value).replace("-", "")
+    compact = WHITESPACE_RE.sub("", _folded(value)).replace("-", "")
     for prefix in ("+86", "86"):
         if compact.startswith(prefix):
             return compact[len(prefix) :]
@@ -114,7 +124,7 @@ def validate_mobile(value: str) -> str:
 
 def _landline(value: str) -> str | None:
     """``"021-12345678"`` (or ``"021-12345678-123"``) for a mainland landline, else None."""
-    parts = WHITESPACE_RE.sub("", value).split("-")
+    parts = WHITESPACE_RE.sub("", _folded(value)).split("-")
     if "" in parts or len(parts) > 3:
         return None
     extension = parts[2] if len(parts) == 3 else ""
@@ -165,7 +175,7 @@ def validate_id_number(value: str, today: datetime.date | None = None) -> str:
     The birth date must be real, not before 1800-01-01 (ID_EARLIEST_BIRTH_DATE) and not after
     ``today``, which defaults to the current date in Asia/Shanghai.
     """
-    number = value.strip()
+    number = _folded(value).strip()
     if len(number) != ID_LENGTH:
         raise ValidationError(
             MESSAGES["id_length"], code="id_length", params={"length": len(number)}
@@ -209,7 +219,7 @@ def validate_id_number(value: str, today: datetime.date | None = None) -> str:
 
 def validate_credit_code(value: str) -> str:
     """A unified social credit code (GB 32100-2015); returns it in upper case."""
-    code = value.strip()
+    code = _folded(value).strip()
     if len(code) != CREDIT_LENGTH:
         raise ValidationError(
             MESSAGES["credit_length"], code="credit_length", params={"length": len(code)}

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from banchengshi.org.actions import check_unit_parent, do_save_unit
 from banchengshi.org.login_guard import unlock
 from banchengshi.org.models import LoginLock, Membership, Unit
+from banchengshi.org.names import full_name
 from banchengshi.web.params import parse_number
 
 
@@ -92,6 +93,11 @@ class PersonAdmin(UserAdmin):
     """Django's user administration with the person's roles in units on the same page."""
 
     inlines = (MembershipInline,)
+    list_display = ("username", "name", "email", "is_staff")
+
+    @admin.display(description=_("Name"), ordering="last_name")
+    def name(self, user: User) -> str:
+        return full_name(user)
 
 
 @admin.register(LoginLock)

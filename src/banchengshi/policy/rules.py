@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
 
 POLICY_DIR = Path(__file__).resolve().parent / "files"
 LIMIT_NAME = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")
@@ -46,9 +47,12 @@ class Limit:
     label: str
 
     def describe(self) -> str:
+        """The limit in words of the active language ("10个工作日", "10 working days")."""
         if self.rule is LimitRule.SAME_DAY:
-            return "same day"
-        return f"{self.days} working day{'s' if self.days != 1 else ''}"
+            return gettext("same day")
+        return ngettext("%(days)s working day", "%(days)s working days", self.days) % {
+            "days": self.days
+        }
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from banchengshi.workdays.models import CalendarYear
 from banchengshi.workdays.registry import forget_calendar
@@ -15,11 +16,16 @@ MAX_FILE_BYTES = 64 * 1024
 def check_load_calendar_year(content: bytes, source_name: str) -> YearSchedule:
     """Validate a schedule file; raises ScheduleError with a message naming the problem."""
     if len(content) > MAX_FILE_BYTES:
-        raise ScheduleError(f"{source_name}: the file is larger than {MAX_FILE_BYTES} bytes")
+        raise ScheduleError(
+            _("%(file)s: the file is larger than %(limit)s bytes")
+            % {"file": source_name, "limit": MAX_FILE_BYTES}
+        )
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
-        raise ScheduleError(f"{source_name}: the file is not UTF-8 text") from None
+        raise ScheduleError(
+            _("%(file)s: the file is not UTF-8 text") % {"file": source_name}
+        ) from None
     return parse_schedule(text, source_name)
 
 

@@ -14,11 +14,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext
+
 from banchengshi.workdays.schedule import YearSchedule
 
 
 class UnknownYearError(LookupError):
-    """A computation needed a day of a year whose schedule nobody has loaded."""
+    """A computation needed a day of a year whose schedule nobody has loaded.
+
+    `str()` is for the operator at a console (it says how to load the year); what a user of
+    the system is shown is `user_message`, which names no command."""
 
     def __init__(self, year: int) -> None:
         self.year = year
@@ -27,6 +32,14 @@ class UnknownYearError(LookupError):
             f"`banchengshi calendar load FILE` (a TOML file, see docs/operations.md) "
             f"or in the admin under Working-day calendar"
         )
+
+    @property
+    def user_message(self) -> str:
+        """The refusal in the active language, for whoever's action needed the year."""
+        return gettext(
+            "The holiday schedule of %(year)s has not been loaded yet, so deadlines in that "
+            "year cannot be computed. Please tell the system administrator."
+        ) % {"year": self.year}
 
 
 class DayKind(StrEnum):

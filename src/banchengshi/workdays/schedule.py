@@ -22,6 +22,7 @@ from typing import Any
 
 import chinese_calendar
 from chinese_calendar import constants as cc_constants
+from django.utils.translation import gettext as _
 
 BUILTIN_SOURCE = f"chinesecalendar {chinese_calendar.__version__} (State Council notices)"
 BUILTIN_YEARS = frozenset(d.year for d in cc_constants.holidays)
@@ -30,7 +31,8 @@ _HOLIDAY_NAMES_ZH = {holiday.value: holiday.chinese for holiday in cc_constants.
 
 
 class ScheduleError(ValueError):
-    """A schedule file that cannot be accepted; the message says what to fix."""
+    """A schedule file that cannot be accepted; the message says what to fix, in the active
+    language (an administrator uploading the file reads it in the admin)."""
 
 
 @dataclass(frozen=True)
@@ -107,9 +109,10 @@ def builtin_schedule(year: int) -> YearSchedule:
     return YearSchedule(year, tuple(ranges), tuple(sorted(makeup)), BUILTIN_SOURCE, makeup)
 
 
-def _as_date(value: object, where: str) -> dt.date:
+def _as_date(value: object, refusal: str, **where: object) -> dt.date:
+    """`value` when it is a date, else `refusal` (whose %(value)s shows what was there)."""
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise ScheduleError(f"{where}: expected a date like 2027-01-01, got {value!r}")
+        raise ScheduleError(refusal % {**where, "value": repr(value)})
     return value
 
 
@@ -118,60 +121,102 @@ def parse_schedule(text: str, source: str) -> YearSchedule:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScheduleError(f"{source}: not valid TOML ({exc})") from None
+        raise ScheduleError(
+            _("%(file)s: not valid TOML (%(error)s)") % {"file": source, "error": exc}
+        ) from None
     unknown = set(raw) - {"year", "workdays", "holidays"}
     if unknown:
-        raise ScheduleError(f"{source}: unknown keys {', '.join(sorted(unknown))}")
+        raise ScheduleError(
+            _("%(file)s: unknown keys %(keys)s")
+            % {"file": source, "keys": ", ".join(sorted(unknown))}
+        )
     year = raw.get("year")
     if not isinstance(year, int) or isinstance(year, bool) or not 1949 <= year <= 2200:
-        raise ScheduleError(f"{source}: 'year' must be a whole year such as 2027, got {year!r}")
+        raise ScheduleError(
+            _("%(file)s: 'year' must be a whole year such as 2027, got %(value)s")
+            % {"file": source, "value": repr(year)}
+        )
 
     raw_holidays = raw.get("holidays", [])
     if not isinstance(raw_holidays, list) or not raw_holidays:
-        raise ScheduleError(f"{source}: at least one [[holidays]] table is required")
+        raise ScheduleError(
+            _("%(file)s: at least one [[holidays]] table is required") % {"file": source}
+        )
     holidays: list[HolidayRange] = []
     for index, entry in enumerate(raw_holidays, start=1):
-        where = f"{source}: holiday #{index}"
+        numbered = {"file": source, "number": index}
         if not isinstance(entry, dict):
-            raise ScheduleError(f"{where}: must be a [[holidays]] table")
+            raise ScheduleError(
+                _("%(file)s: holiday #%(number)s: must be a [[holidays]] table") % numbered
+            )
         extra = set(entry) - {"name", "start", "end"}
         if extra:
-            raise ScheduleError(f"{where}: unknown keys {', '.join(sorted(extra))}")
+            raise ScheduleError(
+                _("%(file)s: holiday #%(number)s: unknown keys %(keys)s")
+                % {**numbered, "keys": ", ".join(sorted(extra))}
+            )
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise ScheduleError(f"{where}: 'name' is required")
-        where = f"{source}: holiday {name!r}"
-        start = _as_date(entry.get("start"), f"{where} start")
-        end = _as_date(entry.get("end", start), f"{where} end")
+            raise ScheduleError(_("%(file)s: holiday #%(number)s: 'name' is required") % numbered)
+        named = {"file": source, "name": name}
+        start = _as_date(
+            entry.get("start"),
+            _("%(file)s: holiday '%(name)s' start: expected a date like 2027-01-01, got %(value)s"),
+            **named,
+        )
+        end = _as_date(
+            entry.get("end", start),
+            _("%(file)s: holiday '%(name)s' end: expected a date like 2027-01-01, got %(value)s"),
+            **named,
+        )
         for day in (start, end):
             if day.year != year:
-                raise ScheduleError(f"{where}: {day} is not in {year}")
+                raise ScheduleError(
+                    _("%(file)s: holiday '%(name)s': %(day)s is not in %(year)s")
+                    % {**named, "day": day, "year": year}
+                )
         if end < start:
-            raise ScheduleError(f"{where}: end {end} is before start {start}")
+            raise ScheduleError(
+                _("%(file)s: holiday '%(name)s': end %(end)s is before start %(start)s")
+                % {**named, "end": end, "start": start}
+            )
         holidays.append(HolidayRange(name.strip(), start, end))
     holidays.sort(key=lambda h: h.start)
     for before, after in itertools.pairwise(holidays):
         if after.start <= before.end:
             raise ScheduleError(
-                f"{source}: holidays {before.name!r} and {after.name!r} overlap on {after.start}"
+                _("%(file)s: holidays '%(first)s' and '%(second)s' overlap on %(day)s")
+                % {"file": source, "first": before.name, "second": after.name, "day": after.start}
             )
 
     raw_workdays = raw.get("workdays", [])
     if not isinstance(raw_workdays, list):
-        raise ScheduleError(f"{source}: 'workdays' must be a list of dates")
-    workdays = sorted(_as_date(d, f"{source}: workdays") for d in raw_workdays)
+        raise ScheduleError(_("%(file)s: 'workdays' must be a list of dates") % {"file": source})
+    workdays = sorted(
+        _as_date(
+            day,
+            _("%(file)s: workdays: expected a date like 2027-01-01, got %(value)s"),
+            file=source,
+        )
+        for day in raw_workdays
+    )
     holiday_days = {day: h.name for h in holidays for day in h.days()}
     for day in workdays:
         if day.year != year:
-            raise ScheduleError(f"{source}: make-up workday {day} is not in {year}")
+            raise ScheduleError(
+                _("%(file)s: make-up workday %(day)s is not in %(year)s")
+                % {"file": source, "day": day, "year": year}
+            )
         if day in holiday_days:
             raise ScheduleError(
-                f"{source}: {day} is both a holiday ({holiday_days[day]}) and a make-up workday"
+                _("%(file)s: %(day)s is both a holiday (%(name)s) and a make-up workday")
+                % {"file": source, "day": day, "name": holiday_days[day]}
             )
         if day.weekday() < 5:
             raise ScheduleError(
-                f"{source}: make-up workday {day} is a weekday; list only weekend days"
+                _("%(file)s: make-up workday %(day)s is a weekday; list only weekend days")
+                % {"file": source, "day": day}
             )
     if len(set(workdays)) != len(workdays):
-        raise ScheduleError(f"{source}: a make-up workday is listed twice")
+        raise ScheduleError(_("%(file)s: a make-up workday is listed twice") % {"file": source})
     return YearSchedule(year, tuple(holidays), tuple(workdays), source)

@@ -137,7 +137,7 @@ class Change:
 
 
 def deadline_error(exc: UnknownYearError) -> InvalidInput:
-    return InvalidInput({"deadline": [str(exc)]})
+    return InvalidInput({"deadline": [exc.user_message]})
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from banchengshi.cases.models import Case
 from banchengshi.intake.actions import Open311Submission
 from banchengshi.intake.open311.attributes import BY_CODE
 from banchengshi.intake.open311.service_requests import MAX_SPAN, STATUSES, RequestQuery
+from banchengshi.org.names import written_name
 
 MAX_BODY = 64 * 1024  # 4,000 Chinese characters percent-encoded are 36 KB
 MAX_QUERY = 4096
@@ -245,13 +246,6 @@ def _attributes(post: QueryDict, problems: list[tuple[int, str]]) -> dict[str, s
     return found
 
 
-def petitioner_name(first: str, last: str) -> str:
-    """Chinese names are written surname first without a space; Latin ones given name first."""
-    if (first + last).isascii():
-        return f"{first} {last}".strip()
-    return f"{last}{first}"
-
-
 def submission(post: QueryDict, matter_id: int) -> Open311Submission:
     problems: list[tuple[int, str]] = []
     texts = _texts(post, problems)
@@ -268,7 +262,7 @@ def submission(post: QueryDict, matter_id: int) -> Open311Submission:
         raise Open311Error(400, problems)
     return Open311Submission(
         matter_id=matter_id,
-        petitioner_name=petitioner_name(texts["first_name"], texts["last_name"]),
+        petitioner_name=written_name(texts["first_name"], texts["last_name"]),
         phone=texts["phone"],
         description=texts["description"],
         attributes=attributes,

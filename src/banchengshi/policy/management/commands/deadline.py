@@ -10,7 +10,12 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    no_translations,
+)
 from django.db import DatabaseError
 
 from banchengshi.policy.deadlines import SHANGHAI, compute_deadline
@@ -38,6 +43,8 @@ class Command(BaseCommand):
         parser.add_argument("--limit", required=True, help="limit name, e.g. reply.general")
         parser.add_argument("--received", required=True, help="ISO 8601 instant of receipt")
 
+    # English whatever the site's language: other tools read this output (the rule's words).
+    @no_translations
     def handle(self, *args: Any, **options: Any) -> None:
         received = parse_instant(options["received"])
         try:

@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    no_translations,
+)
 
 from banchengshi.policy.rules import PolicyError, available_policies, load_policy
 
@@ -19,6 +24,8 @@ class Command(BaseCommand):
         show = sub.add_parser("show", help="one policy's limits and clocks")
         show.add_argument("name")
 
+    # The limits in English whatever the site's language, as every other line here.
+    @no_translations
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
             for name in available_policies():

@@ -7,7 +7,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    no_translations,
+)
 from django.db import DatabaseError
 
 from banchengshi.workdays.actions import check_load_calendar_year, do_load_calendar_year
@@ -28,6 +33,8 @@ class Command(BaseCommand):
         show = sub.add_parser("show", help="list a year's holidays and make-up workdays")
         show.add_argument("year", type=_year)
 
+    # The console speaks English whatever the site's language (a schedule file's problems too).
+    @no_translations
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["action"] == "load":

@@ -1,4 +1,4 @@
-"""Filters for the case page."""
+"""People's names in templates, written as everywhere else (org.names): `{{ user|person }}`."""
 
 from __future__ import annotations
 
@@ -12,5 +12,5 @@ register = template.Library()
 
 @register.filter
 def person(user: User | None) -> str:
-    """A person's name as the audit trail writes it (surname first)."""
+    """Surname first for a Chinese name (邓桂英); "" for nobody."""
     return full_name(user) if user is not None else ""
