@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.audit.chain import PendingEvent, append_events
-from banchengshi.cases import causes
+from banchengshi.cases import causes, search
 from banchengshi.cases.access import require
 from banchengshi.cases.clocks import (
     case_policy,
@@ -399,6 +399,7 @@ def do_register_case(actor: User | None, data: Registration, refs: References) -
                 external_id=data.external_id,
             )
             case.save()
+            search.index_case(case)
             link = CaseUnit.objects.create(
                 case=case, unit_id=unit_id, relation=CaseUnit.Relation.REGISTERED
             )

@@ -30,6 +30,7 @@ from banchengshi.cases.models import (
     WorkItem,
     WorkKind,
 )
+from banchengshi.cases.search import TextQuery
 from banchengshi.cases.states import ALLOWED_STATES, Act
 from banchengshi.org.models import Role, Unit
 from banchengshi.org.scope import HUB_QUEUE_ROLES, Scope
@@ -141,15 +142,6 @@ def start_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=SHANGHAI)
 
 
-def _petitioner_or_number(text: str, prefix: str = "") -> Q:
-    """The exact tracking number, phone or name (no partial matches)."""
-    return (
-        Q(**{f"{prefix}tracking_no": text.upper()})
-        | Q(**{f"{prefix}phone": text})
-        | Q(**{f"{prefix}petitioner_name": text})
-    )
-
-
 def _case_conditions(filters: WorkFilters) -> Q:
     condition = Q()
     for name in ("state", "category", "channel"):
@@ -158,7 +150,7 @@ def _case_conditions(filters: WorkFilters) -> Q:
             condition &= Q(**{f"case__{name}": value})
     text = filters.text.strip()
     if text:
-        condition &= _petitioner_or_number(text, "case__")
+        condition &= TextQuery.read(text).found("case__")
     return condition & received_between(filters.received_from, filters.received_to, "case__")
 
 
@@ -338,15 +330,21 @@ def search_cases(
     received_from: dt.date | None = None,
     received_to: dt.date | None = None,
 ) -> QuerySet[Case]:
-    """Cases in scope, newest first; the caller slices a page."""
+    """Cases in scope, newest first; with `text`, those it finds (cases.search), the better
+    kind of match first. The caller slices a page."""
     cases = visible_cases(scope).select_related("matter", "handling_unit", "registered_unit")
     if state:
         cases = cases.filter(state=state)
-    text = text.strip()
-    if text:
-        cases = cases.filter(_petitioner_or_number(text))
     cases = cases.filter(received_between(received_from, received_to))
-    return cases.order_by("-received_at", "-id")
+    text = text.strip()
+    if not text:
+        return cases.order_by("-received_at", "-id")
+    query = TextQuery.read(text)
+    return (
+        cases.filter(query.found())
+        .annotate(search_rank=query.rank())
+        .order_by("-search_rank", "-received_at", "-id")
+    )
 
 
 def bounded_count(queryset: QuerySet[Any]) -> int:
