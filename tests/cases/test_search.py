@@ -230,3 +230,35 @@ def test_the_index_serves_the_search(org: Org, found: dict[str, Case], query: st
     # Rows written by plain SQL are in the index too (SQLite's triggers, PostgreSQL's
     # generated column), as the demo generator's are.
     assert search_cases(inspector, text="某某").count() == FILLER
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"社保', ["c1"]),
+        ("社保*", ["c1"]),
+        ("NEAR(社保 卡)", []),
+        ("AND OR NOT", []),
+        ("body:社保", []),
+        ("{ids}:t1", []),
+        ("^张", ["c4", "c1"]),
+        ("a & b | !c <-> d", []),
+        ("'; DROP TABLE cases_case; --", []),
+        ("\\", []),
+        ("社" * 100, []),
+        ("１２３４", []),
+        ("\u0301\u200b", []),
+        ("𠀀𠀁", []),
+    ],
+)
+def test_query_syntax_in_the_text_is_only_text(
+    org: Org, found: dict[str, Case], query: str, expected: list[str]
+) -> None:
+    """Nothing typed reaches the index's query language: FTS5 and tsquery operators, quotes
+    and SQL are words or nothing, never an error."""
+    assert numbers(search_cases(scope_for(org.inspector), text=query)) == [
+        found[name].tracking_no for name in expected
+    ]
+    assert worklist(scope_for(org.clerk), filters=WorkFilters(text=query)).total == len(
+        [name for name in expected if name != "c2"]
+    )
