@@ -9,8 +9,14 @@ import pytest
 from django.db import connection
 from django.db.models import QuerySet
 
-from banchengshi.cases.models import Case, CaseSearch
-from banchengshi.cases.selectors import ALL_WORK, WorkFilters, search_cases, worklist
+from banchengshi.cases.models import Case, CaseSearch, CaseUnit
+from banchengshi.cases.selectors import (
+    ALL_WORK,
+    SEARCH_NEWEST,
+    WorkFilters,
+    search_cases,
+    worklist,
+)
 from banchengshi.org.scope import scope_for
 from tests.cases.conftest import CaseBuilder, FrozenTime, Org, sh
 
@@ -199,6 +205,11 @@ def _fill(case: Case) -> None:
             f"SELECT id, 't' || CAST(id AS VARCHAR(12)), '某某', '其他 他', '无关 关 内容 容' "
             f"FROM {table} WHERE tracking_no LIKE 'FILL-%%'"
         )
+        cursor.execute(
+            f"INSERT INTO {CaseUnit._meta.db_table} (case_id, unit_id, relation) "
+            f"SELECT id, registered_unit_id, 'registered' FROM {table} "
+            f"WHERE tracking_no LIKE 'FILL-%%'"
+        )
         cursor.execute("ANALYZE")
 
 
@@ -229,7 +240,22 @@ def test_the_index_serves_the_search(org: Org, found: dict[str, Case], query: st
         assert "Seq Scan" not in plan, plan
     # Rows written by plain SQL are in the index too (SQLite's triggers, PostgreSQL's
     # generated column), as the demo generator's are.
-    assert search_cases(inspector, text="某某").count() == FILLER
+    assert search_cases(scope_for(org.clerk), text="某某").count() == FILLER
+
+
+def test_over_every_case_each_kind_brings_its_newest_matches(
+    org: Org, found: dict[str, Case]
+) -> None:
+    _fill(found["c4"])
+    common = search_cases(scope_for(org.inspector), text="某某")
+    assert common.count() == SEARCH_NEWEST
+    assert [case.tracking_no for case in common[:2]] == ["FILL-3000", "FILL-2999"]
+    # the clerk's hall holds them all: narrowed by the units first, nothing is left out
+    assert search_cases(scope_for(org.clerk), text="某某").count() == FILLER
+    # an identifier's or a name's match is not crowded out by the words' matches
+    assert numbers(search_cases(scope_for(org.inspector), text="张三丰")) == [
+        found["c1"].tracking_no
+    ]
 
 
 @pytest.mark.parametrize(

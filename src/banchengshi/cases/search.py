@@ -119,16 +119,18 @@ class TextQuery:
             phone=_phone(text),
         )
 
-    def found(self, prefix: str = "") -> Q:
+    def found(self, prefix: str = "", *, newest: int | None = None) -> Q:
         """Cases matching the query: one subquery (the text index, and the phone's own index
         for a whole number), so that PostgreSQL joins it rather than testing every case
-        against an OR of subqueries."""
+        against an OR of subqueries. With `newest`, each kind (identifiers, names, words)
+        brings only its latest-registered matches (see search_cases)."""
         parts = []
         if self.phone:
             parts.append((f"SELECT id FROM {Case._meta.db_table} WHERE phone = %s", (self.phone,)))
-        sql = CASE_INDEX.matching_sql([*self.ids, self.names, self.words])
-        if sql is not None:
-            parts.append(sql)
+        for kind in (self.ids, (self.names,), (self.words,)):
+            sql = CASE_INDEX.matching_sql(kind, newest=newest)
+            if sql is not None:
+                parts.append(sql)
         if not parts:  # nothing searchable in the query (punctuation only): nothing found
             return Q(**{f"{prefix}id__in": []})
         subquery = RawSQL(
@@ -137,12 +139,12 @@ class TextQuery:
         )
         return Q(**{f"{prefix}id__in": subquery})
 
-    def rank(self) -> SqlCase:
+    def rank(self, *, newest: int | None = None) -> SqlCase:
         """Higher for a better kind of match: 4 identifier, 3 name, 2 matter, 1 other words.
         Each kind's subquery runs once per search (it does not depend on the row)."""
         tiers = [When(phone=self.phone, then=Value(4))] if self.phone else []
         for tier, matches in ((4, self.ids), (3, (self.names,)), (2, (self.matter,))):
-            subquery = CASE_INDEX.matching(matches)
+            subquery = CASE_INDEX.matching(matches, newest=newest)
             if subquery is not None:
                 tiers.append(When(id__in=subquery, then=Value(tier)))
         return SqlCase(*tiers, default=Value(1))

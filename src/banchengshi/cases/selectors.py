@@ -67,6 +67,8 @@ WORK_BY_ROLE: dict[Role, frozenset[WorkKind]] = {
 MAX_PER_PAGE = 100
 UNIT_FIELDS = ("registered_unit", "owner_unit", "handling_unit", "department", "failed_at_unit")
 COUNT_CAP = 10_000
+# How many of the latest-registered matches of each kind a search over every case ranks.
+SEARCH_NEWEST = 1_000
 WORK_COUNT_CAP = 1_000
 
 
@@ -340,9 +342,13 @@ def search_cases(
     if not text:
         return cases.order_by("-received_at", "-id")
     query = TextQuery.read(text)
+    # Over every case, a common word matches a share of them all; taking each kind's newest
+    # SEARCH_NEWEST matches bounds the work at any size. A person who sees some units only
+    # has their matches narrowed by the units first, and gets them all.
+    newest = SEARCH_NEWEST if scope.sees_all else None
     return (
-        cases.filter(query.found())
-        .annotate(search_rank=query.rank())
+        cases.filter(query.found(newest=newest))
+        .annotate(search_rank=query.rank(newest=newest))
         .order_by("-search_rank", "-received_at", "-id")
     )
 

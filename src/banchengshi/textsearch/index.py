@@ -92,25 +92,37 @@ class TextIndex:
 
     # --- queries ------------------------------------------------------------------------------
 
-    def matching(self, any_of: Sequence[Match]) -> RawSQL | None:
+    def matching(self, any_of: Sequence[Match], *, newest: int | None = None) -> RawSQL | None:
         """The keys of the rows matching any of the matches, as a subquery for `…__in=`;
-        None when the matches hold no phrase (nothing to look for)."""
-        sql = self.matching_sql(any_of)
+        None when the matches hold no phrase (nothing to look for). With `newest`, only that
+        many of them, the highest keys first."""
+        sql = self.matching_sql(any_of, newest=newest)
         return None if sql is None else RawSQL(*sql)
 
-    def matching_sql(self, any_of: Sequence[Match]) -> tuple[str, tuple[str]] | None:
+    def matching_sql(
+        self, any_of: Sequence[Match], *, newest: int | None = None
+    ) -> tuple[str, tuple[str]] | None:
         any_of = [m for m in any_of if m.phrases]
         if not any_of:
             return None
         if connection.vendor == "sqlite":
             query = " OR ".join(f"({_fts5(m)})" for m in any_of)
-            fts = self.fts_table
-            return f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", (query,)
-        query = " | ".join(f"({self._tsquery(m)})" for m in any_of)
-        return (
-            f"SELECT {self.key} FROM {self.table} WHERE {VECTOR} @@ to_tsquery('simple', %s)",
-            (query,),
-        )
+            # FTS5 reads its lists of rows in descending rowid order and stops at the limit.
+            key = order = "rowid"
+            sql = f"SELECT rowid FROM {self.fts_table} WHERE {self.fts_table} MATCH %s"
+        else:
+            query = " | ".join(f"({self._tsquery(m)})" for m in any_of)
+            key = self.key
+            # Not the bare key: ordered by it, PostgreSQL may walk the primary key backwards
+            # testing every row until it has enough, a scan of the table for a rare word.
+            # Ordered by an expression, it takes the GIN index's matches and keeps the top.
+            order = f"({key} + 0)"
+            sql = f"SELECT {key} FROM {self.table} WHERE {VECTOR} @@ to_tsquery('simple', %s)"
+        if newest is not None:
+            # Wrapped, so that the subquery may be one part of a UNION.
+            limit = f"ORDER BY {order} DESC LIMIT {int(newest)}"
+            sql = f"SELECT {key} FROM ({sql} {limit}) AS newest"
+        return sql, (query,)
 
     # Tokens hold letters and digits only (tokens.py), so neither syntax needs escaping.
     def _tsquery(self, match: Match) -> str:
