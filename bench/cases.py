@@ -7,7 +7,13 @@ each after a warm-up:
 - worklist_handler: the first worklist page (selectors.worklist, 25 rows, plus its counts) of
   the handler of the unit with the most open handling work;
 - worklist_dispatcher: the same for the dispatcher (the hub's queue);
-- case_detail: selectors.case_detail of a random case, seen by the dispatcher.
+- case_detail: selectors.case_detail of a random case, seen by the dispatcher;
+- search_*: the inspector's case search (selectors.search_cases: the first 25 rows and the
+  count capped at 10,000, as /staff/inspect/ shows them) by the last 6 digits of a random
+  case's tracking number, the last 4 of its phone, the first 2 characters of its petitioner's
+  name, a 2-character word and a 4-character word of the demo texts (each a rotating list).
+  A word found in a fixed share of all cases has that many more matches to rank in a larger
+  database, so the word searches measure what a common word costs, not only the index.
 
 Before measuring, PostgreSQL is vacuumed and analysed and the SQLite file is read through once,
 so that both engines start from what a running server has in memory.
@@ -49,7 +55,18 @@ ENGINES = tuple(os.environ.get("BENCH_ENGINES", "sqlite,postgresql").split(","))
 RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parents[1]
 SQLITE_FILE = RESULTS / "cases-bench.sqlite3"
-MEASUREMENTS = ("worklist_handler", "worklist_dispatcher", "case_detail")
+MEASUREMENTS = (
+    "worklist_handler",
+    "worklist_dispatcher",
+    "case_detail",
+    "search_tracking_end",
+    "search_phone_last4",
+    "search_name_start",
+    "search_word_2",
+    "search_word_4",
+)
+WORDS_2 = ("社保", "医保", "户口", "退回", "公章", "预约", "名称", "补贴")
+WORDS_4 = ("营业执照", "人脸识别", "材料清单", "异地就医", "信息核验", "办理进度", "原单位")
 
 
 # --- the runner (inside `python -m bench`) ----------------------------------------------------
@@ -210,7 +227,7 @@ def worker(size: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     from banchengshi.cases.models import Case, WorkItem, WorkKind
-    from banchengshi.cases.selectors import case_detail, worklist
+    from banchengshi.cases.selectors import bounded_count, case_detail, search_cases, worklist
     from banchengshi.org.models import Membership, Role
     from banchengshi.org.scope import scope_for
 
@@ -260,6 +277,24 @@ def worker(size: int) -> dict[str, Any]:
         found = case_detail(dispatcher_scope, case_ids[i])
         return len(found.events), len(found.clocks)
 
+    inspector_scope = scope_for(User.objects.get(username="inspector"))
+    sampled = Case.objects.in_bulk(case_ids)
+    known = [sampled[pk] for pk in case_ids if pk in sampled]
+
+    def search(texts: list[str]) -> Callable[[int], object]:
+        def call(i: int) -> object:
+            found = search_cases(inspector_scope, text=texts[i % len(texts)])
+            return [case.tracking_no for case in found[:25]], bounded_count(found)
+
+        return call
+
+    searches = {
+        "search_tracking_end": [case.tracking_no[-6:] for case in known],
+        "search_phone_last4": [case.phone[-4:] for case in known],
+        "search_name_start": [case.petitioner_name[:2] for case in known],
+        "search_word_2": list(WORDS_2),
+        "search_word_4": list(WORDS_4),
+    }
     figures: dict[str, Any] = {
         "engine": connection.vendor,
         "cases": Case.objects.count(),
@@ -273,6 +308,11 @@ def worker(size: int) -> dict[str, Any]:
         "worklist_handler": _measure(page_of(handler_scope), REPEAT),
         "worklist_dispatcher": _measure(page_of(dispatcher_scope), REPEAT),
         "case_detail": _measure(detail, REPEAT),
+        **{name: _measure(search(texts), REPEAT) for name, texts in searches.items()},
+        "search_matches": {
+            word: bounded_count(search_cases(inspector_scope, text=word))
+            for word in WORDS_2 + WORDS_4
+        },
     }
     plans = []
     for who, scope in (("handler", handler_scope), ("dispatcher", dispatcher_scope)):
@@ -280,6 +320,11 @@ def worker(size: int) -> dict[str, Any]:
             page_of(scope)(0)
         for query in queries.captured_queries:
             plans.append(f"-- worklist of the {who}\n{query['sql']}\n\n{_explain(query['sql'])}\n")
+    for name, texts in searches.items():
+        with CaptureQueriesContext(connection) as queries:
+            search(texts)(0)
+        for query in queries.captured_queries:
+            plans.append(f"-- {name}: {texts[0]}\n{query['sql']}\n\n{_explain(query['sql'])}\n")
     out = RESULTS / f"cases_explain_{connection.vendor}_{size}.txt"
     out.write_text("\n".join(plans), encoding="utf-8")
     figures["explain"] = str(out.relative_to(ROOT))

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from banchengshi.cases import actions
+from banchengshi.cases.actions.clock_requests import check_request_extension
+from banchengshi.cases.actions.dispatch import check_screen_case
 from banchengshi.cases.errors import InvalidInput
 
 from .conftest import CaseBuilder, FrozenTime, Org, sh
@@ -30,7 +31,7 @@ def test_the_extension_cap(org: Org, cases: CaseBuilder, language: str) -> None:
     """Putuo: general, due Wed 11-25; the cap is 10 WD from receipt (Fri 12-04): 8 more pass it."""
     case = cases.in_progress()
     with translation.override(language), pytest.raises(InvalidInput) as refused:
-        actions.check_request_extension(org.handler_a, case.pk, 8, "需要跨部门调取档案")
+        check_request_extension(org.handler_a, case.pk, days=8, reason="需要跨部门调取档案")
     assert refused.value.errors == {"days": [CAP[language]]}
 
 
@@ -43,5 +44,5 @@ def test_a_deadline_in_a_year_not_loaded(
     frozen_time.set(sh(2026, 12, 28))
     case = cases.register(matter_id=org.matter_a.pk, complexity="complex")
     with translation.override(language), pytest.raises(InvalidInput) as refused:
-        actions.check_screen_case(org.clerk, case.pk, admissible=True)
+        check_screen_case(org.clerk, case.pk, admissible=True)
     assert refused.value.errors == {"deadline": [UNKNOWN_2027[language]]}

@@ -43,6 +43,7 @@ from banchengshi.cases.identifiers import (
 from banchengshi.cases.models import (
     NO_DUE,
     Case,
+    CaseSearch,
     CaseUnit,
     Clock,
     ClockRequest,
@@ -53,7 +54,8 @@ from banchengshi.cases.models import (
     WorkKind,
 )
 from banchengshi.cases.registration import Registration
-from banchengshi.cases.selectors import case_detail, worklist
+from banchengshi.cases.search import case_search_fields
+from banchengshi.cases.selectors import case_detail, search_cases, worklist
 from banchengshi.catalog.models import Matter
 from banchengshi.demo import bulk
 from banchengshi.demo.district import URL, USERS
@@ -236,6 +238,22 @@ def test_identifiers_are_valid(demo: str) -> None:
             assert credit_code == ""
     assert enterprises > 0
     assert ids > 0
+
+
+def test_every_case_has_the_search_row_registration_writes(demo: str) -> None:
+    rows = {row.pk: row for row in CaseSearch.objects.all()}
+    generated = Case.objects.select_related("matter")
+    assert set(rows) == set(generated.values_list("pk", flat=True))
+    for case in generated:
+        row = rows[case.pk]
+        assert {f: getattr(row, f) for f in ("ids", "names", "matter", "body")} == (
+            case_search_fields(case)
+        )
+    newest = generated.order_by("-received_at", "-id")[0]
+    inspector = scope_for(user("inspector"))
+    found = search_cases(inspector, text=newest.tracking_no[-6:])
+    assert [case.pk for case in found] == [newest.pk]
+    assert newest in search_cases(inspector, text=newest.petitioner_name[:2])
 
 
 def test_tracking_numbers_continue_after_the_demo(demo: str) -> None:
@@ -423,6 +441,7 @@ def test_the_bulk_create_fallback_writes_the_same_kind_of_data(
     monkeypatch.setattr(bulk, "fast_path", lambda: False)
     call_command("demo", cases=120, stdout=StringIO())
     assert Case.objects.count() == 120
+    assert CaseSearch.objects.count() == 120
     assert verify_chain().ok
     oldest = Case.objects.order_by("received_at").first()
     assert oldest is not None

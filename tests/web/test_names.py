@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from banchengshi.cases import actions
+from banchengshi.cases.actions.clock_requests import check_request_extension
 from tests.cases.conftest import CaseBuilder, Org
 from tests.web.conftest import SignedIn
 from tests.web.test_worklist import english, page, tables
@@ -37,7 +37,7 @@ def test_the_hubs_requests_and_the_case_page(
 ) -> None:
     name(org, "handler_a", "桂英", "邓")
     case = cases.in_progress()
-    actions.check_request_extension(org.handler_a, case.pk, 2, "需要跨部门调取档案")
+    check_request_extension(org.handler_a, case.pk, days=2, reason="需要跨部门调取档案")
     client = english(signed_in("dispatcher"))
     [row] = tables(page(client, reverse("web:hub")))["Extension and suspension requests"]
     assert row[4] == "邓桂英"

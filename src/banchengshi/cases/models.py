@@ -452,3 +452,27 @@ class Attachment(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["case", "uploaded_at"], name="attachment_case")]
+
+
+class CaseSearch(models.Model):
+    """What staff search finds a case by, as index tokens (`cases.search`); the database's
+    full-text index over these columns (`textsearch.index`) answers the search. One row per
+    case, written with the case (registration, the demo generator): the fields it is made of
+    never change afterwards. The full phone is not here, only its last four digits.
+
+    On SQLite, triggers keep the FTS5 index in step with this table; a migration that makes
+    Django rebuild the table (SQLite's way of altering one) drops them, so it must call
+    CASE_INDEX.create again."""
+
+    case = models.OneToOneField(
+        Case, primary_key=True, on_delete=models.CASCADE, related_name="search_row"
+    )
+    # "t" + the tracking number's digits reversed (its last digits are a prefix of it), and
+    # "p" + the phone's last four digits.
+    ids = models.TextField()
+    # Petitioner's and enterprise's names, each one whole token (searched by its start).
+    names = models.TextField()
+    # The matter's catalogue name and the free text naming it, as bigrams and words.
+    matter = models.TextField()
+    # What failed and what the person asks for, as bigrams and words.
+    body = models.TextField()

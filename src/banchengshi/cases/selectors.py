@@ -30,6 +30,7 @@ from banchengshi.cases.models import (
     WorkKind,
 )
 from banchengshi.cases.preconditions import CaseFacts, blocker
+from banchengshi.cases.search import TextQuery
 from banchengshi.cases.states import ALLOWED_STATES, Act
 from banchengshi.org.models import HANDLING_KINDS, Role, Unit
 from banchengshi.org.scope import HUB_QUEUE_ROLES, Scope
@@ -66,6 +67,8 @@ WORK_BY_ROLE: dict[Role, frozenset[WorkKind]] = {
 MAX_PER_PAGE = 100
 UNIT_FIELDS = ("registered_unit", "owner_unit", "handling_unit", "department", "failed_at_unit")
 COUNT_CAP = 10_000
+# How many of the latest-registered matches of each kind a search over every case ranks.
+SEARCH_NEWEST = 1_000
 WORK_COUNT_CAP = 1_000
 
 
@@ -141,15 +144,6 @@ def start_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=SHANGHAI)
 
 
-def _petitioner_or_number(text: str, prefix: str = "") -> Q:
-    """The exact tracking number, phone or name (no partial matches)."""
-    return (
-        Q(**{f"{prefix}tracking_no": text.upper()})
-        | Q(**{f"{prefix}phone": text})
-        | Q(**{f"{prefix}petitioner_name": text})
-    )
-
-
 def _case_conditions(filters: WorkFilters) -> Q:
     condition = Q()
     for name in ("state", "category", "channel"):
@@ -158,7 +152,7 @@ def _case_conditions(filters: WorkFilters) -> Q:
             condition &= Q(**{f"case__{name}": value})
     text = filters.text.strip()
     if text:
-        condition &= _petitioner_or_number(text, "case__")
+        condition &= TextQuery.read(text).found("case__")
     return condition & received_between(filters.received_from, filters.received_to, "case__")
 
 
@@ -334,20 +328,31 @@ def search_cases(
     received_from: dt.date | None = None,
     received_to: dt.date | None = None,
 ) -> QuerySet[Case]:
-    """Cases in scope, newest first; the caller slices a page."""
+    """Cases in scope, newest first; with `text`, those it finds (cases.search), the better
+    kind of match first. The caller slices a page."""
     cases = visible_cases(scope).select_related("matter", "handling_unit", "registered_unit")
     if state:
         cases = cases.filter(state=state)
-    text = text.strip()
-    if text:
-        cases = cases.filter(_petitioner_or_number(text))
     cases = cases.filter(received_between(received_from, received_to))
-    return cases.order_by("-received_at", "-id")
+    text = text.strip()
+    if not text:
+        return cases.order_by("-received_at", "-id")
+    query = TextQuery.read(text)
+    # Over every case, a common word matches a share of them all; taking each kind's newest
+    # SEARCH_NEWEST matches bounds the work at any size. A person who sees some units only
+    # has their matches narrowed by the units first, and gets them all.
+    newest = SEARCH_NEWEST if scope.sees_all else None
+    return (
+        cases.filter(query.found(newest=newest))
+        .annotate(search_rank=query.rank(newest=newest))
+        .order_by("-search_rank", "-received_at", "-id")
+    )
 
 
 def bounded_count(queryset: QuerySet[Any]) -> int:
-    """Counts up to COUNT_CAP; a list shows "10000+" beyond, so the cost stays bounded."""
-    return queryset[:COUNT_CAP].count()
+    """Counts up to COUNT_CAP; a list shows "10000+" beyond, so the cost stays bounded. The
+    order and the annotations (a search's ranking) are left out: they change no count."""
+    return queryset.order_by().values("pk")[:COUNT_CAP].count()
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ from banchengshi.cases.clocks import forget_policy_versions, policy_version_in_f
 from banchengshi.cases.models import (
     NO_DUE,
     Case,
+    CaseSearch,
     CaseUnit,
     Channel,
     Clock,
@@ -70,6 +71,7 @@ from banchengshi.cases.models import (
     WorkItem,
     WorkKind,
 )
+from banchengshi.cases.search import search_fields
 from banchengshi.demo import bulk, people, texts
 from banchengshi.demo.bulk import Row
 from banchengshi.demo.catalogue import UNLISTED
@@ -1441,6 +1443,25 @@ def _resolve(payload: dict[str, Any]) -> dict[str, Any]:
     return {key: (v.row.pk if isinstance(v, _Ref) else v) for key, v in payload.items()}
 
 
+SEARCH_COLUMNS = ("ids", "names", "matter", "body")
+
+
+def _search_row(sim: _Sim) -> tuple[Any, ...]:
+    """The case's search row, as registration writes it (cases.search)."""
+    case = sim.case
+    fields = search_fields(
+        tracking_no=case.tracking_no,
+        phone=case.phone,
+        petitioner_name=case.petitioner_name,
+        enterprise_name=case.enterprise_name,
+        matter_name=sim.matter.name if sim.matter else "",
+        matter_text=case.matter_text,
+        description=case.description,
+        request=case.request,
+    )
+    return (case.pk, *(fields[column] for column in SEARCH_COLUMNS))
+
+
 def _write_batch(sims: list[_Sim], result: GenerationResult) -> None:
     prefix = settings.BANCHENGSHI_DISTRICT_CODE
     with transaction.atomic():
@@ -1483,6 +1504,9 @@ def _write_batch(sims: list[_Sim], result: GenerationResult) -> None:
                 for sim in sims
                 for unit_id, relation in sorted(sim.links)
             ],
+        )
+        bulk.insert_values(
+            CaseSearch, ("case_id", *SEARCH_COLUMNS), [_search_row(sim) for sim in sims]
         )
         bulk.insert(Clock, [c for sim in sims for c in sim.clocks])
         bulk.insert(WorkItem, [w for sim in sims for w in sim.work])

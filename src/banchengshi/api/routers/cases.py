@@ -86,9 +86,11 @@ IdempotencyKeyHeader = HeaderEx[
         description="repeat a creation safely: the same key and body give the same case",
     ),
 ]
-SearchText = QueryEx[
-    str, P(max_length=100, pattern=NO_NUL, description="tracking number, phone or name")
-]
+SEARCH_HELP = (
+    "the last digits of a tracking number, a phone's last four digits, the start of a name, "
+    "or words of the matter and of what failed"
+)
+SearchText = QueryEx[str, P(max_length=100, pattern=NO_NUL, description=SEARCH_HELP)]
 CASE = {200: CaseOut, **ERRORS}
 
 
@@ -120,15 +122,14 @@ def get_worklist(
 def list_cases(
     request: HttpRequest,
     state: QueryEx[State | None, P()] = None,
-    q: QueryEx[
-        str, P(max_length=100, pattern=NO_NUL, description="tracking number, phone or name")
-    ] = "",
+    q: QueryEx[str, P(max_length=100, pattern=NO_NUL, description=SEARCH_HELP)] = "",
     received_from: QueryEx[Day | None, P()] = None,
     received_to: QueryEx[Day | None, P()] = None,
     limit: QueryEx[int, P(ge=1, le=100)] = 25,
     offset: QueryEx[int, P(ge=0, le=100_000)] = 0,
 ) -> CaseListOut:
-    """Cases within the caller's reach, newest first."""
+    """Cases within the caller's reach, newest first; with `q`, the cases it finds, matches of
+    an identifier first, then of a name, of the matter, of other words, each newest first."""
     cases = search_cases(
         scope_for(actor(request)),
         state=state.value if state is not None else "",

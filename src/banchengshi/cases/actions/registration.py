@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.audit.chain import PendingEvent, append_events
+from banchengshi.cases import search
 from banchengshi.cases.access import may_register_at, registers_anywhere, window_units
 from banchengshi.cases.actions.common import actor_label, add_work, deadline_error, hub_unit, is_id
 from banchengshi.cases.clocks import policy_version_in_force
@@ -121,6 +122,7 @@ def do_register_case(actor: User | None, data: Registration, refs: References) -
                 external_id=data.external_id,
             )
             case.save()
+            search.index_case(case)
             link = CaseUnit.objects.create(
                 case=case, unit_id=unit_id, relation=CaseUnit.Relation.REGISTERED
             )

@@ -26,8 +26,11 @@ COLOUR_CHOICES = [
 
 class WorkFilterForm(forms.Form):
     q = TextField(
-        label=_("Tracking number, phone or name"),
-        help_text=_("Exact match."),
+        label=_("Tracking number, phone, name or words"),
+        help_text=_(
+            "The last digits of a tracking number, a phone's last four digits, the start of a "
+            "name, or words of the matter and of what failed."
+        ),
         max_length=100,
         required=False,
     )

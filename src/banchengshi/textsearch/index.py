@@ -1,0 +1,145 @@
+"""A table's token columns in the database's full-text index, and queries rendered for it.
+
+SQLite: an FTS5 table (`unicode61` tokenizer) with the token table as its external content,
+kept in step by triggers, so that any INSERT, UPDATE or DELETE of a token row (the ORM's,
+a bulk executemany, Django's test flush) updates the index too.
+PostgreSQL: a stored generated `tsvector` column (`simple` configuration, one weight per
+token column: A, B, C, D) with a GIN index; stored rather than an expression index because
+phrase and weighted queries recheck each candidate row against its vector.
+
+Both answer a 1- to many-character query from the index: a token is a term of the index, a
+prefix query a range of terms, a phrase the terms' positions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.models.expressions import RawSQL
+
+from banchengshi.textsearch.tokens import Phrase
+
+WEIGHTS = "ABCD"
+VECTOR = "search_vector"
+
+
+@dataclass(frozen=True)
+class Match:
+    """Every phrase found within any of `columns` (a column filter of the index)."""
+
+    columns: tuple[str, ...]
+    phrases: tuple[Phrase, ...]
+
+
+@dataclass(frozen=True)
+class TextIndex:
+    table: str  # the token table (a model's db_table)
+    key: str  # its primary key column, the row a match names (e.g. case_id)
+    columns: tuple[str, ...]  # token columns, at most four (PostgreSQL's weights)
+
+    def __post_init__(self) -> None:
+        assert 0 < len(self.columns) <= len(WEIGHTS), "PostgreSQL has four weights"
+
+    @property
+    def fts_table(self) -> str:
+        return f"{self.table}_fts"
+
+    # --- schema (called by the owning app's migration) ----------------------------------------
+
+    def create(self, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        for statement in self._create_sql(schema_editor.connection.vendor):
+            schema_editor.execute(statement)
+
+    def drop(self, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        vendor = schema_editor.connection.vendor
+        if vendor == "sqlite":
+            for suffix in ("ai", "ad", "au"):
+                schema_editor.execute(f'DROP TRIGGER IF EXISTS "{self.table}_{suffix}"')
+            schema_editor.execute(f'DROP TABLE IF EXISTS "{self.fts_table}"')
+        elif vendor == "postgresql":
+            schema_editor.execute(f'ALTER TABLE "{self.table}" DROP COLUMN IF EXISTS {VECTOR}')
+
+    def _create_sql(self, vendor: str) -> list[str]:
+        cols = ", ".join(self.columns)
+        if vendor == "sqlite":
+            new = ", ".join(f"new.{c}" for c in self.columns)
+            old = ", ".join(f"old.{c}" for c in self.columns)
+            fts, table, key = self.fts_table, self.table, self.key
+            insert = f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.{key}, {new});"
+            delete = f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.{key}, {old});"
+            return [
+                f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', "
+                f"content_rowid='{key}', tokenize='unicode61 remove_diacritics 2')",
+                f"CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN {insert} END",
+                f"CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN {delete} END",
+                f"CREATE TRIGGER {table}_au AFTER UPDATE ON {table} BEGIN {delete} {insert} END",
+                # Rows already in the table (an existing database being migrated).
+                f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+            ]
+        if vendor == "postgresql":
+            vector = " || ".join(
+                f"setweight(to_tsvector('simple', {c}), '{w}')"
+                for c, w in zip(self.columns, WEIGHTS, strict=False)
+            )
+            return [
+                f'ALTER TABLE "{self.table}" ADD COLUMN {VECTOR} tsvector '
+                f"GENERATED ALWAYS AS ({vector}) STORED",
+                f'CREATE INDEX "{self.table}_vector" ON "{self.table}" USING gin ({VECTOR})',
+            ]
+        raise NotImplementedError(f"no text index for {vendor}")
+
+    # --- queries ------------------------------------------------------------------------------
+
+    def matching(self, any_of: Sequence[Match], *, newest: int | None = None) -> RawSQL | None:
+        """The keys of the rows matching any of the matches, as a subquery for `…__in=`;
+        None when the matches hold no phrase (nothing to look for). With `newest`, only that
+        many of them, the highest keys first."""
+        sql = self.matching_sql(any_of, newest=newest)
+        return None if sql is None else RawSQL(*sql)
+
+    def matching_sql(
+        self, any_of: Sequence[Match], *, newest: int | None = None
+    ) -> tuple[str, tuple[str]] | None:
+        any_of = [m for m in any_of if m.phrases]
+        if not any_of:
+            return None
+        if connection.vendor == "sqlite":
+            query = " OR ".join(f"({_fts5(m)})" for m in any_of)
+            # FTS5 reads its lists of rows in descending rowid order and stops at the limit.
+            key = order = "rowid"
+            sql = f"SELECT rowid FROM {self.fts_table} WHERE {self.fts_table} MATCH %s"
+        else:
+            query = " | ".join(f"({self._tsquery(m)})" for m in any_of)
+            key = self.key
+            # Not the bare key: ordered by it, PostgreSQL may walk the primary key backwards
+            # testing every row until it has enough, a scan of the table for a rare word.
+            # Ordered by an expression, it takes the GIN index's matches and keeps the top.
+            order = f"({key} + 0)"
+            sql = f"SELECT {key} FROM {self.table} WHERE {VECTOR} @@ to_tsquery('simple', %s)"
+        if newest is not None:
+            # Wrapped, so that the subquery may be one part of a UNION.
+            limit = f"ORDER BY {order} DESC LIMIT {int(newest)}"
+            sql = f"SELECT {key} FROM ({sql} {limit}) AS newest"
+        return sql, (query,)
+
+    # Tokens hold letters and digits only (tokens.py), so neither syntax needs escaping.
+    def _tsquery(self, match: Match) -> str:
+        weights = "".join(WEIGHTS[self.columns.index(c)] for c in match.columns)
+        parts = []
+        for phrase in match.phrases:
+            last = len(phrase.tokens) - 1
+            terms = [
+                f"'{token}':{'*' if phrase.prefix and i == last else ''}{weights}"
+                for i, token in enumerate(phrase.tokens)
+            ]
+            parts.append("(" + " <-> ".join(terms) + ")")
+        return " & ".join(parts)
+
+
+def _fts5(match: Match) -> str:
+    phrases = " AND ".join(
+        '"' + " ".join(p.tokens) + '"' + ("*" if p.prefix else "") for p in match.phrases
+    )
+    return "{" + " ".join(match.columns) + "} : (" + phrases + ")"
