@@ -414,7 +414,7 @@ class Generator:
         plan.cohandling = rng.random() < 0.10
         plan.suspension = rng.random() < 0.05
         plan.unit_visit = rng.random() < 0.2
-        plan.extension = rng.random() < 0.35  # only complex and special cases ask, see drive
+        plan.extension = rng.random() < 0.35  # only complex and special cases ask (journey)
         age = (self.now - received_at).total_seconds() / 86400
         chance = 0.012 if age > 60 else 0.035 if age > 20 else 0.08 if age > 5 else 0.1
         if rest and rng.random() < chance:
@@ -593,7 +593,8 @@ class Generator:
         return Draft(case, matter, fallback.pk if fallback else self.d.hall.pk)
 
     def auto_target(self, case: Row, matter: MatterInfo | None) -> int | None:
-        """actions.auto_dispatch_target, from what the generator already knows."""
+        """actions.auto_dispatch_target from what the generator knows, for the simulation;
+        the replay leaves the choice to the engine, and tests/demo/test_replay.py compares."""
         if matter is not None and matter.owner_id:
             return matter.owner_id
         if case.department_id:
@@ -617,8 +618,6 @@ class Generator:
             fallback = [draft.fallback_unit, self.d.hall.pk, *(u.pk for u in self.d.departments)]
             options = [next(u for u in fallback if u != avoid)]
         return int(self.rng.choice(options))
-
-    # the drive
 
 
 SOLE_TRADER_MATTERS = frozenset({"SH-MSB-004", "SH-MSB-005", "SH-MSB-006", "SH-MSB-010"})

@@ -422,7 +422,7 @@ class Simulation:
         if approve and request.kind == ClockRequest.Kind.EXTENSION:
             assert request.days is not None
             new_due = self.extended_due(request.days)
-            assert new_due is not None, "the plan asks only for extensions the cap allows"
+            assert new_due is not None, "request_extension took only what the cap allows"
             for clock in self.clocks:
                 if clock.kind == CK.REPLY and clock.stopped_at is None:
                     clock.due = new_due
