@@ -7,7 +7,6 @@ fresh data and may change it with the real actions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from io import StringIO
 
 import pytest
@@ -20,7 +19,6 @@ from banchengshi.audit.chain import verify_chain
 from banchengshi.audit.models import AuditEvent, AuditHead
 from banchengshi.cases import actions
 from banchengshi.cases.actions import HANDLING_CLOCKS
-from banchengshi.cases.clocks import forget_policy_versions
 from banchengshi.cases.identifiers import (
     validate_contact_phone,
     validate_credit_code,
@@ -62,14 +60,6 @@ STATE_OF_WORK = {
     WorkKind.SUPERVISE: State.REPLIED,
     WorkKind.CLOSE: State.REPLIED,
 }
-
-
-@pytest.fixture(autouse=True)
-def _forget_policy_versions() -> Iterator[None]:
-    """cases.clocks caches PolicyVersion ids per process; a test's rows die with it."""
-    forget_policy_versions()
-    yield
-    forget_policy_versions()
 
 
 @pytest.fixture

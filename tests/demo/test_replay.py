@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
@@ -18,7 +17,7 @@ from django.db import models, transaction
 
 from banchengshi.audit.chain import verify_chain
 from banchengshi.audit.models import AuditEvent
-from banchengshi.cases.clocks import forget_policy_versions, policy_version_in_force
+from banchengshi.cases.clocks import policy_version_in_force
 from banchengshi.cases.models import (
     Case,
     CaseUnit,
@@ -59,22 +58,6 @@ MODELS: tuple[type[models.Model], ...] = (
     ReturnVisit,
     Supervision,
 )
-
-
-@pytest.fixture(autouse=True)
-def _forget_policy_versions() -> Iterator[None]:
-    forget_policy_versions()
-    yield
-    forget_policy_versions()
-
-
-@pytest.fixture
-def use_policy(settings: Any) -> Any:
-    def switch(name: str) -> None:
-        settings.BANCHENGSHI_POLICY = name
-        forget_policy_versions()
-
-    return switch
 
 
 @pytest.fixture
@@ -218,18 +201,18 @@ def test_the_bulk_generator_and_the_actions_make_the_same_cases(district: None) 
 
 
 def test_the_same_under_chongming_with_its_first_contact_clock(
-    district: None, use_policy: Any
+    district: None, settings: Any
 ) -> None:
-    use_policy("chongming")
+    settings.BANCHENGSHI_POLICY = "chongming"
     real = _same_both_ways(60)
     assert ClockKind.CONTACT in {row["kind"] for row in real["Clock"]}
 
 
 def test_the_same_under_liuzhou_whose_reply_limit_follows_the_cause(
-    district: None, use_policy: Any
+    district: None, settings: Any
 ) -> None:
     """The reply clock's limit is chosen again when the cause's side is recorded."""
-    use_policy("liuzhou")
+    settings.BANCHENGSHI_POLICY = "liuzhou"
     real = _same_both_ways(60)
     limits = {
         row["limit_name"]
