@@ -41,6 +41,7 @@ from banchengshi.cases.selectors import case_detail, worklist
 from banchengshi.catalog.models import Matter
 from banchengshi.demo import bulk
 from banchengshi.demo.district import URL, USERS
+from banchengshi.notify.models import OutboxMessage
 from banchengshi.org.models import Membership, Role, Unit, UnitKind
 from banchengshi.org.scope import scope_for
 
@@ -101,6 +102,13 @@ def test_every_state_and_every_role(demo: str) -> None:
     admin = user("admin")
     assert admin.is_superuser
     assert admin.check_password("banchengshi-demo")
+
+
+def test_no_text_message_waits_for_a_made_up_phone_number(demo: str) -> None:
+    """The showcase goes through the real actions, which text the petitioner; the demo's
+    numbers are invented, so those texts are dropped, and only notices to units remain."""
+    assert not OutboxMessage.objects.filter(channel=OutboxMessage.Channel.SMS).exists()
+    assert OutboxMessage.objects.filter(channel=OutboxMessage.Channel.NOTICE).exists()
 
 
 def test_units_named_in_the_seed(demo: str) -> None:

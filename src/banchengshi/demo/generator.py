@@ -51,6 +51,7 @@ from banchengshi.demo.journey import drive
 from banchengshi.demo.plans import DEFAULT_SEED, SHOWCASE, Generator
 from banchengshi.demo.replay import ActionDriver
 from banchengshi.demo.simulation import Ref, Simulation
+from banchengshi.notify.models import OutboxMessage
 from banchengshi.policy.deadlines import local_date
 from banchengshi.policy.rules import policy_in_force
 from banchengshi.workdays.registry import current_calendar
@@ -213,6 +214,11 @@ def generate_cases(
                 with transaction.atomic():
                     _write_batch(pending, result)
                     drive(gen, draft, driver, plan)
+                    # The phone numbers are made up and may be somebody's: nothing is ever
+                    # to be texted to them (notices to units stay, the workbench shows them).
+                    OutboxMessage.objects.filter(
+                        case_id=driver.case.pk, channel=OutboxMessage.Channel.SMS
+                    ).delete()
                 pending = []
                 result.cases += 1
                 result.events += driver.events
