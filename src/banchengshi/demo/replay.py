@@ -1,6 +1,6 @@
 """The demo driver that goes through the engine (journey.Driver): every step is the real
 `check_*` action, under a clock frozen at the step's instant, so the showcase cases of
-`make run` are made exactly as people would make them, notifications and audit chain included.
+`make run` are made exactly as people would make them, audit chain included.
 The case is read back after every step, so the journey continues from what the engine did.
 """
 
