@@ -230,3 +230,18 @@ def test_a_simulation_that_drifts_from_the_engine_is_caught(
     monkeypatch.setattr(simulation.Simulation, "_stop", lambda self, at, *kinds: None)
     drifted = _in_memory(60)
     assert faithful["Clock"] != drifted["Clock"]
+
+
+def test_the_showcase_stops_where_a_deadline_falls_in_an_unknown_year(district: None) -> None:
+    """Late in the last year the calendar knows, the engine refuses a step whose deadline lies
+    in the next year; the showcase's cases stay where that happens instead of failing."""
+    late = dt.datetime(2026, 12, 30, 15, 30, tzinfo=SHANGHAI)
+    result = generate_cases(load_district(), 60, seed=SEED, now=late)
+    assert result.cases == 60
+    assert verify_chain().ok
+    assert (
+        Case.objects.filter(state=State.REGISTERED).count()
+        > Case.objects.filter(
+            state=State.REGISTERED, received_at__gte=late - dt.timedelta(hours=12)
+        ).count()
+    ), "a case received days ago could not be screened"

@@ -39,6 +39,7 @@ from banchengshi.cases.actions import (
 from banchengshi.cases.errors import InvalidInput, InvalidState
 from banchengshi.cases.models import Case, Clock, ClockKind, WorkItem, WorkKind
 from banchengshi.cases.registration import Registration
+from banchengshi.demo.journey import Stop
 from banchengshi.demo.plans import Draft
 
 T = TypeVar("T")
@@ -69,8 +70,16 @@ class ActionDriver:
         self.events = 0  # one audit event per step taken
 
     def _step(self, at: dt.datetime, act: Callable[[], T]) -> T:
-        with frozen_clock(at):
-            result = act()
+        try:
+            with frozen_clock(at):
+                result = act()
+        except InvalidInput as exc:
+            if _refused_for(exc, "deadline"):
+                # A deadline in a year the calendar does not know yet (late December, before
+                # the next year's schedule is loaded): the engine refuses the step, so the
+                # case stays where it is, as it would for the people using it.
+                raise Stop from None
+            raise
         self.case = Case.objects.get(pk=self.case.pk)
         self.events += 1
         return result
@@ -140,9 +149,7 @@ class ActionDriver:
                 at,
                 lambda: check_request_cohandling(actor, self.case.pk, unit_id, request, days),
             )
-        except InvalidInput as exc:
-            if not _refused_for(exc, "deadline"):
-                raise
+        except Stop:  # the journey goes on without it, as the simulation's does
             return None
 
     def answer_cohandling(self, at: dt.datetime, actor: User, task: Any, answer: str) -> None:
@@ -165,10 +172,10 @@ class ActionDriver:
                 at, lambda: check_request_extension(actor, self.case.pk, days, reason)
             )
         except InvalidInput as exc:
-            if not _refused_for(exc, "days", "deadline"):
+            if not _refused_for(exc, "days"):
                 raise
             return None
-        except InvalidState:  # no reply deadline running
+        except (InvalidState, Stop):  # no reply deadline running, or one in an unknown year
             return None
 
     def request_suspension(self, at: dt.datetime, actor: User, reason: str) -> Any:
@@ -204,9 +211,7 @@ class ActionDriver:
     def supervise(self, at: dt.datetime, actor: User, *, reason: str, days: int) -> bool:
         try:
             self._step(at, lambda: check_supervise_case(actor, self.case.pk, reason, days))
-        except InvalidInput as exc:
-            if not _refused_for(exc, "deadline"):
-                raise
+        except Stop:
             return False
         return True
 
