@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     from banchengshi.demo.district import ensure_district
-    from banchengshi.demo.generator import BATCH_SIZE, DEFAULT_SEED, generate_cases
+    from banchengshi.demo.generator import BATCH_SIZE, generate_cases
+    from banchengshi.demo.plans import DEFAULT_SEED
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)

@@ -66,7 +66,10 @@ INSTALLED_APPS = [
     "banchengshi.api",
     "banchengshi.intake",
     "banchengshi.web",
-    "banchengshi.demo",
+    # Development tools, kept out of the product (as Zulip keeps populate_db in zilencer):
+    # installed under DEBUG, or with BANCHENGSHI_DEMO=1, which the `banchengshi` command sets
+    # for `banchengshi demo` alone, so that it can say why it refuses without DEBUG.
+    *(["banchengshi.demo"] if DEBUG or _flag("BANCHENGSHI_DEMO", "0") else []),
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,6 @@ fresh data and may change it with the real actions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from io import StringIO
 
 import pytest
@@ -34,7 +33,6 @@ from banchengshi.cases.actions.dispatch import (
 )
 from banchengshi.cases.actions.handling import check_record_cause
 from banchengshi.cases.actions.registration import check_register_case
-from banchengshi.cases.clocks import forget_policy_versions
 from banchengshi.cases.identifiers import (
     validate_contact_phone,
     validate_credit_code,
@@ -59,6 +57,7 @@ from banchengshi.cases.selectors import case_detail, search_cases, worklist
 from banchengshi.catalog.models import Matter
 from banchengshi.demo import bulk
 from banchengshi.demo.district import URL, USERS
+from banchengshi.notify.models import OutboxMessage
 from banchengshi.org.models import Membership, Role, Unit, UnitKind
 from banchengshi.org.scope import scope_for
 
@@ -78,14 +77,6 @@ STATE_OF_WORK = {
     WorkKind.SUPERVISE: State.REPLIED,
     WorkKind.CLOSE: State.REPLIED,
 }
-
-
-@pytest.fixture(autouse=True)
-def _forget_policy_versions() -> Iterator[None]:
-    """cases.clocks caches PolicyVersion ids per process; a test's rows die with it."""
-    forget_policy_versions()
-    yield
-    forget_policy_versions()
 
 
 @pytest.fixture
@@ -127,6 +118,13 @@ def test_every_state_and_every_role(demo: str) -> None:
     admin = user("admin")
     assert admin.is_superuser
     assert admin.check_password("banchengshi-demo")
+
+
+def test_no_text_message_waits_for_a_made_up_phone_number(demo: str) -> None:
+    """The showcase goes through the real actions, which text the petitioner; the demo's
+    numbers are invented, so those texts are dropped, and only notices to units remain."""
+    assert not OutboxMessage.objects.filter(channel=OutboxMessage.Channel.SMS).exists()
+    assert OutboxMessage.objects.filter(channel=OutboxMessage.Channel.NOTICE).exists()
 
 
 def test_units_named_in_the_seed(demo: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,8 +50,19 @@ def event_hash(
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+# Values that come back from a JSON column as they went in (exact types: an enum member, a
+# subclass of str, comes back as a plain str).
+_JSON_SCALARS = frozenset({str, int, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
     """What the JSON column will give back, so that the stored event hashes the same."""
+    if (
+        type(value) is dict
+        and all(type(key) is str for key in value)
+        and all(type(item) in _JSON_SCALARS for item in value.values())
+    ):
+        return value  # the common flat event: no round trip (the demo writes millions)
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
@@ -67,8 +78,14 @@ class PendingEvent:
     payload: Any
 
 
-def append_events(events: Iterable[PendingEvent]) -> list[AuditEvent]:
-    """Chain and store events; must run inside the transaction that made the change."""
+def append_events(
+    events: Iterable[PendingEvent],
+    *,
+    write: Callable[[list[AuditEvent]], object] | None = None,
+) -> list[AuditEvent]:
+    """Chain and store events; must run inside the transaction that made the change. `write`
+    stores the chained rows (bulk_create unless given: the demo's bulk generator passes its
+    faster insert)."""
     pending = list(events)
     if not pending:
         return []
@@ -112,7 +129,7 @@ def append_events(events: Iterable[PendingEvent]) -> list[AuditEvent]:
             )
         )
         prev = digest
-    AuditEvent.objects.bulk_create(rows)
+    (write or AuditEvent.objects.bulk_create)(rows)
     AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
     return rows
 

@@ -210,8 +210,9 @@ def district_exists() -> bool:
     return Unit.objects.filter(code=CODE_PREFIX + "HUB").exists()
 
 
-def ensure_district(seed: int = 2023) -> District:
-    """Create the units, people and matters that are missing; return the whole district."""
+def ensure_district(seed: int = 2023, *, password: str = DEMO_PASSWORD) -> District:
+    """Create the units, people (with `password`) and matters that are missing; return the
+    whole district."""
     created = False
     with transaction.atomic():
         existing = {u.code: u for u in Unit.objects.filter(code__startswith=CODE_PREFIX)}
@@ -223,14 +224,21 @@ def ensure_district(seed: int = 2023) -> District:
                 unit = do_create_unit(spec.code, spec.name, spec.kind, parent)
                 created = True
             units[spec.key] = unit
-        created |= _ensure_users(units, seed)
+        created |= _ensure_users(units, seed, password)
         created |= _ensure_matters(units)
     district = load_district(units)
     district.created = created
     return district
 
 
-def _ensure_users(units: dict[str, Unit], seed: int) -> bool:
+def set_password(password: str) -> None:
+    """Give every demo person this password (one hash: hashing is deliberately slow)."""
+    User.objects.filter(username__in=[spec.username for spec in USERS]).update(
+        password=make_password(password)
+    )
+
+
+def _ensure_users(units: dict[str, Unit], seed: int, raw_password: str) -> bool:
     rng = random.Random(f"demo-staff-{seed}")
     existing = set(
         User.objects.filter(username__in=[s.username for s in USERS]).values_list(
@@ -241,7 +249,7 @@ def _ensure_users(units: dict[str, Unit], seed: int) -> bool:
     if not missing:
         return False
     # One hash for everyone: the demo password is the same, and hashing is deliberately slow.
-    password = make_password(DEMO_PASSWORD)
+    password = make_password(raw_password)
     for spec in USERS:
         surname, given = person_name(rng)
         if spec.username in existing:

@@ -5,14 +5,21 @@
     banchengshi demo --if-empty       only print the logins when the district already exists
 
 Run again on a database that has the district, it adds the cases asked for to it.
+
+Development only: with DEBUG off it refuses (exit 1) unless given --force, and then leaves no
+login with the known demo password: every demo person, the superuser `admin` included, gets
+one new random password, printed this once (even with --if-empty, where it is the only
+change).
 """
 
 from __future__ import annotations
 
+import secrets
 import sys
 import unicodedata
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from banchengshi.demo.district import (
@@ -21,8 +28,10 @@ from banchengshi.demo.district import (
     district_exists,
     ensure_district,
     login_rows,
+    set_password,
 )
-from banchengshi.demo.generator import DEFAULT_SEED, GenerationResult, generate_cases
+from banchengshi.demo.generator import GenerationResult, generate_cases
+from banchengshi.demo.plans import DEFAULT_SEED
 
 
 def _width(text: str) -> int:
@@ -59,16 +68,36 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=DEFAULT_SEED, help="random seed (same seed, same data)"
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="run although DEBUG is off; the demo logins get a random password, shown once",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count: int = options["cases"]
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "DEBUG is off, so this may be a production database: the demo district is "
+                "loaded only with --force."
+            )
         if count < 0:
             raise CommandError("--cases must be 0 or more")
+        # Without DEBUG, no login may keep a password anyone can read in the source.
+        password = DEMO_PASSWORD if settings.DEBUG else secrets.token_urlsafe(12)
         if options["if_empty"] and district_exists():
-            self.stdout.write("The demo district already exists; nothing was changed.")
-            self._logins()
+            if settings.DEBUG:
+                self.stdout.write("The demo district already exists; nothing was changed.")
+            else:
+                set_password(password)
+                self.stdout.write(
+                    "The demo district already exists; only its logins' password was changed."
+                )
+            self._logins(password)
             return
-        district = ensure_district(options["seed"])
+        district = ensure_district(options["seed"], password=password)
+        if not settings.DEBUG:
+            set_password(password)  # the people the district had already as well
         self.stdout.write(
             "Demo district created." if district.created else "Demo district already present."
         )
@@ -89,11 +118,14 @@ class Command(BaseCommand):
                 f"{result.cases:,} cases and {result.events:,} audit events in "
                 f"{result.seconds:.1f} s ({states})."
             )
-        self._logins()
+        self._logins(password)
 
-    def _logins(self) -> None:
+    def _logins(self, password: str) -> None:
         self.stdout.write("")
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        if password == DEMO_PASSWORD:
+            self.stdout.write(f"Demo logins (password for all: {password}):")
+        else:
+            self.stdout.write(f"Demo logins (password for all: {password} — shown only this once):")
         self.stdout.write(login_table(login_rows()))
         self.stdout.write("")
         self.stdout.write(
