@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from banchengshi.cases.identifiers import MESSAGES
 from banchengshi.cases.models import Case
+from banchengshi.identifiers import MESSAGES
 from tests.api.conftest import Api, District, registration
 
 AsUser = Callable[..., Api]

@@ -18,9 +18,9 @@ from banchengshi.cases import attachments
 from banchengshi.cases.actions import common
 from banchengshi.cases.actions.cohandling import check_request_cohandling
 from banchengshi.cases.attachments import DOCX, JPEG, PDF, PNG, TEXT, XLSX, clean_name, sniff
-from banchengshi.cases.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from banchengshi.cases.models import Attachment, Case
 from banchengshi.cases.selectors import case_records
+from banchengshi.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from banchengshi.org.scope import scope_for
 
 from .conftest import CaseBuilder, Org

@@ -35,8 +35,8 @@ from banchengshi.cases.actions.dispatch import (
     do_receive_case,
 )
 from banchengshi.cases.actions.handling import check_record_cause, check_record_contact
-from banchengshi.cases.errors import InvalidInput
 from banchengshi.cases.models import Case, Clock, PolicyVersion, WorkItem
+from banchengshi.errors import InvalidInput
 from banchengshi.policy.rules import POLICY_DIR
 
 from .conftest import NOW, CaseBuilder, FrozenTime, Org, end_of, sh

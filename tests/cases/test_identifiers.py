@@ -18,7 +18,7 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from banchengshi.cases.identifiers import (
+from banchengshi.identifiers import (
     MESSAGES,
     mask_id_number,
     mask_phone,

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from banchengshi.cases.actions.clock_requests import check_request_extension
 from banchengshi.cases.actions.dispatch import check_screen_case
-from banchengshi.cases.errors import InvalidInput
+from banchengshi.errors import InvalidInput
 
 from .conftest import CaseBuilder, FrozenTime, Org, sh
 

@@ -19,10 +19,10 @@ from banchengshi.cases.actions.dispatch import (
     do_receive_case,
 )
 from banchengshi.cases.actions.handling import check_record_cause, check_record_contact
-from banchengshi.cases.errors import ActionRefused, Forbidden, NotFound
 from banchengshi.cases.models import Case
 from banchengshi.cases.selectors import case_detail, find_case, search_cases
 from banchengshi.cases.states import Act
+from banchengshi.errors import ActionRefused, Forbidden, NotFound
 from banchengshi.org.scope import scope_for
 
 from .conftest import ID_NUMBER, PHONE, USER_NAMES, CaseBuilder, Org

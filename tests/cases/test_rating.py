@@ -18,10 +18,10 @@ from banchengshi.cases.actions.answer import (
     check_supervise_case,
     do_close_case,
 )
-from banchengshi.cases.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from banchengshi.cases.models import Case, ReturnVisit, Satisfaction, State, WorkItem
 from banchengshi.cases.queues import supervision_queue
 from banchengshi.cases.states import Act
+from banchengshi.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from banchengshi.org.scope import scope_for
 
 from .conftest import NOW, CaseBuilder, Org

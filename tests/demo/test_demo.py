@@ -33,11 +33,6 @@ from banchengshi.cases.actions.dispatch import (
 )
 from banchengshi.cases.actions.handling import check_record_cause
 from banchengshi.cases.actions.registration import check_register_case
-from banchengshi.cases.identifiers import (
-    validate_contact_phone,
-    validate_credit_code,
-    validate_id_number,
-)
 from banchengshi.cases.models import (
     NO_DUE,
     Case,
@@ -57,6 +52,11 @@ from banchengshi.cases.selectors import case_detail, search_cases, worklist
 from banchengshi.catalog.models import Matter
 from banchengshi.demo import bulk
 from banchengshi.demo.district import URL, USERS
+from banchengshi.identifiers import (
+    validate_contact_phone,
+    validate_credit_code,
+    validate_id_number,
+)
 from banchengshi.notify.models import OutboxMessage
 from banchengshi.org.models import Membership, Role, Unit, UnitKind
 from banchengshi.org.scope import scope_for

@@ -13,9 +13,9 @@ from django.db import IntegrityError
 
 from banchengshi.audit.chain import verify_chain
 from banchengshi.audit.models import AuditEvent
-from banchengshi.cases.errors import InvalidInput
 from banchengshi.cases.models import Attachment, Case, State, WorkItem
 from banchengshi.cases.registration import Registration
+from banchengshi.errors import InvalidInput
 from banchengshi.intake import portal
 from banchengshi.intake.models import PublicAccess
 from banchengshi.intake.tracking import ProofKind, prove

@@ -19,8 +19,8 @@ from banchengshi.cases.actions.answer import check_reply_case
 from banchengshi.cases.actions.dispatch import do_receive_case
 from banchengshi.cases.actions.handling import check_record_cause, check_record_contact
 from banchengshi.cases.actions.registration import check_register_case
-from banchengshi.cases.errors import ActionRefused, Conflict, InvalidState
 from banchengshi.cases.models import Case, State
+from banchengshi.errors import ActionRefused, Conflict, InvalidState
 from tests.cases.conftest import CaseBuilder, Org, registration
 
 THREADS = 8

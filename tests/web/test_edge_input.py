@@ -12,9 +12,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from banchengshi.cases.models import MAX_ID, Case
+from banchengshi.cases.models import Case
+from banchengshi.ids import MAX_ID, parse_number
 from banchengshi.org.models import LoginLock
-from banchengshi.web.params import page_number, parse_number
+from banchengshi.web.params import page_number
 from tests.cases.conftest import CaseBuilder, Org
 from tests.web.conftest import SignedIn
 

@@ -16,8 +16,8 @@ from banchengshi.audit.models import AuditEvent
 from banchengshi.cases.actions.dispatch import check_dispatch_case, check_screen_case
 from banchengshi.cases.actions.registration import check_register_case
 from banchengshi.cases.actions.window import Outcome, check_register_at_window
-from banchengshi.cases.errors import InvalidInput, InvalidState
 from banchengshi.cases.models import Case, Clock, State
+from banchengshi.errors import InvalidInput, InvalidState
 from banchengshi.org.models import Unit
 from tests.cases.conftest import (
     CREDIT_CODE,

@@ -13,7 +13,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from banchengshi.api.tokens import user_for_token
-from banchengshi.cases.errors import ActionRefused
+from banchengshi.errors import ActionRefused
 
 
 class CsrfFailed(ActionRefused):

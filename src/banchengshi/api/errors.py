@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from banchengshi.cases.errors import ActionRefused, InvalidInput
+from banchengshi.errors import ActionRefused, InvalidInput
 
 log = logging.getLogger("banchengshi.api")
 

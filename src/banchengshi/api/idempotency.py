@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from banchengshi.api.models import IdempotencyKey
 from banchengshi.cases.access import visible_cases
 from banchengshi.cases.actions.registration import check_register_case
-from banchengshi.cases.errors import ActionRefused
 from banchengshi.cases.models import Case
 from banchengshi.cases.registration import Registration
+from banchengshi.errors import ActionRefused
 from banchengshi.org.scope import scope_for
 
 

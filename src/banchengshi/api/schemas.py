@@ -14,7 +14,6 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from banchengshi.cases import causes
 from banchengshi.cases.models import (
-    MAX_ID,
     Case,
     Category,
     Channel,
@@ -31,6 +30,7 @@ from banchengshi.cases.models import (
 from banchengshi.cases.registration import Registration
 from banchengshi.cases.selectors import CaseDetail, CaseRecords, ClockView, WorkPage, work_colour
 from banchengshi.catalog.models import Matter
+from banchengshi.ids import MAX_ID
 from banchengshi.org.models import Unit
 from banchengshi.org.names import full_name
 from banchengshi.org.scope import Scope

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banchengshi.audit.chain import GENESIS, Verification, event_hash, verify_chain
 from banchengshi.audit.models import AuditEvent
-from banchengshi.cases.errors import Forbidden
+from banchengshi.errors import Forbidden
 from banchengshi.org.models import Role
 from banchengshi.org.scope import Scope
 

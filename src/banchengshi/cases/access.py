@@ -11,9 +11,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from banchengshi.cases.errors import Forbidden, NotFound
 from banchengshi.cases.models import Case, CaseUnit, CoHandlingTask
 from banchengshi.cases.states import Act
+from banchengshi.errors import Forbidden, NotFound
 from banchengshi.org.models import Role
 from banchengshi.org.scope import Scope
 

@@ -31,11 +31,11 @@ from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.access import may, require
 from banchengshi.cases.actions.common import changing_case
-from banchengshi.cases.errors import InvalidInput, NotFound
 from banchengshi.cases.models import Attachment, Case
 from banchengshi.cases.preconditions import CaseFacts, blocker, require_possible
 from banchengshi.cases.selectors import find_case
 from banchengshi.cases.states import Act
+from banchengshi.errors import InvalidInput, NotFound
 from banchengshi.org.scope import Scope, scope_for
 
 MAX_BYTES = 10 * 1024 * 1024

@@ -274,9 +274,6 @@ class WorkKind(models.TextChoices):
     CLOSE = "close", _("close")
 
 
-# The largest id a row can have (BigAutoField); a larger number names no row, and the
-# databases refuse it as a parameter rather than find nothing.
-MAX_ID = 2**63 - 1
 # The longest free text a person may type into one field (descriptions, replies, reasons).
 MAX_TEXT = 5000
 

@@ -14,7 +14,6 @@ from functools import cached_property
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from banchengshi.cases.errors import InvalidState
 from banchengshi.cases.models import (
     Case,
     ClockRequest,
@@ -23,6 +22,7 @@ from banchengshi.cases.models import (
     State,
 )
 from banchengshi.cases.states import Act
+from banchengshi.errors import InvalidState
 
 
 class CaseFacts:

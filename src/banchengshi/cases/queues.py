@@ -17,10 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from banchengshi.audit.models import AuditEvent
 from banchengshi.cases.access import visible_cases
-from banchengshi.cases.errors import Forbidden, InvalidState, NotFound
 from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import (
-    MAX_ID,
     NO_DUE,
     Case,
     CaseUnit,
@@ -31,6 +29,8 @@ from banchengshi.cases.models import (
     WorkKind,
 )
 from banchengshi.cases.selectors import COUNT_CAP, WORK_COUNT_CAP, due_in, work_colour
+from banchengshi.errors import Forbidden, InvalidState, NotFound
+from banchengshi.ids import MAX_ID
 from banchengshi.org.models import HANDLING_KINDS, Membership, Unit
 from banchengshi.org.scope import HUB_QUEUE_ROLES, Scope
 from banchengshi.policy.deadlines import Colour, deadline_colour

@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from banchengshi.cases.errors import InvalidInput
-from banchengshi.cases.identifiers import (
+from banchengshi.cases.models import Case, Category, Channel, Complexity, PetitionerType
+from banchengshi.errors import InvalidInput
+from banchengshi.identifiers import (
     validate_contact_phone,
     validate_credit_code,
     validate_id_number,
 )
-from banchengshi.cases.models import Case, Category, Channel, Complexity, PetitionerType
 
 MAX_TEXT = 5000
 MAX_BACKDATE = dt.timedelta(days=30)

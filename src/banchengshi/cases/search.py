@@ -24,8 +24,8 @@ from django.db.models import Case as SqlCase
 from django.db.models import Q, Value, When
 from django.db.models.expressions import RawSQL
 
-from banchengshi.cases.identifiers import validate_contact_phone
 from banchengshi.cases.models import Case, CaseSearch
+from banchengshi.identifiers import validate_contact_phone
 from banchengshi.textsearch.index import Match, TextIndex
 from banchengshi.textsearch.tokens import Phrase, index_text, key_token, query_phrases
 

@@ -14,8 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from banchengshi.audit.models import AuditEvent
 from banchengshi.cases.access import HANDLER, may, require, sees_personal_data, visible_cases
 from banchengshi.cases.clocks import case_policy
-from banchengshi.cases.errors import NotFound
-from banchengshi.cases.identifiers import mask_id_number, mask_phone
 from banchengshi.cases.models import (
     NO_DUE,
     Attachment,
@@ -32,6 +30,8 @@ from banchengshi.cases.models import (
 from banchengshi.cases.preconditions import CaseFacts, blocker
 from banchengshi.cases.search import TextQuery
 from banchengshi.cases.states import ALLOWED_STATES, Act
+from banchengshi.errors import NotFound
+from banchengshi.identifiers import mask_id_number, mask_phone
 from banchengshi.org.models import HANDLING_KINDS, Role, Unit
 from banchengshi.org.scope import HUB_QUEUE_ROLES, Scope
 from banchengshi.policy.deadlines import (

@@ -22,14 +22,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.access import may_see
-from banchengshi.cases.identifiers import (
+from banchengshi.cases.models import Case, PetitionerType
+from banchengshi.cases.registration import Registration
+from banchengshi.cases.states import ACTIVE_STATES
+from banchengshi.identifiers import (
     validate_contact_phone,
     validate_credit_code,
     validate_id_number,
 )
-from banchengshi.cases.models import Case, PetitionerType
-from banchengshi.cases.registration import Registration
-from banchengshi.cases.states import ACTIVE_STATES
 from banchengshi.org.scope import Scope
 
 CANDIDATES = 50  # newest rows read per index; the lists are picked from these

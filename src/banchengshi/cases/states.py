@@ -6,8 +6,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from banchengshi.cases.errors import InvalidState
 from banchengshi.cases.models import State
+from banchengshi.errors import InvalidState
 
 
 class Act(StrEnum):

@@ -1,7 +1,7 @@
 """Invented people and companies for the demo: names, phone numbers, resident ID numbers and
 unified social credit codes whose check characters are computed by the rules of
 /work/shared/reference/identifiers.md (GB 11643-1999, GB 11714-1997, GB 32100-2015), so that
-every generated identifier passes `banchengshi.cases.identifiers`.
+every generated identifier passes `banchengshi.identifiers`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from banchengshi.cases.identifiers import (
+from banchengshi.identifiers import (
     CREDIT_ALPHABET,
     CREDIT_WEIGHTS,
     ID_CHECK_CHARACTERS,

@@ -38,11 +38,11 @@ from banchengshi.cases.actions.dispatch import (
 )
 from banchengshi.cases.actions.handling import check_record_cause, check_record_contact
 from banchengshi.cases.actions.registration import check_register_case
-from banchengshi.cases.errors import InvalidInput, InvalidState
 from banchengshi.cases.models import Case, Clock, ClockKind, WorkItem, WorkKind
 from banchengshi.cases.registration import Registration
 from banchengshi.demo.journey import Stop
 from banchengshi.demo.plans import Draft
+from banchengshi.errors import InvalidInput, InvalidState
 
 T = TypeVar("T")
 

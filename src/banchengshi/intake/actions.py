@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.access import may_see
 from banchengshi.cases.actions.registration import check_register_case
-from banchengshi.cases.errors import ActionRefused, NotFound
 from banchengshi.cases.models import Case, Channel
 from banchengshi.cases.registration import Registration
+from banchengshi.errors import ActionRefused, NotFound
 from banchengshi.intake.mapping import CatalogueLookups, Record, external_id, prepare_registration
 from banchengshi.intake.models import Open311Request
 from banchengshi.intake.sources import Source, find_source
@@ -109,7 +109,13 @@ def do_intake_record(actor: User, source: Source, registration: Registration) ->
 
 
 def _acknowledge(case: Case) -> None:
-    text_petitioner(case, "intake_received", {"channel": case.channel})
+    text_petitioner(
+        phone=case.phone,
+        tracking_no=case.tracking_no,
+        case_id=case.pk,
+        template="intake_received",
+        payload={"channel": case.channel},
+    )
 
 
 # --- Open311 ---------------------------------------------------------------------------------

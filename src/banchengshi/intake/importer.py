@@ -27,7 +27,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
-from banchengshi.cases.errors import ActionRefused, InvalidInput
+from banchengshi.errors import ActionRefused, InvalidInput
 from banchengshi.intake.actions import do_intake_record, external_records
 from banchengshi.intake.mapping import (
     CatalogueLookups,

@@ -35,9 +35,9 @@ from banchengshi.cases.attachments import (
     discard,
     stored_attachment,
 )
-from banchengshi.cases.errors import InvalidInput
 from banchengshi.cases.models import Attachment, Case, Channel
 from banchengshi.cases.registration import Registration, clean_registration
+from banchengshi.errors import InvalidInput
 from banchengshi.intake.tracking import issue_access_code
 from banchengshi.notify.outbox import text_petitioner
 from banchengshi.org.models import PLACE_KINDS
@@ -141,7 +141,13 @@ def do_file_appeal(
                 for attachment in stored
             )
             # The confirmation page shows both too: a landline gets no SMS.
-            text_petitioner(case, "appeal_filed", {"access_code": code})
+            text_petitioner(
+                phone=case.phone,
+                tracking_no=case.tracking_no,
+                case_id=case.pk,
+                template="appeal_filed",
+                payload={"access_code": code},
+            )
     except BaseException:
         discard(stored)
         raise

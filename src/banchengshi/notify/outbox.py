@@ -9,8 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from banchengshi.cases.identifiers import mask_phone, validate_mobile
-from banchengshi.cases.models import Case
+from banchengshi.identifiers import mask_phone, validate_mobile
 from banchengshi.notify.messages import sms_text, without_secrets
 from banchengshi.notify.models import OutboxMessage
 
@@ -26,14 +25,17 @@ def enqueue(
     )
 
 
-def text_petitioner(case: Case, template: str, payload: dict[str, Any]) -> None:
-    """An SMS to the petitioner about `case` (its tracking number always goes with it); a
-    landline cannot receive one, so it gets none."""
+def text_petitioner(
+    *, phone: str, tracking_no: str, case_id: int, template: str, payload: dict[str, Any]
+) -> None:
+    """An SMS to the petitioner about a case (its tracking number always goes with it); a
+    landline cannot receive one, so it gets none. Plain values, so that notify needs no
+    knowledge of cases."""
     try:
-        validate_mobile(case.phone)
+        validate_mobile(phone)
     except ValidationError:
         return
-    enqueue("sms", case.phone, template, {"tracking_no": case.tracking_no, **payload}, case.pk)
+    enqueue("sms", phone, template, {"tracking_no": tracking_no, **payload}, case_id)
 
 
 def deliver(message: OutboxMessage) -> None:

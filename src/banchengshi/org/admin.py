@@ -15,11 +15,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from banchengshi.ids import parse_number
 from banchengshi.org.actions import check_unit_parent, do_save_unit
 from banchengshi.org.login_guard import unlock
 from banchengshi.org.models import LoginLock, Membership, Unit
 from banchengshi.org.names import full_name
-from banchengshi.web.params import parse_number
 
 
 class IdAutocompleteSelect(AutocompleteSelect):

@@ -9,20 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest, QueryDict
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from banchengshi.cases.models import MAX_ID
-
-# The longest decimal text worth converting: MAX_ID has 19 digits.
-MAX_DIGITS = 19
-
-
-def parse_number(text: str | None, *, low: int = 1, high: int = MAX_ID) -> int | None:
-    """The whole number `text` spells in decimal digits (full-width ones too, as people type
-    them with a Chinese input method), if it lies within low..high; else None."""
-    text = (text or "").strip()
-    if not text.isdecimal() or len(text) > MAX_DIGITS:
-        return None
-    value = int(text)
-    return value if low <= value <= high else None
+from banchengshi.ids import parse_number
 
 
 def page_number(params: QueryDict, name: str = "page") -> int:

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from banchengshi.cases.actions.answer import PROOFS_TO_RATE
-from banchengshi.cases.errors import ActionRefused
 from banchengshi.cases.models import Channel
+from banchengshi.errors import ActionRefused
 from banchengshi.intake.portal import MAX_FILE_BYTES, MAX_FILES
 from banchengshi.intake.ratelimit import Verdict, client_address, hit, limit_named
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
-from banchengshi.cases.errors import ActionRefused
+from banchengshi.errors import ActionRefused
 from banchengshi.org.scope import Scope, scope_for
 
 View = Callable[..., HttpResponse]

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from banchengshi.audit.models import AuditEvent
-from banchengshi.cases.errors import ActionRefused
 from banchengshi.cases.models import (
     Case,
     CaseUnit,
     Clock,
     WorkItem,
 )
+from banchengshi.errors import ActionRefused
 from banchengshi.notify.models import OutboxMessage
 
 NOW_JSON = "2026-11-20T02:00:00Z"  # NOW as the audit trail's JSON writes it (UTC)

@@ -19,13 +19,13 @@ from banchengshi.cases.actions.clock_requests import (
     check_request_extension,
     check_request_suspension,
 )
-from banchengshi.cases.errors import InvalidInput, InvalidState
 from banchengshi.cases.models import (
     ClockRequest,
     ReturnVisit,
     State,
     Supervision,
 )
+from banchengshi.errors import InvalidInput, InvalidState
 from tests.cases.actions.helpers import (
     NOW_JSON,
     clocks,

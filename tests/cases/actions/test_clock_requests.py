@@ -15,7 +15,6 @@ from banchengshi.cases.actions.clock_requests import (
     do_resume_case,
 )
 from banchengshi.cases.actions.cohandling import check_request_cohandling
-from banchengshi.cases.errors import InvalidInput, InvalidState
 from banchengshi.cases.models import (
     NO_DUE,
     Clock,
@@ -23,6 +22,7 @@ from banchengshi.cases.models import (
     CoHandlingTask,
     WorkItem,
 )
+from banchengshi.errors import InvalidInput, InvalidState
 from tests.cases.actions.helpers import (
     NOW_JSON,
     clocks,

@@ -9,12 +9,12 @@ from banchengshi.cases.actions.answer import (
 )
 from banchengshi.cases.actions.cohandling import check_answer_cohandling, check_request_cohandling
 from banchengshi.cases.actions.handling import check_record_cause
-from banchengshi.cases.errors import Forbidden, InvalidInput, InvalidState
 from banchengshi.cases.models import (
     Clock,
     State,
     WorkItem,
 )
+from banchengshi.errors import Forbidden, InvalidInput, InvalidState
 from tests.cases.actions.helpers import (
     fresh,
     last_event,

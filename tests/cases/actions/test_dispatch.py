@@ -20,12 +20,12 @@ from banchengshi.cases.actions.dispatch import (
     do_receive_case,
 )
 from banchengshi.cases.actions.handling import check_record_cause
-from banchengshi.cases.errors import InvalidInput, InvalidState
 from banchengshi.cases.models import (
     NO_DUE,
     State,
 )
 from banchengshi.catalog.models import Matter
+from banchengshi.errors import InvalidInput, InvalidState
 from tests.cases.actions.helpers import (
     NOW_JSON,
     clocks,

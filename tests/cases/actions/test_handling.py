@@ -6,11 +6,11 @@ import datetime as dt
 from functools import partial
 
 from banchengshi.cases.actions.handling import check_record_cause, check_record_contact
-from banchengshi.cases.errors import InvalidInput
 from banchengshi.cases.models import (
     ContactRecord,
     State,
 )
+from banchengshi.errors import InvalidInput
 from tests.cases.actions.helpers import (
     clocks,
     fresh,

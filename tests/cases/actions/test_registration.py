@@ -9,12 +9,12 @@ import pytest
 from django.contrib.auth.models import User
 
 from banchengshi.audit.models import AuditEvent
-from banchengshi.cases.errors import Forbidden, InvalidInput
 from banchengshi.cases.models import (
     NO_DUE,
     Case,
     State,
 )
+from banchengshi.errors import Forbidden, InvalidInput
 from banchengshi.org.actions import do_grant_role
 from banchengshi.org.models import Role
 from tests.cases.actions.helpers import (

@@ -33,7 +33,6 @@ from banchengshi.cases.actions.dispatch import (
     do_receive_case,
 )
 from banchengshi.cases.actions.handling import check_record_cause, check_record_contact
-from banchengshi.cases.errors import ActionRefused, Conflict, InvalidInput
 from banchengshi.cases.models import (
     NO_DUE,
     Case,
@@ -43,6 +42,7 @@ from banchengshi.cases.models import (
     Supervision,
 )
 from banchengshi.cases.states import ALLOWED_STATES, Act
+from banchengshi.errors import ActionRefused, Conflict, InvalidInput
 from banchengshi.org.actions import do_grant_role
 from banchengshi.org.models import Role
 from tests.cases.actions.helpers import (

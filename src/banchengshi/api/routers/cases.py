@@ -14,7 +14,6 @@ from banchengshi.api.auth import actor
 from banchengshi.api.idempotency import register_case_once, request_hash
 from banchengshi.api.schemas import (
     ERRORS,
-    MAX_ID,
     NO_NUL,
     AnswerIn,
     CaseIn,
@@ -70,6 +69,7 @@ from banchengshi.cases.selectors import (
     search_cases,
     worklist,
 )
+from banchengshi.ids import MAX_ID
 from banchengshi.org.scope import scope_for
 
 router = Router(tags=["cases"])

@@ -23,7 +23,6 @@ from banchengshi.cases.actions.common import (
     workdays_value,
 )
 from banchengshi.cases.clocks import case_policy, due_for, due_in_workdays, limit_clock, new_clock
-from banchengshi.cases.errors import Forbidden, InvalidInput, InvalidState
 from banchengshi.cases.models import (
     Case,
     ClockKind,
@@ -35,6 +34,7 @@ from banchengshi.cases.models import (
     WorkKind,
 )
 from banchengshi.cases.states import Act
+from banchengshi.errors import Forbidden, InvalidInput, InvalidState
 from banchengshi.notify.outbox import enqueue, text_petitioner
 from banchengshi.org.scope import scope_for
 
@@ -87,7 +87,13 @@ def do_reply_case(
         case.replied_at = change.now
         change.payload = {"channel": channel, "text": text}
         # The round tells the SMS which answer its rating link is for (notify.messages).
-        text_petitioner(case, "reply", {"channel": channel, "round": case.round})
+        text_petitioner(
+            phone=case.phone,
+            tracking_no=case.tracking_no,
+            case_id=case.pk,
+            template="reply",
+            payload={"channel": channel, "round": case.round},
+        )
     return change.case
 
 

@@ -21,7 +21,6 @@ from banchengshi.cases.actions.common import (
     workdays_value,
 )
 from banchengshi.cases.clocks import case_policy, due_for, limit_clock, shift_due
-from banchengshi.cases.errors import InvalidInput, InvalidState, NotFound
 from banchengshi.cases.events import decided, requested
 from banchengshi.cases.models import (
     NO_DUE,
@@ -34,6 +33,7 @@ from banchengshi.cases.models import (
     WorkKind,
 )
 from banchengshi.cases.states import Act
+from banchengshi.errors import InvalidInput, InvalidState, NotFound
 from banchengshi.notify.outbox import enqueue, text_petitioner
 from banchengshi.policy.deadlines import local_date
 from banchengshi.workdays.registry import current_calendar
@@ -173,7 +173,13 @@ def do_decide_request(
             )
             change.payload["due"] = new_due.isoformat()
             due_date = local_date(new_due).isoformat()
-            text_petitioner(case, "extension", {"due": due_date})
+            text_petitioner(
+                phone=case.phone,
+                tracking_no=case.tracking_no,
+                case_id=case.pk,
+                template="extension",
+                payload={"due": due_date},
+            )
             # R-SLA-5: the window where the appeal was registered is told as well.
             enqueue(
                 "notice",

@@ -16,9 +16,9 @@ from banchengshi.cases.actions.common import (
     workdays_value,
 )
 from banchengshi.cases.clocks import due_in_workdays, new_clock
-from banchengshi.cases.errors import Forbidden, InvalidInput, NotFound
 from banchengshi.cases.models import CaseUnit, Clock, ClockKind, CoHandlingTask, WorkItem, WorkKind
 from banchengshi.cases.states import Act
+from banchengshi.errors import Forbidden, InvalidInput, NotFound
 from banchengshi.org.models import Unit
 from banchengshi.org.scope import scope_for
 

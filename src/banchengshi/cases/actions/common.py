@@ -17,10 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from banchengshi.audit.chain import PendingEvent, append_events
 from banchengshi.cases.access import require
-from banchengshi.cases.errors import Conflict, InvalidInput, InvalidState, NotFound
 from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import (
-    MAX_ID,
     MAX_TEXT,
     NO_DUE,
     Case,
@@ -32,6 +30,8 @@ from banchengshi.cases.models import (
 )
 from banchengshi.cases.preconditions import CaseFacts, require_possible
 from banchengshi.cases.states import Act, require_state
+from banchengshi.errors import Conflict, InvalidInput, InvalidState, NotFound
+from banchengshi.ids import MAX_ID
 from banchengshi.org.models import HANDLING_KINDS, Unit, UnitKind
 from banchengshi.org.names import full_name
 from banchengshi.org.scope import scope_for

@@ -21,7 +21,6 @@ from banchengshi.cases.actions.common import (
     text_value,
 )
 from banchengshi.cases.clocks import case_policy, limit_clock
-from banchengshi.cases.errors import InvalidInput
 from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import (
     Case,
@@ -35,6 +34,7 @@ from banchengshi.cases.models import (
     WorkKind,
 )
 from banchengshi.cases.states import Act
+from banchengshi.errors import InvalidInput
 from banchengshi.org.models import Unit
 
 

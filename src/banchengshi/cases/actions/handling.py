@@ -18,9 +18,9 @@ from banchengshi.cases.actions.common import (
     text_value,
 )
 from banchengshi.cases.clocks import case_policy, limit_clock, shift_due
-from banchengshi.cases.errors import InvalidInput
 from banchengshi.cases.models import Case, ClockKind, ContactMethod, ContactRecord
 from banchengshi.cases.states import Act
+from banchengshi.errors import InvalidInput
 
 # A contact recorded a little ahead of the server's clock is a clock difference, not the future.
 CLOCK_SKEW = dt.timedelta(minutes=5)

@@ -17,11 +17,11 @@ from banchengshi.cases import search
 from banchengshi.cases.access import may_register_at, registers_anywhere, window_units
 from banchengshi.cases.actions.common import actor_label, add_work, deadline_error, hub_unit, is_id
 from banchengshi.cases.clocks import policy_version_in_force
-from banchengshi.cases.errors import Forbidden, InvalidInput
 from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import Case, CaseUnit, State, TrackingSequence, WorkKind
 from banchengshi.cases.registration import Registration, clean_registration
 from banchengshi.catalog.models import Matter
+from banchengshi.errors import Forbidden, InvalidInput
 from banchengshi.org.models import HANDLING_KINDS, Unit
 from banchengshi.org.scope import scope_for
 from banchengshi.policy.deadlines import local_date

@@ -14,9 +14,9 @@ from banchengshi.cases import access
 from banchengshi.cases.actions.common import text_value
 from banchengshi.cases.actions.dispatch import check_resolve_on_spot, check_screen_case
 from banchengshi.cases.actions.registration import check_register_case
-from banchengshi.cases.errors import Forbidden, InvalidInput
 from banchengshi.cases.models import Case
 from banchengshi.cases.registration import Registration, clean_registration
+from banchengshi.errors import Forbidden, InvalidInput
 from banchengshi.org.scope import scope_for
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from banchengshi.api.tokens import user_for_token
-from banchengshi.cases.errors import ActionRefused, Forbidden, InvalidInput, NotFound
+from banchengshi.errors import ActionRefused, Forbidden, InvalidInput, NotFound
 from banchengshi.intake.actions import check_open311_request
 from banchengshi.intake.models import Open311Request
 from banchengshi.intake.open311 import formats, forms, services

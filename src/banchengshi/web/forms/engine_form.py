@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.urls import reverse
 
-from banchengshi.cases.errors import InvalidInput
 from banchengshi.cases.registration import Registration, clean_registration
+from banchengshi.errors import InvalidInput
 from banchengshi.web.forms.fields import TextField
 
 if TYPE_CHECKING:

@@ -9,8 +9,7 @@ from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
-from banchengshi.cases.models import MAX_ID
-from banchengshi.web.params import parse_number
+from banchengshi.ids import MAX_ID, parse_number
 
 # C0 control characters but tab, line feed and carriage return: nobody types them on
 # purpose, PostgreSQL cannot store NUL, and XML (Open311, exports) cannot carry any of them.

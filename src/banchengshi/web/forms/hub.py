@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banchengshi.cases.selectors import MAX_PER_PAGE
+from banchengshi.ids import parse_number
 from banchengshi.web.forms.fields import NumberField, TextField
-from banchengshi.web.params import parse_number
 
 
 class BulkDispatchForm(forms.Form):

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, reselect, reswap, retarget
 
 from banchengshi.cases.attachments import find_attachment
-from banchengshi.cases.errors import ActionRefused, Conflict, InvalidInput, NotFound
 from banchengshi.cases.states import Act
+from banchengshi.errors import ActionRefused, Conflict, InvalidInput, NotFound
 from banchengshi.web.case_display import build_case_page
 from banchengshi.web.forms.case_actions import ACTION_FORMS, ActionForm, AttachmentForm
 from banchengshi.web.staff import HtmxRequest, signed_in, staff_view

@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from banchengshi.cases.errors import NotFound
 from banchengshi.catalog.selectors import guide_departments, public_matter, search_matters
-from banchengshi.web.params import page_number, parse_number
+from banchengshi.errors import NotFound
+from banchengshi.ids import parse_number
+from banchengshi.web.params import page_number
 from banchengshi.web.public import PORTAL, page, public_view
 
 PER_PAGE = 20

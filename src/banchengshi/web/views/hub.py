@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from banchengshi.cases import queues
 from banchengshi.cases.actions.clock_requests import check_decide_request
 from banchengshi.cases.actions.dispatch import check_dispatch_case
-from banchengshi.cases.errors import ActionRefused
 from banchengshi.cases.selectors import handling_units
+from banchengshi.errors import ActionRefused
 from banchengshi.web.forms.hub import BulkDispatchForm, DecisionForm
 from banchengshi.web.params import page_number
 from banchengshi.web.staff import signed_in, staff_view

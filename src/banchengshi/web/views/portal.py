@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from banchengshi.cases.errors import InvalidInput
+from banchengshi.errors import InvalidInput
+from banchengshi.ids import parse_number
 from banchengshi.intake.portal import (
     MAX_FILE_BYTES,
     MAX_FILES,
@@ -27,7 +28,7 @@ from banchengshi.web.forms.public_report import (
     looks_automated,
     public_choices,
 )
-from banchengshi.web.params import local_url, parse_number
+from banchengshi.web.params import local_url
 from banchengshi.web.public import (
     ELDER_COOKIE,
     PORTAL,

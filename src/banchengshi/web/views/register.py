@@ -15,12 +15,12 @@ from banchengshi.cases.actions.window import (
     validate_window_registration,
     window_units,
 )
-from banchengshi.cases.errors import InvalidInput
 from banchengshi.cases.models import Case
 from banchengshi.cases.selectors import case_detail
 from banchengshi.cases.similar import registration_hints
 from banchengshi.catalog.models import Matter
 from banchengshi.catalog.selectors import search_matters
+from banchengshi.errors import InvalidInput
 from banchengshi.org.names import full_name
 from banchengshi.web.forms.registration import (
     CHECKED_FIELDS,

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from banchengshi.cases.actions.answer import PROOFS_TO_RATE, check_rate_case
-from banchengshi.cases.errors import InvalidInput, InvalidState
 from banchengshi.cases.models import Case, ReturnVisit
+from banchengshi.errors import InvalidInput, InvalidState
 from banchengshi.intake.public_view import public_case
 from banchengshi.intake.tracking import ProofKind, TooManyTries, prove, rating_link, tracking_number
 from banchengshi.web.forms.public_tracking import RatingForm, TrackForm
