@@ -144,6 +144,8 @@ def test_a_case_from_the_window_to_closing_in_two_rounds(
     expect(sheet.locator(".tracking-no")).to_have_text(tracking_no)
     expect(sheet).to_contain_text("营业执照变更登记")
     expect(sheet.locator(".personal").first).to_have_text(PHONE)
+    # The first print carries the petitioner's access code, once.
+    expect(sheet.locator("#slip-access-code")).to_have_text(re.compile(r"^\d{4} \d{4}$"))
     screenshot(clerk, "02-print-registration-form")
     clerk.go_back()
     clerk.locator(f'a[href="/staff/cases/{case_id}/print/handling/"]').click()

@@ -200,7 +200,7 @@ def test_files_are_removed_when_the_transaction_fails(
     def broken(case: Case) -> str:
         raise IntegrityError("simulated failure after the files were written")
 
-    monkeypatch.setattr(portal, "issue_access_code", broken)
+    monkeypatch.setattr(portal, "grant_access_code", broken)
     with pytest.raises(IntegrityError):
         portal.check_file_appeal(appeal(org), [upload("a.png", PNG_BYTES)])
     assert stored(media) == []

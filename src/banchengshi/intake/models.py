@@ -47,8 +47,9 @@ class RateCounter(models.Model):
 
 
 class PublicAccess(models.Model):
-    """The access code of an appeal filed on a public page (portal, phone, kiosk): shown once
-    and sent by SMS, kept only as a keyed hash (intake.tracking)."""
+    """The access code of an appeal filed on a public page (portal, phone, kiosk) or
+    registered at a window: shown or printed once and sent by SMS, kept only as a keyed hash
+    (intake.tracking, intake.access)."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="public_access")
     code_hash = models.CharField(max_length=64)

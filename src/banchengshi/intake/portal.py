@@ -38,8 +38,7 @@ from banchengshi.cases.attachments import (
 from banchengshi.cases.models import Attachment, Case, Channel
 from banchengshi.cases.registration import Registration, clean_registration
 from banchengshi.errors import InvalidInput
-from banchengshi.intake.tracking import issue_access_code
-from banchengshi.notify.outbox import text_petitioner
+from banchengshi.intake.access import grant_access_code
 from banchengshi.org.models import PLACE_KINDS
 
 PUBLIC_CHANNELS = frozenset({Channel.PORTAL, Channel.MOBILE, Channel.KIOSK})
@@ -121,7 +120,8 @@ def do_file_appeal(
             stored.append(stored_attachment(upload, kind, "", None))
         with transaction.atomic():
             case = do_register_case(None, data, refs)
-            code = issue_access_code(case)
+            # The confirmation page shows the code too: a landline gets no SMS.
+            code = grant_access_code(case)
             now = timezone.now()
             for attachment in stored:
                 attachment.case = case
@@ -139,14 +139,6 @@ def do_file_appeal(
                     payload=attachment_payload(attachment),
                 )
                 for attachment in stored
-            )
-            # The confirmation page shows both too: a landline gets no SMS.
-            text_petitioner(
-                phone=case.phone,
-                tracking_no=case.tracking_no,
-                case_id=case.pk,
-                template="appeal_filed",
-                payload={"access_code": code},
             )
     except BaseException:
         discard(stored)

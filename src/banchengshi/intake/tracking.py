@@ -1,10 +1,11 @@
 """How a petitioner proves, without an account, that an appeal is theirs (R-IN-2, R-RV-2):
 
-- the access code shown once when the appeal was filed on a public page and sent by SMS:
-  8 digits (easy on a phone's or a kiosk's number pad), kept only as a keyed hash, so a copy
-  of the table gives no codes;
-- the last four digits of the phone given with the appeal, for appeals registered at a window
-  or by another system, which have no code;
+- the access code shown once when the appeal was filed on a public page, or printed once on
+  the registration form at a window, and sent by SMS (intake.access): 8 digits (easy on a
+  phone's or a kiosk's number pad), kept only as a keyed hash, so a copy of the table gives
+  no codes;
+- the last four digits of the phone given with the appeal, for appeals that have no code
+  (imported, sent by another system, or registered at a window before codes were given);
 - a signed link in the SMS that carries the reply, for rating that answer.
 
 What a proof allows differs: the last four digits stand in every masked number the staff see

@@ -1,26 +1,28 @@
 """Registering an appeal at the window (R-IN-1, R-IN-4, R-IN-6, R-IN-7): the form with its live
 checks, the matter picker and the sidebar of earlier and similar cases; the confirmation; the
-printed registration form (登记表) and handling form (处理单, R-DIS-6)."""
+printed registration form (登记表), which carries the petitioner's access code once, and the
+handling form (处理单, R-DIS-6)."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from banchengshi.cases import causes
 from banchengshi.cases.actions.window import (
-    check_register_at_window,
     validate_window_registration,
     window_units,
 )
-from banchengshi.cases.models import Case
 from banchengshi.cases.selectors import case_detail
 from banchengshi.cases.similar import registration_hints
 from banchengshi.catalog.models import Matter
 from banchengshi.catalog.selectors import search_matters
 from banchengshi.errors import InvalidInput
+from banchengshi.intake.access import WindowRegistration, check_register_with_code
+from banchengshi.intake.tracking import grouped
 from banchengshi.org.names import full_name
 from banchengshi.web.forms.registration import (
     CHECKED_FIELDS,
@@ -37,6 +39,10 @@ MATTERS_SHOWN = 10
 NO_UNITS = UnitOptions([], [], [])
 # Tells the sidebar to look again when the chosen matter changes (no input event is fired).
 MATTER_CHOSEN = "matter-chosen"
+# The access code waits in the session only until the registration form is printed, and at
+# most WINDOW_CODE_SECONDS (a code should not wait in a session store): it is printed once.
+WINDOW_CODE_KEY = "register_access_code"
+WINDOW_CODE_SECONDS = 600
 
 
 def _chosen_matter(matter_id: int | None) -> Matter | None:
@@ -54,16 +60,23 @@ def register(request: HttpRequest) -> HttpResponse:
         form = RegistrationForm(units=units, initial=initial)
         return render(request, "web/register.html", {"form": form, "matter": None})
     form = RegistrationForm(request.POST, units=units, initial=initial)
-    case = _submit(request, form)
-    if case is not None:
+    registered = _submit(request, form)
+    if registered is not None:
+        case = registered.case
         request.session[WINDOW_SESSION_KEY] = case.window
+        request.session[WINDOW_CODE_KEY] = {
+            "case_id": case.pk,
+            "access_code": grouped(registered.access_code),
+            "at": int(timezone.now().timestamp()),
+        }
         return redirect("web:register_done", case_id=case.pk)
     matter = _chosen_matter(form.cleaned_data.get("matter_id"))
     return render(request, "web/register.html", {"form": form, "matter": matter}, status=422)
 
 
-def _submit(request: HttpRequest, form: RegistrationForm) -> Case | None:
-    """The registered case, or None with every problem shown under its field."""
+def _submit(request: HttpRequest, form: RegistrationForm) -> WindowRegistration | None:
+    """The registered case and its access code, or None with every problem shown under its
+    field."""
     data = form.registration()
     outcome = request.POST.get("outcome", "")
     texts = {
@@ -72,7 +85,7 @@ def _submit(request: HttpRequest, form: RegistrationForm) -> Case | None:
     }
     try:
         if form.is_valid():
-            return check_register_at_window(signed_in(request).user, data, outcome, **texts)
+            return check_register_with_code(signed_in(request).user, data, outcome, **texts)
         # A value the form could not convert is already an error; add the engine's others.
         validate_window_registration(data, outcome, **texts)
     except InvalidInput as exc:
@@ -132,10 +145,25 @@ def register_hints(request: HttpRequest) -> HttpResponse:
 @require_GET
 def register_done(request: HttpRequest, case_id: int) -> HttpResponse:
     detail = case_detail(signed_in(request).scope, case_id)
-    return render(request, "web/register_done.html", {"detail": detail, "case": detail.case})
+    waiting = _waiting_code(request, case_id) is not None
+    context = {"detail": detail, "case": detail.case, "code_waiting": waiting}
+    return render(request, "web/register_done.html", context)
 
 
-def _printout(request: HttpRequest, case_id: int, template: str) -> HttpResponse:
+def _waiting_code(request: HttpRequest, case_id: int) -> str | None:
+    """The access code of the case just registered in this session, not yet printed."""
+    waiting = request.session.get(WINDOW_CODE_KEY)
+    if waiting is None or waiting["case_id"] != case_id:
+        return None
+    if waiting["at"] < timezone.now().timestamp() - WINDOW_CODE_SECONDS:
+        del request.session[WINDOW_CODE_KEY]
+        return None
+    return str(waiting["access_code"])
+
+
+def _printout(
+    request: HttpRequest, case_id: int, template: str, access_code: str = ""
+) -> HttpResponse:
     detail = case_detail(signed_in(request).scope, case_id)
     case = detail.case
     context = {
@@ -143,6 +171,7 @@ def _printout(request: HttpRequest, case_id: int, template: str) -> HttpResponse
         "case": case,
         "registered_by": full_name(case.registered_by) if case.registered_by else "",
         "cause": causes.get(case.cause_code),
+        "access_code": access_code,
     }
     return render(request, template, context)
 
@@ -150,8 +179,14 @@ def _printout(request: HttpRequest, case_id: int, template: str) -> HttpResponse
 @staff_view
 @require_GET
 def print_slip(request: HttpRequest, case_id: int) -> HttpResponse:
-    """The registration form (办不成事反映登记表) as registered, for the file and the person."""
-    return _printout(request, case_id, "web/print_slip.html")
+    """The registration form (办不成事反映登记表) as registered, for the file and the person;
+    printed first after the registration, it carries the access code, which is then forgotten
+    (a reprint has none: a lost code is not shown again)."""
+    code = _waiting_code(request, case_id)
+    response = _printout(request, case_id, "web/print_slip.html", code or "")
+    if code is not None:
+        del request.session[WINDOW_CODE_KEY]
+    return response
 
 
 @staff_view
