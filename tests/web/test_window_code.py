@@ -138,7 +138,7 @@ def test_the_phones_digits_neither_open_nor_rate(org: Org, signed_in: SignedIn) 
 def test_no_case_is_left_without_its_code(
     org: Org, signed_in: SignedIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(case: Case, template: str, payload: dict[str, str]) -> None:
+    def broken(**message: object) -> None:
         raise IntegrityError("simulated failure while queueing the SMS")
 
     monkeypatch.setattr(access, "text_petitioner", broken)
