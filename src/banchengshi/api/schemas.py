@@ -14,6 +14,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from banchengshi.cases import causes
 from banchengshi.cases.models import (
+    MAX_TEXT,
     Case,
     Category,
     Channel,
@@ -34,9 +35,6 @@ from banchengshi.ids import MAX_ID
 from banchengshi.org.models import Unit
 from banchengshi.org.names import full_name
 from banchengshi.org.scope import Scope
-
-MAX_TEXT = 5000
-
 
 # --- input types ------------------------------------------------------------------------------
 

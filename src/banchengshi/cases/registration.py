@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from banchengshi.cases.models import Case, Category, Channel, Complexity, PetitionerType
+from banchengshi.cases.models import MAX_TEXT, Case, Category, Channel, Complexity, PetitionerType
 from banchengshi.errors import InvalidInput
 from banchengshi.identifiers import (
     validate_contact_phone,
@@ -18,7 +18,6 @@ from banchengshi.identifiers import (
     validate_id_number,
 )
 
-MAX_TEXT = 5000
 MAX_BACKDATE = dt.timedelta(days=30)
 
 
@@ -99,7 +98,10 @@ def clean_registration(data: Registration, now: dt.datetime | None = None) -> Re
         fail("description", _("Describe what could not be done (at least 5 characters)."))
     for field in ("description", "request"):
         if len(getattr(data, field)) > MAX_TEXT:
-            fail(field, _("The text is too long (at most 5000 characters)."))
+            fail(
+                field,
+                _("The text is too long (at most %(limit)d characters).") % {"limit": MAX_TEXT},
+            )
     # Other systems send whatever they hold; the columns' lengths are the limit.
     for field in ("window", "enterprise_name", "matter_text", "online_application_no"):
         limit = getattr(Case._meta.get_field(field), "max_length", None)

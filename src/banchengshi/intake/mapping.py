@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from banchengshi.cases.models import Case
-from banchengshi.cases.registration import MAX_TEXT, Registration, clean_registration
+from banchengshi.cases.models import MAX_TEXT, Case
+from banchengshi.cases.registration import Registration, clean_registration
 from banchengshi.catalog.models import Matter
 from banchengshi.errors import InvalidInput
 from banchengshi.intake.sources import CHOICES, TEXT_FIELDS, Source

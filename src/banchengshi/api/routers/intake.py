@@ -24,8 +24,8 @@ from pydantic import (
 )
 
 from banchengshi.api.auth import actor
-from banchengshi.api.schemas import ERRORS, MAX_TEXT, LocalTime, _clean_text
-from banchengshi.cases.models import Case
+from banchengshi.api.schemas import ERRORS, LocalTime, _clean_text
+from banchengshi.cases.models import MAX_TEXT, Case
 from banchengshi.intake.actions import check_intake_record, source_or_404
 
 router = Router(tags=["intake"])

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from banchengshi.cases.models import Category, PetitionerType
-from banchengshi.cases.registration import MAX_TEXT
+from banchengshi.cases.models import MAX_TEXT, Category, PetitionerType
 
 
 @dataclass(frozen=True)
