@@ -127,8 +127,13 @@ def _database() -> dict[str, Any]:
             "timeout": 20,
         }
     elif config["ENGINE"] == "django.db.backends.postgresql":
-        # Chinese text search (pg_trgm) needs a UTF-8 database, never the C locale.
+        # Chinese text search needs a UTF-8 database, never the C locale.
         config["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
+    else:
+        # The text index (textsearch) and the row locks are written for these two engines.
+        raise ImproperlyConfigured(
+            f"DATABASE_URL names {config['ENGINE']}; use sqlite:/// or postgres:// instead."
+        )
     return config
 
 

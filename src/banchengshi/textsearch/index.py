@@ -78,17 +78,16 @@ class TextIndex:
                 # Rows already in the table (an existing database being migrated).
                 f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
             ]
-        if vendor == "postgresql":
-            vector = " || ".join(
-                f"setweight(to_tsvector('simple', {c}), '{w}')"
-                for c, w in zip(self.columns, WEIGHTS, strict=False)
-            )
-            return [
-                f'ALTER TABLE "{self.table}" ADD COLUMN {VECTOR} tsvector '
-                f"GENERATED ALWAYS AS ({vector}) STORED",
-                f'CREATE INDEX "{self.table}_vector" ON "{self.table}" USING gin ({VECTOR})',
-            ]
-        raise NotImplementedError(f"no text index for {vendor}")
+        # PostgreSQL: settings admit no third engine.
+        vector = " || ".join(
+            f"setweight(to_tsvector('simple', {c}), '{w}')"
+            for c, w in zip(self.columns, WEIGHTS, strict=False)
+        )
+        return [
+            f'ALTER TABLE "{self.table}" ADD COLUMN {VECTOR} tsvector '
+            f"GENERATED ALWAYS AS ({vector}) STORED",
+            f'CREATE INDEX "{self.table}_vector" ON "{self.table}" USING gin ({VECTOR})',
+        ]
 
     # --- queries ------------------------------------------------------------------------------
 
