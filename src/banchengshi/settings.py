@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "banchengshi.cases",
     "banchengshi.audit",
     "banchengshi.notify",
+    "banchengshi.scheduler",
     "banchengshi.api",
     "banchengshi.intake",
     "banchengshi.web",
