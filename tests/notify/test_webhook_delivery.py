@@ -18,6 +18,7 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from banchengshi.notify.models import Notification, NotificationKind
+from banchengshi.notify.outbox import send_pending
 from banchengshi.notify.webhooks.actions import do_enable_endpoint
 from banchengshi.notify.webhooks.models import WebhookDelivery, WebhookEndpoint
 from banchengshi.notify.webhooks.signing import new_secret
@@ -174,3 +175,22 @@ def test_a_removed_endpoint_s_messages_are_dropped(
     hooked.delete()
     assert send_once(messages) == []
     assert receiver.requests == []
+
+
+def test_the_outbox_sends_webhooks_with_the_other_messages(
+    cases: CaseBuilder, receiver: Receiver, hooked: WebhookEndpoint
+) -> None:
+    cases.register()
+    assert send_pending() == 1
+    (got,) = receiver.requests
+    assert got.verified
+    (message,) = webhook_messages()
+    assert message.sent_at is not None
+    receiver.status = 500
+    cases.register(phone="0211234567")  # a landline: no SMS, just the webhook
+    assert send_pending() == 0
+    failed = webhook_messages()[1]
+    assert (failed.attempts, failed.last_error) == (
+        1,
+        f"{receiver.url}: HTTP 500 Internal Server Error",
+    )
