@@ -174,6 +174,10 @@ BANCHENGSHI_KIOSK_ADDRESSES = [
 BANCHENGSHI_KIOSK_IDLE_SECONDS = int(os.environ.get("BANCHENGSHI_KIOSK_IDLE_SECONDS", "120"))
 # The address the public knows the portal by: links in SMS point there.
 BANCHENGSHI_PUBLIC_URL = os.environ.get("BANCHENGSHI_PUBLIC_URL", "http://127.0.0.1:8000")
+# Outbound webhooks: seconds to wait for a receiver's answer, and how many failures in a row
+# disable an endpoint (the system administrators are told).
+BANCHENGSHI_WEBHOOK_TIMEOUT = float(os.environ.get("BANCHENGSHI_WEBHOOK_TIMEOUT", "10"))
+BANCHENGSHI_WEBHOOK_DISABLE_AFTER = int(os.environ.get("BANCHENGSHI_WEBHOOK_DISABLE_AFTER", "20"))
 
 LOGGING = {
     "version": 1,

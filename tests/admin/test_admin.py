@@ -16,14 +16,6 @@ from banchengshi.org.models import LoginLock, Unit, UnitKind
 from tests.cases.conftest import CaseBuilder, Org
 
 
-@pytest.fixture
-def admin_client_en(org: Org) -> Client:
-    User.objects.create_superuser("root", password="x-very-long-password")
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(User.objects.get(username="root"))
-    return client
-
-
 @pytest.mark.parametrize(
     "model",
     [
@@ -35,6 +27,8 @@ def admin_client_en(org: Org) -> Client:
         "cases/policyversion",
         "api/apitoken",
         "workdays/calendaryear",
+        "notify/webhookendpoint",
+        "notify/webhookdelivery",
     ],
 )
 def test_every_list_and_form_opens(admin_client_en: Client, model: str) -> None:

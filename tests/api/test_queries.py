@@ -13,11 +13,12 @@ from tests.api.conftest import Api, District, registration
 AsUser = Callable[..., Api]
 
 # Measured (SQLite and PostgreSQL alike): the token 1, the scope 1, the units and the matter the
-# form names 2, the registration 11 (savepoint, tracking number 1 (UPDATE … RETURNING), the
+# form names 2, the registration 12 (savepoint, tracking number 1 (UPDATE … RETURNING), the
 # policy version (cached per process once a registration commits, which a test's transaction
 # never does), case, search row, unit link, work item, audit head lock + event + head update,
-# release) and the answer none: it is built from the rows the registration read and wrote.
-CREATE_QUERIES = 15
+# the enabled webhook endpoints (notify.webhooks: none here), release) and the answer none: it
+# is built from the rows the registration read and wrote.
+CREATE_QUERIES = 16
 # + the key lookup, the savepoint around case and key, the key row, its release.
 CREATE_WITH_KEY_QUERIES = CREATE_QUERIES + 4
 

@@ -6,3 +6,4 @@ from tests.cases.conftest import (  # noqa: F401
     frozen_time,
     org,
 )
+from tests.notify.receiver import receiver  # noqa: F401

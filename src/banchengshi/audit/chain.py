@@ -11,10 +11,18 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.dispatch import Signal
 
 from banchengshi.audit.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
+
+# Sent with `events` (the stored AuditEvent rows) inside the transaction that wrote them:
+# every change to a case passes here, whichever app made it, so apps that must react to
+# case events in the same transaction (notify's webhooks) listen here rather than in each
+# action, and the audit chain needs to know nothing of them. A receiver that raises rolls
+# the change back.
+events_appended = Signal()
 
 
 def event_hash(
@@ -82,10 +90,12 @@ def append_events(
     events: Iterable[PendingEvent],
     *,
     write: Callable[[list[AuditEvent]], object] | None = None,
+    announce: bool = True,
 ) -> list[AuditEvent]:
     """Chain and store events; must run inside the transaction that made the change. `write`
     stores the chained rows (bulk_create unless given: the demo's bulk generator passes its
-    faster insert)."""
+    faster insert). `announce` False: not sent to `events_appended` (the demo's generated
+    history did not just happen; nobody outside is to hear of it)."""
     pending = list(events)
     if not pending:
         return []
@@ -131,6 +141,8 @@ def append_events(
         prev = digest
     (write or AuditEvent.objects.bulk_create)(rows)
     AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+    if announce:
+        events_appended.send(sender=AuditEvent, events=rows)
     return rows
 
 

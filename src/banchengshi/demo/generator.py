@@ -179,6 +179,7 @@ def _write_batch(sims: list[Simulation], result: GenerationResult) -> None:
                 for event in events
             ),
             write=_insert_events,
+            announce=False,
         )
         for year, last in last_numbers.items():
             if year in sequences:

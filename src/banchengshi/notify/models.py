@@ -10,6 +10,7 @@ class OutboxMessage(models.Model):
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
         NOTICE = "notice", _("notice to a unit")
+        WEBHOOK = "webhook", _("webhook")
 
     channel = models.CharField(max_length=10, choices=Channel.choices)
     recipient = models.CharField(max_length=100)
@@ -69,3 +70,15 @@ class Notification(models.Model):
                 fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"
             ),
         ]
+
+
+# Defined in their package, registered with the app here (Django looks in models.py).
+from banchengshi.notify.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402
+
+__all__ = [
+    "Notification",
+    "NotificationKind",
+    "OutboxMessage",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+]

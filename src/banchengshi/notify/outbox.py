@@ -12,6 +12,7 @@ from django.utils import timezone
 from banchengshi.identifiers import mask_phone, validate_mobile
 from banchengshi.notify.messages import sms_text, without_secrets
 from banchengshi.notify.models import OutboxMessage
+from banchengshi.notify.webhooks.delivery import deliver_webhook
 
 log = logging.getLogger("banchengshi.notify")
 MAX_ATTEMPTS = 5
@@ -41,7 +42,10 @@ def text_petitioner(
 def deliver(message: OutboxMessage) -> None:
     """The logging backend: a deployment plugs its SMS gateway in here. SMS are composed into
     their words (notify.messages); a notice to a unit is shown in the workbench."""
-    if message.channel == OutboxMessage.Channel.SMS:
+    if message.channel == OutboxMessage.Channel.WEBHOOK:
+        # Until the outbox has a sender per channel, webhooks branch off here.
+        deliver_webhook(message)
+    elif message.channel == OutboxMessage.Channel.SMS:
         # A log is no place for an access code: it is logged blanked.
         shown = sms_text(message, without_secrets(message.payload))
         log.info("sms to %s: %s", mask_phone(message.recipient), shown)
