@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from banchengshi.cases.models import Case, Clock, ClockKind, PolicyVersion
 from banchengshi.policy.deadlines import (
@@ -120,8 +120,8 @@ def provisional_note(clock: Clock) -> str:
         "were counted as working days (%(days)s). It will be recomputed when the schedule is "
         "loaded."
     ) % {
-        "years": gettext(", ").join(str(year) for year in years),
-        "days": gettext(", ").join(parts) or gettext("a suspension's days"),
+        "years": pgettext("list separator", ", ").join(str(year) for year in years),
+        "days": pgettext("list separator", ", ").join(parts) or gettext("a suspension's days"),
     }
 
 
