@@ -33,6 +33,7 @@ from banchengshi.cases.provisional import SYSTEM_LABEL
 from banchengshi.notify.models import Notification, NotificationKind
 from banchengshi.workdays.actions import Loaded, check_load_calendar_year, do_load_calendar_year
 from banchengshi.workdays.calendar import UnknownYearError
+from banchengshi.workdays.registry import forget_calendar
 
 from .conftest import CaseBuilder, FrozenTime, Org, end_of, sh
 
@@ -49,9 +50,12 @@ CHRISTMAS_EVE = sh(2026, 12, 24)  # Thursday
 
 
 def load_2027() -> Loaded:
-    return do_load_calendar_year(
+    loaded = do_load_calendar_year(
         check_load_calendar_year(SCHEDULE_2027, "2027.toml"), SCHEDULE_2027, "2027.toml"
     )
+    # The load drops the cached calendar on commit, which a test's transaction never reaches.
+    forget_calendar()
+    return loaded
 
 
 def reply(case: Case, round_: int = 1) -> Clock:
@@ -59,9 +63,7 @@ def reply(case: Case, round_: int = 1) -> Clock:
 
 
 def work(case: Case) -> dict[str, tuple[dt.datetime, bool]]:
-    return {
-        item.kind: (item.due, item.provisional) for item in WorkItem.objects.filter(case=case)
-    }
+    return {item.kind: (item.due, item.provisional) for item in WorkItem.objects.filter(case=case)}
 
 
 @pytest.fixture
