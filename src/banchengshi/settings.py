@@ -172,6 +172,10 @@ BANCHENGSHI_KIOSK_ADDRESSES = [
 ]
 # Seconds without a touch after which a kiosk starts again, forgetting the last person.
 BANCHENGSHI_KIOSK_IDLE_SECONDS = int(os.environ.get("BANCHENGSHI_KIOSK_IDLE_SECONDS", "120"))
+# From this day of the year (MM-DD) administrators are reminded while next year's statutory
+# holiday schedule is not loaded (a banner, a daily notice): the State Council publishes it
+# in November or December.
+BANCHENGSHI_CALENDAR_WARN_FROM = os.environ.get("BANCHENGSHI_CALENDAR_WARN_FROM", "11-01")
 # The address the public knows the portal by: links in SMS point there.
 BANCHENGSHI_PUBLIC_URL = os.environ.get("BANCHENGSHI_PUBLIC_URL", "http://127.0.0.1:8000")
 # Outbound webhooks: seconds to wait for a receiver's answer, and how many failures in a row

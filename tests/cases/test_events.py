@@ -20,6 +20,7 @@ INTERNAL = {
     CaseEvent.REFUSE_EXTENSION,
     CaseEvent.REFUSE_SUSPENSION,
     CaseEvent.ATTACH,
+    CaseEvent.RECOMPUTE_DEADLINES,
 }
 
 

@@ -39,9 +39,10 @@ from banchengshi.policy.deadlines import SHANGHAI
 pytestmark = pytest.mark.django_db
 
 # A Wednesday whose year and the one before are in the built-in calendar, so that every
-# deadline of the sample can be computed (the engine refuses a step whose deadline falls in an
-# unknown year, and the simulation skips it: that edge is not what this test is about).
+# deadline of the sample is final; the turn of the year (provisional deadlines) has its own
+# test below.
 NOW = dt.datetime(2026, 6, 17, 15, 30, tzinfo=SHANGHAI)
+LATE = dt.datetime(2026, 12, 30, 15, 30, tzinfo=SHANGHAI)
 CASES = 120
 SEED = 4242
 
@@ -120,18 +121,18 @@ class _Snapshot:
         return tables
 
 
-def _generate(through: Through, count: int = CASES) -> dict[str, Any]:
-    result = generate_cases(load_district(), count, seed=SEED, now=NOW, through=through)
+def _generate(through: Through, count: int = CASES, now: dt.datetime = NOW) -> dict[str, Any]:
+    result = generate_cases(load_district(), count, seed=SEED, now=now, through=through)
     assert result.cases == count
     check = verify_chain()
     assert check.ok, check.problem
     return _Snapshot().tables()
 
 
-def _in_memory(count: int = CASES) -> dict[str, Any]:
+def _in_memory(count: int = CASES, now: dt.datetime = NOW) -> dict[str, Any]:
     """The bulk path's rows, rolled back afterwards so that the next run starts alike."""
     with transaction.atomic():
-        tables = _generate("none", count)
+        tables = _generate("none", count, now)
         transaction.set_rollback(True)
     return tables
 
@@ -149,13 +150,13 @@ def _first_difference(bulk: Any, real: Any) -> str:
     return f"{len(bulk)} rows by bulk, {len(real)} by the engine"
 
 
-def _same_both_ways(count: int) -> dict[str, Any]:
+def _same_both_ways(count: int, now: dt.datetime = NOW) -> dict[str, Any]:
     # The policy's stored version before both runs, so that both name the same row (a row
     # the first run made would be rolled back with it, and PostgreSQL does not reuse its id).
     policy_version_in_force()
-    bulk = _in_memory(count)
+    bulk = _in_memory(count, now)
     assert not Case.objects.exists()
-    real = _generate("all", count)
+    real = _generate("all", count, now)
     assert list(real) == list(bulk)
     for table, rows in real.items():
         assert bulk[table] == rows, f"{table}: {_first_difference(bulk[table], rows)}"
@@ -233,15 +234,15 @@ def test_a_simulation_that_drifts_from_the_engine_is_caught(
     assert faithful["Clock"] != drifted["Clock"]
 
 
-def test_the_showcase_stops_where_a_deadline_falls_in_an_unknown_year(district: None) -> None:
-    """Late in the last year the calendar knows, the engine refuses a step whose deadline lies
-    in the next year; the showcase's cases stay where that happens instead of failing."""
-    late = dt.datetime(2026, 12, 30, 15, 30, tzinfo=SHANGHAI)
-    result = generate_cases(load_district(), 60, seed=SEED, now=late)
-    assert result.cases == 60
-    assert verify_chain().ok
-    # Only the showcase stops at registration, and only its case received today on purpose.
-    unscreened = Case.objects.filter(
-        state=State.REGISTERED, received_at__lt=late - dt.timedelta(days=1)
-    )
-    assert unscreened.exists()
+def test_the_same_at_the_turn_of_the_year_with_provisional_deadlines(district: None) -> None:
+    """Late in the last year the calendar knows, deadlines reaching 2027 go ahead counted
+    Monday to Friday and flagged (R-SLA-1), the same way in memory and through the engine."""
+    real = _same_both_ways(60, LATE)
+    provisional = [row for row in real["Clock"] if row["provisional"]]
+    assert provisional
+    assert all(row["due"].year == 2027 for row in provisional)
+    assert all(row["due"].year == 2026 for row in real["Clock"] if not row["provisional"])
+    assert any(row["provisional"] for row in real["WorkItem"])
+    hand_set = [row for row in real["Clock"] if row["kind"] == ClockKind.COHANDLING]
+    assert hand_set
+    assert all(row["workdays"] for row in hand_set)

@@ -215,6 +215,10 @@ class WorkItemOut(BaseModel):
     unit: UnitRef
     due: LocalTime | None = Field(description="null when the work has no deadline")
     colour: Literal["green", "yellow", "red"] | None
+    provisional: bool = Field(
+        description="the deadline counted Monday to Friday in a year whose holiday schedule "
+        "is not loaded yet; recomputed when it is"
+    )
 
     @classmethod
     def of(cls, item: WorkItem, now: dt.datetime) -> WorkItemOut:
@@ -230,6 +234,7 @@ class WorkItemOut(BaseModel):
             unit=UnitRef.model_validate(item.unit),
             due=item.due if item.has_due else None,
             colour=colour.value if colour is not None else None,
+            provisional=item.provisional,
         )
 
 
@@ -325,6 +330,14 @@ class ClockOut(BaseModel):
     )
     counted: list[dt.date] = Field(description="the working days counted, in order")
     skipped: list[SkippedDayOut] = Field(description="days not counted, with the reason")
+    provisional: bool = Field(
+        description="counted Monday to Friday in a year whose holiday schedule is not loaded "
+        "yet (R-SLA-1); recomputed when the year is loaded"
+    )
+    provisional_note: str = Field(
+        description="for a provisional deadline, which year and days were assumed, in the "
+        "caller's language; empty otherwise"
+    )
 
     @classmethod
     def of(cls, view: ClockView) -> ClockOut:
@@ -342,6 +355,8 @@ class ClockOut(BaseModel):
             colour=view.colour.value if view.colour is not None else None,
             counted=view.counted,
             skipped=[SkippedDayOut(date=day, reason=reason) for day, reason in view.skipped],
+            provisional=clock.provisional,
+            provisional_note=view.provisional_note,
         )
 
 

@@ -1,4 +1,9 @@
-"""Clocks of a case: deadlines computed by the calendar under the case's own policy version."""
+"""Clocks of a case: deadlines computed by the calendar under the case's own policy version.
+
+A deadline that needs a day of a year nobody loaded goes ahead provisionally (R-SLA-1): the
+helpers here count Monday to Friday for the missing year (`policy.deadlines.reckon_*`), and
+`new_clock` and `add_work` flag what they store, so that loading the year finds it
+(`cases.provisional`)."""
 
 from __future__ import annotations
 
@@ -7,10 +12,21 @@ from functools import cache
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext, pgettext
 
 from banchengshi.cases.models import Case, Clock, ClockKind, PolicyVersion
-from banchengshi.policy.deadlines import compute_deadline, end_of_day, local_date
+from banchengshi.policy.deadlines import (
+    Pause,
+    assumed_spans,
+    is_provisional,
+    local_date,
+    reckon_due,
+    reckon_due_in_workdays,
+    reckon_shift,
+    reckon_workdays_between,
+)
 from banchengshi.policy.rules import POLICY_DIR, Limit, Policy, parse_policy, policy_in_force
+from banchengshi.workdays.calendar import WorkingCalendar
 from banchengshi.workdays.registry import current_calendar
 
 
@@ -52,19 +68,69 @@ def forget_policy_versions() -> None:
 
 
 def due_for(limit: Limit, started_at: dt.datetime) -> dt.datetime:
-    return compute_deadline(current_calendar(), limit, started_at).due
+    return reckon_due(current_calendar(), limit, started_at).value
 
 
 def due_in_workdays(days: int, started_at: dt.datetime) -> dt.datetime:
     """End of the `days`-th working day after the start (a deadline someone sets by hand)."""
-    return end_of_day(current_calendar().nth_workday_after(local_date(started_at), days))
+    return reckon_due_in_workdays(current_calendar(), days, started_at).value
 
 
 def shift_due(due: dt.datetime, workdays: int) -> dt.datetime:
     """Move a deadline later by whole working days (extension, time spent suspended)."""
-    if workdays <= 0:
-        return due
-    return end_of_day(current_calendar().nth_workday_after(local_date(due), workdays))
+    return reckon_shift(current_calendar(), due, workdays).value
+
+
+def provisional(start: dt.datetime, due: dt.datetime) -> bool:
+    return is_provisional(current_calendar(), start, due)
+
+
+def workdays_suspended(since: dt.datetime, until: dt.datetime) -> tuple[int, Pause | None]:
+    """The working days a suspension lasted, and the pause to keep on each clock it moves
+    when they were counted with a year assumed (None when they were not)."""
+    first, last = local_date(since), local_date(until)
+    counted = reckon_workdays_between(current_calendar(), first, last)
+    pause: Pause | None = None
+    if counted.provisional:
+        pause = [first.isoformat(), last.isoformat(), counted.value]
+    return counted.value, pause
+
+
+def reflag(clock: Clock) -> None:
+    """Set the clock's flag after its deadline moved (an extension, a pause, another limit)."""
+    clock.provisional = bool(clock.pauses) or provisional(clock.started_at, clock.due)
+
+
+def provisional_note(clock: Clock) -> str:
+    """What a provisional deadline assumed, in the reader's language ("" when it is final):
+    the years counted Monday to Friday, with the days of the deadline's span in each."""
+    if not clock.provisional:
+        return ""
+    calendar = current_calendar()
+    spans = assumed_spans(calendar, clock.started_at, clock.due)
+    years = sorted({span[0] for span in spans} | _pause_years(clock, calendar))
+    parts = [
+        gettext("%(first)s to %(last)s") % {"first": first, "last": last}
+        for _year, first, last in spans
+    ]
+    if not years:  # the year was loaded meanwhile: the recomputation is on its way
+        return gettext("Provisional: it will be recomputed with the holiday schedule now loaded.")
+    return gettext(
+        "Provisional: the holiday schedule of %(years)s is not loaded yet, so Monday to Friday "
+        "were counted as working days (%(days)s). It will be recomputed when the schedule is "
+        "loaded."
+    ) % {
+        "years": pgettext("list separator", ", ").join(str(year) for year in years),
+        "days": pgettext("list separator", ", ").join(parts) or gettext("a suspension's days"),
+    }
+
+
+def _pause_years(clock: Clock, calendar: WorkingCalendar) -> set[int]:
+    years: set[int] = set()
+    for since, until, _count in clock.pauses:
+        first, last = dt.date.fromisoformat(str(since)), dt.date.fromisoformat(str(until))
+        years.update(calendar.unknown_years(first, last))
+    return years
 
 
 def new_clock(
@@ -73,14 +139,19 @@ def new_clock(
     started_at: dt.datetime,
     due: dt.datetime,
     limit_name: str = "",
+    *,
+    workdays: int | None = None,
 ) -> Clock:
+    """A clock under a limit (`limit_name`) or set by hand to `workdays` working days."""
     return Clock(
         case=case,
         kind=kind,
         limit_name=limit_name,
+        workdays=workdays,
         round=case.round,
         started_at=started_at,
         due=due,
+        provisional=provisional(started_at, due),
     )
 
 

@@ -40,6 +40,8 @@ class CaseEvent(StrEnum):
     SUPERVISE = "supervise"
     CLOSE = "close"
     ATTACH = "attach"
+    # Not a person's action: loading a year's holiday schedule recomputed provisional deadlines.
+    RECOMPUTE_DEADLINES = "recompute_deadlines"
 
 
 E = CaseEvent
@@ -69,6 +71,7 @@ LABELS: dict[CaseEvent, Promise] = {
     E.SUPERVISE: _("Reopened under supervision"),
     E.CLOSE: _("Closed"),
     E.ATTACH: _("File attached"),
+    E.RECOMPUTE_DEADLINES: _("Deadlines recomputed with the loaded holiday schedule"),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -255,10 +256,22 @@ class Clock(models.Model):
     task = models.ForeignKey(
         "CoHandlingTask", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # The working days of a deadline set by hand (co-handling, supervision); a clock under a
+    # policy limit names it in `limit_name`. Either recomputes the deadline from `started_at`.
+    workdays = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Counted through a year whose schedule was not loaded (Monday to Friday assumed, R-SLA-1):
+    # recomputed when the year is loaded, found through the partial index.
+    provisional = models.BooleanField(default=False)
+    # Pauses (suspensions) whose working days were counted with a year assumed:
+    # [[first day, last day, count], ...], counted again when the year is loaded.
+    pauses: Any = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["due"]
-        indexes = [models.Index(fields=["case", "kind"], name="clock_case_kind")]
+        indexes = [
+            models.Index(fields=["case", "kind"], name="clock_case_kind"),
+            models.Index(fields=["id"], condition=Q(provisional=True), name="clock_provisional"),
+        ]
 
 
 class WorkKind(models.TextChoices):
@@ -294,9 +307,12 @@ class WorkItem(models.Model):
         "CoHandlingTask", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The deadline counted through a year whose schedule was not loaded (see Clock).
+    provisional = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
+            models.Index(fields=["id"], condition=Q(provisional=True), name="work_provisional"),
             models.Index(fields=["unit", "due", "id"], name="work_unit_due"),
             models.Index(fields=["case", "kind"], name="work_case_kind"),
         ]

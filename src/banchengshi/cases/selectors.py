@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banchengshi.audit.models import AuditEvent
 from banchengshi.cases.access import HANDLER, may, require, sees_personal_data, visible_cases
-from banchengshi.cases.clocks import case_policy
+from banchengshi.cases.clocks import case_policy, provisional_note
 from banchengshi.cases.models import (
     NO_DUE,
     Attachment,
@@ -228,6 +228,8 @@ class ClockView:
     colour: Colour | None
     counted: list[dt.date]
     skipped: list[tuple[dt.date, str]]
+    # Empty for a final deadline; else what it assumed (cases.clocks.provisional_note).
+    provisional_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -274,12 +276,15 @@ def _clock_view(clock: Clock, case: Case, now: dt.datetime) -> ClockView:
     try:
         start = local_date(clock.started_at) + dt.timedelta(days=0 if same_day else 1)
         end = local_date(clock.due)
-        days = current_calendar().days(start, end) if start <= end else []
+        calendar = current_calendar()
+        if clock.provisional:  # the days it counted, as it counted them
+            calendar = calendar.assuming(calendar.unknown_years(start, max(start, end)))
+        days = calendar.days(start, end) if start <= end else []
         counted = [d.date for d in days if d.is_workday]
         skipped = [(d.date, d.reason) for d in days if not d.is_workday]
     except UnknownYearError:
         pass
-    return ClockView(clock, colour, counted, skipped)
+    return ClockView(clock, colour, counted, skipped, provisional_note(clock))
 
 
 def case_detail(scope: Scope, case_id: int) -> CaseDetail:

@@ -27,7 +27,15 @@ from banchengshi.demo.bulk import Row
 from banchengshi.demo.catalogue import UNLISTED
 from banchengshi.demo.district import District, MatterInfo
 from banchengshi.org.models import UnitKind
-from banchengshi.policy.deadlines import SHANGHAI, compute_deadline, end_of_day, local_date
+from banchengshi.policy.deadlines import (
+    SHANGHAI,
+    Pause,
+    is_provisional,
+    local_date,
+    reckon_due,
+    reckon_due_in_workdays,
+    reckon_workdays_between,
+)
 from banchengshi.policy.rules import Limit, Policy
 from banchengshi.workdays.calendar import UnknownYearError, WorkingCalendar
 
@@ -321,31 +329,42 @@ class Generator:
         candidate = self.at_minute(day, 540 + self.rng.randrange(500))
         return candidate if candidate > instant else self.later(instant, 20, 120)
 
+    # Deadlines as the engine computes them (cases.clocks): a year nobody loaded is counted
+    # Monday to Friday and what is stored is flagged; None only where the engine refuses.
+
     def due_for(self, limit: Limit, started_at: dt.datetime) -> dt.datetime | None:
         key = (limit.name, local_date(started_at).toordinal())
         if key not in self._due:
             try:
-                self._due[key] = compute_deadline(self.calendar, limit, started_at).due
+                self._due[key] = reckon_due(self.calendar, limit, started_at).value
             except UnknownYearError:
                 self._due[key] = None
         return self._due[key]
 
     def due_in_workdays(self, days: int, started_at: dt.datetime) -> dt.datetime | None:
         try:
-            return end_of_day(self.calendar.nth_workday_after(local_date(started_at), days))
+            return reckon_due_in_workdays(self.calendar, days, started_at).value
         except UnknownYearError:
             return None
+
+    def provisional(self, start: dt.datetime, due: dt.datetime) -> bool:
+        return is_provisional(self.calendar, start, due)
 
     def shift_due(self, due: dt.datetime, days: int) -> dt.datetime | None:
         if days <= 0:
             return due
         return self.due_in_workdays(days, due)
 
-    def workdays_between(self, start: dt.datetime, end: dt.datetime) -> int:
+    def workdays_suspended(self, start: dt.datetime, end: dt.datetime) -> tuple[int, Pause | None]:
+        """cases.clocks.workdays_suspended."""
+        first, last = local_date(start), local_date(end)
         try:
-            return self.calendar.workdays_between(local_date(start), local_date(end))
+            counted = reckon_workdays_between(self.calendar, first, last)
         except UnknownYearError:
-            return 0
+            return 0, None
+        if counted.provisional:
+            return counted.value, [first.isoformat(), last.isoformat(), counted.value]
+        return counted.value, None
 
     def pick(self, choices: tuple[list[Any], list[float]]) -> Any:
         values, cumulative = choices

@@ -111,6 +111,7 @@ class Simulation:
                 due=due or NO_DUE,
                 task=task,
                 created_at=at,
+                provisional=due is not None and self.g.provisional(at, due),
             )
         )
 
@@ -134,10 +135,16 @@ class Simulation:
             clock.stopped_at = at
 
     def _refresh_handle_due(self) -> None:
-        dues = [c.due for c in self._running(*HANDLING_CLOCKS) if c.paused_at is None]
+        clocks = [c for c in self._running(*HANDLING_CLOCKS) if c.paused_at is None]
+        nearest = min(clocks, key=lambda c: c.due, default=None)
         for item in self.work:
             if item.kind == WK.HANDLE:
-                item.due = min(dues) if dues else NO_DUE
+                item.due = nearest.due if nearest else NO_DUE
+                item.provisional = nearest.provisional if nearest else False
+
+    def _reflag(self, clock: Row) -> None:
+        """cases.clocks.reflag."""
+        clock.provisional = bool(clock.pauses) or self.g.provisional(clock.started_at, clock.due)
 
     def _clock(
         self,
@@ -146,6 +153,7 @@ class Simulation:
         due: dt.datetime,
         limit_name: str = "",
         task: Row | None = None,
+        workdays: int | None = None,
     ) -> Row:
         clock = Row(
             case=self.case,
@@ -158,6 +166,9 @@ class Simulation:
             paused_at=None,
             extra_workdays=0,
             task=task,
+            workdays=workdays,
+            provisional=self.g.provisional(started_at, due),
+            pauses=[],
         )
         self.clocks.append(clock)
         return clock
@@ -327,7 +338,7 @@ class Simulation:
             requested_at=at,
         )
         self.tasks.append(task)
-        self._clock(CK.COHANDLING, at, due, task=task)
+        self._clock(CK.COHANDLING, at, due, task=task, workdays=days)
         self._link(unit_id, CaseUnit.Relation.COHANDLING)
         self._work(WK.COHANDLE, unit_id, due, at, task=task)
         payload = {"task": Ref(task), "unit": self.g.code(unit_id), "days": days}
@@ -371,6 +382,7 @@ class Simulation:
                     due = self.g.shift_due(due, clock.extra_workdays) if due else None
                     if due is not None:
                         clock.limit_name, clock.due = limit.name, due
+                        self._reflag(clock)
         self._refresh_handle_due()
         self._event(actor, CaseEvent.RECORD_CAUSE, at, before, {"code": code, "side": side})
 
@@ -435,6 +447,7 @@ class Simulation:
                 if clock.kind == CK.REPLY and clock.stopped_at is None:
                     clock.due = new_due
                     clock.extra_workdays += request.days
+                    self._reflag(clock)
             payload["due"] = new_due.isoformat()
         elif approve:
             case.suspended_at = at
@@ -443,6 +456,7 @@ class Simulation:
                     clock.paused_at = at
             for item in self.work:
                 item.due = NO_DUE
+                item.provisional = False
         self._refresh_handle_due()
         action = decided(request.kind, approved=approve)
         self._event(actor, action, at, before, payload)
@@ -451,19 +465,22 @@ class Simulation:
         case = self.case
         assert case.suspended_at is not None
         before = self._snap()
-        lost = self.g.workdays_between(case.suspended_at, at)
+        lost, pause = self.g.workdays_suspended(case.suspended_at, at)
         for clock in self.clocks:
             if clock.paused_at is None:
                 continue
             clock.due = self.g.shift_due(clock.due, lost) or clock.due
             clock.paused_at = None
             clock.extra_workdays += lost
+            if pause is not None:
+                clock.pauses = [*clock.pauses, pause]
+            self._reflag(clock)
             task = clock.task
             if task is not None:
                 task.due = clock.due
                 for item in self.work:
                     if item.task is task:
-                        item.due = clock.due
+                        item.due, item.provisional = clock.due, clock.provisional
         for request in self.requests:
             if (
                 request.kind == ClockRequest.Kind.SUSPENSION
@@ -544,7 +561,7 @@ class Simulation:
         self.supervisions.append(
             Row(case=case, round=case.round, reason=reason, due=due, by=actor, at=at)
         )
-        self._clock(CK.REPLY, at, due)
+        self._clock(CK.REPLY, at, due, workdays=days)
         self._work(WK.HANDLE, handling, due, at)
         payload = {"reason": reason, "round": case.round, "due": due.isoformat()}
         self._event(actor, CaseEvent.SUPERVISE, at, before, payload)

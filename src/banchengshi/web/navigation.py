@@ -7,11 +7,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.org.models import Role
 from banchengshi.org.scope import scope_for
+from banchengshi.workdays.missing import REMINDED_ROLES, missing_next_year
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,14 @@ NAV_ITEMS = (
 
 
 def workbench(request: HttpRequest) -> dict[str, Any]:
-    """Template context: the menu for the signed-in person, empty for everyone else."""
+    """Template context: the menu for the signed-in person, empty for everyone else; for the
+    administrators, the year whose holiday schedule should be loaded by now and is not."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     roles = scope_for(user).roles
-    return {"nav_items": [item for item in NAV_ITEMS if roles & item.roles]}
+    missing = missing_next_year(timezone.localdate()) if roles & REMINDED_ROLES else None
+    return {
+        "nav_items": [item for item in NAV_ITEMS if roles & item.roles],
+        "calendar_missing_year": missing,
+    }

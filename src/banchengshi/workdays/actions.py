@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from banchengshi.workdays.models import CalendarYear
-from banchengshi.workdays.registry import forget_calendar
+from banchengshi.workdays.registry import build_calendar, forget_calendar
 from banchengshi.workdays.schedule import ScheduleError, YearSchedule, parse_schedule
 
+if TYPE_CHECKING:
+    from banchengshi.cases.provisional import Recomputation
+
 MAX_FILE_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Loaded:
+    row: CalendarYear
+    created: bool
+    recomputed: Recomputation
 
 
 def check_load_calendar_year(content: bytes, source_name: str) -> YearSchedule:
@@ -34,8 +47,13 @@ def do_load_calendar_year(
     content: bytes,
     source_name: str,
     actor: User | AnonymousUser | None = None,
-) -> tuple[CalendarYear, bool]:
-    """Store the year (replacing an earlier load of it); returns the row and whether it is new."""
+) -> Loaded:
+    """Store the year (replacing an earlier load of it) and, in the same transaction,
+    recompute every provisional deadline with it (cases.provisional). Trusts the schedule to
+    come from check_load_calendar_year."""
+    # The case engine is above the calendar; only loading a year reaches up into it.
+    from banchengshi.cases.provisional import recompute_provisional
+
     loaded_by = actor if isinstance(actor, User) else None
     with transaction.atomic():
         row, created = CalendarYear.objects.select_for_update().update_or_create(
@@ -47,5 +65,7 @@ def do_load_calendar_year(
                 "loaded_by": loaded_by,
             },
         )
+        # Read inside the transaction: the tables with the year just stored.
+        recomputed = recompute_provisional(build_calendar(), year=schedule.year)
         transaction.on_commit(forget_calendar)
-    return row, created
+    return Loaded(row, created, recomputed)

@@ -52,10 +52,19 @@ class CalendarYearAdmin(admin.ModelAdmin):
             except ScheduleError as exc:
                 form.add_error("file", str(exc))
             else:
-                do_load_calendar_year(schedule, content, upload.name, request.user)
+                loaded = do_load_calendar_year(schedule, content, upload.name, request.user)
                 self.message_user(
                     request,
-                    _("Loaded the schedule of %(year)s.") % {"year": schedule.year},
+                    _(
+                        "Loaded the schedule of %(year)s. Provisional deadlines: %(moved)s "
+                        "moved in %(cases)s cases, %(confirmed)s confirmed."
+                    )
+                    % {
+                        "year": schedule.year,
+                        "moved": loaded.recomputed.clocks_changed,
+                        "cases": loaded.recomputed.cases_changed,
+                        "confirmed": loaded.recomputed.clocks_confirmed,
+                    },
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:workdays_calendaryear_changelist"))

@@ -1,7 +1,10 @@
 """Working-day arithmetic over the statutory schedules, from precomputed sorted tables.
 
 A `WorkingCalendar` knows a set of years. Every question about a day outside them raises
-`UnknownYearError` naming the year: the system never guesses a holiday schedule (R-SLA-1).
+`UnknownYearError` naming the year: the calendar never guesses a holiday schedule (R-SLA-1).
+`reckon` is the one place where an answer goes ahead without a year's schedule: it counts
+Monday to Friday in the missing years and says which years it assumed, so that whoever stores
+the answer flags it provisional and recomputes it once the year is loaded.
 Finding the n-th working day after a date is one binary search in the sorted table of
 working-day ordinals, so it costs the same for 1 or 1,000 days.
 """
@@ -10,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Generic, TypeVar
 
 from django.utils.translation import gettext
 
@@ -69,11 +73,20 @@ class DayInfo:
         return self.kind.value
 
 
-class WorkingCalendar:
-    """Immutable working-day tables built from one schedule per known year."""
+# How many missing years one computation may assume before it is refused: a deadline reaches
+# next year at the turn of the year; one that needs three unknown years is a wrong date.
+MAX_ASSUMED_YEARS = 2
+ASSUMED_SOURCE = "assumed: Monday to Friday are working days (schedule not loaded)"
 
-    def __init__(self, schedules: Mapping[int, YearSchedule]) -> None:
+
+class WorkingCalendar:
+    """Immutable working-day tables built from one schedule per known year. `assumed` years
+    have no schedule: their tables count Monday to Friday (see `reckon`)."""
+
+    def __init__(self, schedules: Mapping[int, YearSchedule], assumed: Iterable[int] = ()) -> None:
         self.schedules = dict(sorted(schedules.items()))
+        self.assumed = frozenset(assumed)
+        self._assuming: dict[frozenset[int], WorkingCalendar] = {}
         workdays: list[int] = []
         self._special: dict[int, DayInfo] = {}
         for year, schedule in self.schedules.items():
@@ -107,7 +120,28 @@ class WorkingCalendar:
 
     @property
     def years(self) -> list[int]:
-        return list(self.schedules)
+        return [year for year in self.schedules if year not in self.assumed]
+
+    def knows(self, year: int) -> bool:
+        """Whether the year's statutory schedule is loaded (not merely assumed)."""
+        return year in self.schedules and year not in self.assumed
+
+    def unknown_years(self, first: dt.date, last: dt.date) -> list[int]:
+        """The years from `first` to `last` whose schedule is not loaded."""
+        return [year for year in range(first.year, last.year + 1) if not self.knows(year)]
+
+    def assuming(self, years: Iterable[int]) -> WorkingCalendar:
+        """These tables plus `years` counted Monday to Friday; built once per set of years
+        (the calendar in force is kept per process, so this is too)."""
+        wanted = frozenset(years) - set(self.schedules)
+        if not wanted:
+            return self
+        extended = self._assuming.get(wanted)
+        if extended is None:
+            blank = {year: YearSchedule(year, (), (), ASSUMED_SOURCE) for year in wanted}
+            extended = WorkingCalendar({**self.schedules, **blank}, self.assumed | wanted)
+            self._assuming[wanted] = extended
+        return extended
 
     def _run_end(self, ordinal: int) -> int:
         """The last known ordinal of the run of known years holding `ordinal`."""
@@ -167,3 +201,34 @@ class WorkingCalendar:
         lo = bisect_left(self._workdays, first.toordinal())
         hi = bisect_right(self._workdays, last.toordinal())
         return [dt.date.fromordinal(o) for o in self._workdays[lo:hi]]
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Reckoned(Generic[T]):
+    """An answer of the calendar and the years it had to assume (Monday to Friday)."""
+
+    value: T
+    assumed: tuple[int, ...] = ()
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.assumed)
+
+
+def reckon(calendar: WorkingCalendar, compute: Callable[[WorkingCalendar], T]) -> Reckoned[T]:
+    """`compute(calendar)`, or when it needs a year nobody loaded, the same computation with
+    that year counted Monday to Friday (R-SLA-1: work never stops for a missing schedule).
+    Raises UnknownYearError when it would need more than MAX_ASSUMED_YEARS such years."""
+    assumed: set[int] = set()
+    current = calendar
+    while True:
+        try:
+            return Reckoned(compute(current), tuple(sorted(assumed)))
+        except UnknownYearError as exc:
+            if exc.year in assumed or len(assumed) >= MAX_ASSUMED_YEARS:
+                raise
+            assumed.add(exc.year)
+            current = calendar.assuming(assumed)

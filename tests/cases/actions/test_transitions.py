@@ -34,30 +34,22 @@ from banchengshi.cases.actions.dispatch import (
 )
 from banchengshi.cases.actions.handling import check_record_cause, check_record_contact
 from banchengshi.cases.models import (
-    NO_DUE,
     Case,
     CoHandlingTask,
     ContactRecord,
     State,
-    Supervision,
 )
 from banchengshi.cases.states import ALLOWED_STATES, Act
-from banchengshi.errors import ActionRefused, Conflict, InvalidInput
+from banchengshi.errors import ActionRefused, Conflict
 from banchengshi.org.actions import do_grant_role
 from banchengshi.org.models import Role
 from tests.cases.actions.helpers import (
-    clocks,
-    events,
     fresh,
     refused,
-    work,
 )
 from tests.cases.conftest import (
     CaseBuilder,
-    FrozenTime,
     Org,
-    end_of,
-    sh,
 )
 
 # --- refused transitions ----------------------------------------------------------------------
@@ -245,35 +237,3 @@ def test_stale_version_after_a_return_is_a_conflict(org: Org, cases: CaseBuilder
     check_return_case(org.leader_a, case.pk, reason="不属于本单位职责", version=seen)
     error = refused(lambda: do_receive_case(org.handler_a, case.pk, version=seen))
     assert isinstance(error, Conflict)
-
-
-# --- deadlines past the known calendar (R-SLA-1) -------------------------------------------
-
-
-def test_a_deadline_in_2027_is_refused_not_guessed(
-    org: Org, cases: CaseBuilder, frozen_time: FrozenTime
-) -> None:
-    """Mon 2026-12-28: 3 WD ends Thu 12-31, 7 WD would need January 2027, unknown."""
-    frozen_time.set(sh(2026, 12, 28))
-    complex_case = cases.register(matter_id=org.matter_a.pk, complexity="complex")
-    error = refused(lambda: check_screen_case(org.clerk, complex_case.pk, admissible=True))
-    assert isinstance(error, InvalidInput)
-    assert error.field == "deadline"
-    assert "2027" in str(error.message)
-    after = fresh(complex_case)
-    assert (after.state, after.version) == (State.REGISTERED, 1)
-    assert clocks(after) == {}
-    assert work(after) == [("screen", org.hall.pk, NO_DUE)]
-    assert [e.action for e in events(after)] == ["register"]
-
-    case = cases.replied(received_at=sh(2026, 12, 28, 9))
-    assert clocks(case)["reply", 1].due == end_of(2026, 12, 31)
-    check_return_visit(org.dispatcher, case.pk, satisfaction=1, solved=False)
-    error = refused(
-        lambda: check_supervise_case(org.dispatcher, case.pk, reason="群众不满意需督办", days=5)
-    )
-    assert isinstance(error, InvalidInput)
-    assert error.field == "deadline"
-    assert "2027" in str(error.message)
-    assert fresh(case).state == State.REPLIED
-    assert not Supervision.objects.exists()

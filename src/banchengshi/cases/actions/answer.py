@@ -259,7 +259,7 @@ def do_supervise_case(
         supervision = Supervision.objects.create(
             case=case, round=case.round, reason=reason, due=due, by=actor, at=change.now
         )
-        new_clock(case, ClockKind.REPLY, change.now, due).save()
+        new_clock(case, ClockKind.REPLY, change.now, due, workdays=days).save()
         add_work(case, WorkKind.HANDLE, case.handling_unit_id, due)
         enqueue(
             "notice",

@@ -58,7 +58,7 @@ def do_request_cohandling(
             requested_by=actor,
             requested_at=change.now,
         )
-        clock = new_clock(case, ClockKind.COHANDLING, change.now, due)
+        clock = new_clock(case, ClockKind.COHANDLING, change.now, due, workdays=days)
         clock.task = task
         clock.save()
         link_unit(case, unit.pk, CaseUnit.Relation.COHANDLING)

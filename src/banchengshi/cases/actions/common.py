@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banchengshi.audit.chain import PendingEvent, append_events
 from banchengshi.cases.access import require
+from banchengshi.cases.clocks import provisional
 from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import (
     MAX_TEXT,
@@ -232,7 +233,10 @@ def link_unit(case: Case, unit_id: int, relation: str) -> None:
 
 
 def add_work(case: Case, kind: WorkKind, unit_id: int, due: dt.datetime | None, **kw: Any) -> None:
-    WorkItem.objects.create(case=case, kind=kind, unit_id=unit_id, due=due or NO_DUE, **kw)
+    flag = due is not None and provisional(timezone.now(), due)
+    WorkItem.objects.create(
+        case=case, kind=kind, unit_id=unit_id, due=due or NO_DUE, provisional=flag, **kw
+    )
 
 
 def clear_work(case: Case, *kinds: WorkKind) -> None:
@@ -256,9 +260,11 @@ def stop_clocks(case: Case, now: dt.datetime, *kinds: ClockKind) -> None:
 
 def refresh_handle_due(case: Case) -> None:
     """The handler's work item sorts by the nearest deadline still running."""
-    dues = [c.due for c in running_clocks(case, *HANDLING_CLOCKS) if c.paused_at is None]
+    clocks = [c for c in running_clocks(case, *HANDLING_CLOCKS) if c.paused_at is None]
+    nearest = min(clocks, key=lambda c: c.due, default=None)
     WorkItem.objects.filter(case=case, kind=WorkKind.HANDLE).update(
-        due=min(dues) if dues else NO_DUE
+        due=nearest.due if nearest else NO_DUE,
+        provisional=nearest.provisional if nearest else False,
     )
 
 

@@ -55,13 +55,20 @@ class Command(BaseCommand):
             schedule = check_load_calendar_year(content, path.name)
         except ScheduleError as exc:
             raise CommandError(str(exc)) from None
-        _row, created = do_load_calendar_year(schedule, content, path.name)
+        loaded = do_load_calendar_year(schedule, content, path.name)
         days_off = sum(len(h.days()) for h in schedule.holidays)
-        verb = "loaded" if created else "replaced"
+        verb = "loaded" if loaded.created else "replaced"
         self.stdout.write(
             f"{verb} {schedule.year}: {len(schedule.holidays)} holidays ({days_off} days off), "
             f"{len(schedule.workdays)} make-up workdays, from {path.name}"
         )
+        done = loaded.recomputed
+        if done.clocks_changed or done.clocks_confirmed or done.still_provisional:
+            self.stdout.write(
+                f"provisional deadlines: {done.clocks_changed} moved in {done.cases_changed} "
+                f"cases ({done.notices} notices), {done.clocks_confirmed} confirmed, "
+                f"{done.still_provisional} still provisional"
+            )
 
     def _show(self, year: int) -> None:
         calendar = current_calendar()
