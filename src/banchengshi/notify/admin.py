@@ -29,7 +29,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     # Filters with fixed choices only: one over `template` would read every row for its list.
     list_filter = ["status", "channel"]
     # The payload may hold an access code until the message has left: never shown.
-    fields: tuple[str, ...] = (
+    fields = readonly_fields = (
         "status",
         "channel",
         "template",
@@ -42,7 +42,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "sent_at",
         "last_error",
     )
-    readonly_fields = fields
     list_select_related = False
     show_full_result_count = False  # a count of every row on each page is a table scan
     ordering = ["-id"]

@@ -1,3 +1,4 @@
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -5,6 +6,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def now() -> dt.datetime:
+    # Looked up at each call (not `default=timezone.now`, bound once), so that a frozen clock
+    # in tests and the instant of the change agree.
+    return timezone.now()
 
 
 class OutboxMessage(models.Model):
@@ -37,7 +44,7 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     # While pending: not to be tried before this instant (a retry's backoff, or the end of a
     # claim: a sender that died holding one lets it go when it runs out).
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=now)
     # A sender's claim: only the holder of `claim` records the result, until `claimed_until`.
     claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     claim = models.CharField(max_length=32, blank=True)
