@@ -35,6 +35,7 @@ def admin_client_en(org: Org) -> Client:
         "cases/policyversion",
         "api/apitoken",
         "workdays/calendaryear",
+        "notify/outboxmessage",
     ],
 )
 def test_every_list_and_form_opens(admin_client_en: Client, model: str) -> None:

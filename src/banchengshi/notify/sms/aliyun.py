@@ -119,7 +119,7 @@ def send(sms: Sms) -> None:
         answer, code = {}, ""
     if code == "OK":
         return
-    problem = f"Aliyun SendSms: HTTP {reply.status} {code or reply.body[:200]!r}"
+    problem = f"Aliyun SendSms: HTTP {reply.status} {code or repr(reply.body[:200])}"
     if answer.get("Message"):
         problem += f" {answer['Message']}"
     if code in REFUSED_FOR_GOOD:
