@@ -4,7 +4,6 @@ from collections.abc import Iterator
 
 import pytest
 
-
 from tests.cases.conftest import (  # noqa: F401
     _forget_policy_versions,
     cases,

@@ -24,7 +24,7 @@ Answer = Callable[[Received], tuple[int, bytes]]
 class LocalServer:
     url: str
     received: list[Received] = field(default_factory=list)
-    answer: Answer = lambda request: (200, b"{}")  # noqa: E731
+    answer: Answer = lambda request: (200, b"{}")
 
 
 def serve() -> Iterator[LocalServer]:

@@ -6,7 +6,6 @@ again once it runs out."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
@@ -26,7 +25,7 @@ SECOND = dt.timedelta(seconds=1)
 
 
 @pytest.fixture
-def failing_sms(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def failing_sms(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
 
     def gateway_down(message: OutboxMessage) -> None:
@@ -34,7 +33,7 @@ def failing_sms(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         raise ConnectionError("SMS gateway unreachable")
 
     monkeypatch.setitem(SENDERS, "sms", gateway_down)
-    yield calls
+    return calls
 
 
 @pytest.fixture
@@ -44,7 +43,7 @@ def short_backoff(settings: object) -> None:
     settings.BANCHENGSHI_OUTBOX_RETRY_MAX_SECONDS = 150  # type: ignore[attr-defined]
 
 
-def sms(**fields: object) -> OutboxMessage:
+def sms() -> OutboxMessage:
     payload = {"tracking_no": "PT-2026-000001", "access_code": "12345678"}
     return enqueue(channel="sms", recipient="13812345678", template="appeal_filed", payload=payload)
 
@@ -114,9 +113,10 @@ def test_the_administrators_list_shows_what_was_given_up(
     client.force_login(User.objects.get(username="root"))
     url = reverse("admin:notify_outboxmessage_changelist")
     page = client.get(url, {"status__exact": "given_up"}).content.decode()
-    assert list(page.count(f'value="{pk}"') for pk in (given_up.pk, waiting.pk)) == [1, 0]
+    assert [page.count(f'value="{pk}"') for pk in (given_up.pk, waiting.pk)] == [1, 0]
     assert "ConnectionError: SMS gateway unreachable" in page
-    assert "138****5678" in page and "13812345678" not in page
+    assert "138****5678" in page
+    assert "13812345678" not in page
 
 
 def test_an_undeliverable_message_is_given_up_at_once(org: Org) -> None:

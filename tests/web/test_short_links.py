@@ -27,7 +27,8 @@ def test_the_reply_link_leads_to_rating_that_answer(
     token = response["Location"].removeprefix("/r/").removesuffix("/")
     assert response["Location"] == reverse("web:rating_link", args=[token])
     rating = rating_link(token)
-    assert rating is not None and (rating.case_id, rating.round) == (case.pk, 1)
+    assert rating is not None
+    assert (rating.case_id, rating.round) == (case.pk, 1)
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert case.tracking_no in page.content.decode()
