@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
+    "grouped",
     "mask_id_number",
     "mask_phone",
     "validate_contact_phone",
@@ -272,3 +273,11 @@ def mask_id_number(value: str) -> str:
     if len(number) <= 10:
         return "*" * len(number)
     return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}"
+
+
+# --- access codes ---------------------------------------------------------------------------
+
+
+def grouped(code: str) -> str:
+    """ "1234 5678": an access code easier to read out and type back (on a page, in an SMS)."""
+    return f"{code[:4]} {code[4:]}"

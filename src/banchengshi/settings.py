@@ -183,6 +183,50 @@ BANCHENGSHI_PUBLIC_URL = os.environ.get("BANCHENGSHI_PUBLIC_URL", "http://127.0.
 BANCHENGSHI_WEBHOOK_TIMEOUT = float(os.environ.get("BANCHENGSHI_WEBHOOK_TIMEOUT", "10"))
 BANCHENGSHI_WEBHOOK_DISABLE_AFTER = int(os.environ.get("BANCHENGSHI_WEBHOOK_DISABLE_AFTER", "20"))
 
+# --- messages leaving through the outbox (notify; docs/operations.md) -----------------------
+# Attempts at one message, the first retry's wait (doubling each time up to the longest), and
+# how long a sender's claim on a batch lasts (a sender that dies lets go after it).
+BANCHENGSHI_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("BANCHENGSHI_OUTBOX_MAX_ATTEMPTS", "8"))
+BANCHENGSHI_OUTBOX_RETRY_SECONDS = int(os.environ.get("BANCHENGSHI_OUTBOX_RETRY_SECONDS", "60"))
+BANCHENGSHI_OUTBOX_RETRY_MAX_SECONDS = int(
+    os.environ.get("BANCHENGSHI_OUTBOX_RETRY_MAX_SECONDS", str(6 * 3600))
+)
+BANCHENGSHI_OUTBOX_CLAIM_SECONDS = int(os.environ.get("BANCHENGSHI_OUTBOX_CLAIM_SECONDS", "600"))
+# SMS: "log" (development: the words in the log), "aliyun" (dysmsapi SendSms) or "http" (a
+# generic JSON gateway); the provider's template codes in BANCHENGSHI_SMS_TEMPLATES (a TOML
+# file; empty: notify/sms/templates.toml, placeholders).
+BANCHENGSHI_SMS_BACKEND = os.environ.get("BANCHENGSHI_SMS_BACKEND", "log")
+BANCHENGSHI_SMS_TEMPLATES = os.environ.get("BANCHENGSHI_SMS_TEMPLATES", "")
+BANCHENGSHI_SMS_TIMEOUT = float(os.environ.get("BANCHENGSHI_SMS_TIMEOUT", "10"))
+BANCHENGSHI_SMS_ALIYUN_ENDPOINT = os.environ.get(
+    "BANCHENGSHI_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/"
+)
+BANCHENGSHI_SMS_ALIYUN_ACCESS_KEY_ID = os.environ.get("BANCHENGSHI_SMS_ALIYUN_ACCESS_KEY_ID", "")
+BANCHENGSHI_SMS_ALIYUN_ACCESS_KEY_SECRET = os.environ.get(
+    "BANCHENGSHI_SMS_ALIYUN_ACCESS_KEY_SECRET", ""
+)
+BANCHENGSHI_SMS_HTTP_URL = os.environ.get("BANCHENGSHI_SMS_HTTP_URL", "")
+BANCHENGSHI_SMS_HTTP_SECRET = os.environ.get("BANCHENGSHI_SMS_HTTP_SECRET", "")
+# How long the short link in an SMS (/s/<code>/) keeps working.
+BANCHENGSHI_SHORT_LINK_DAYS = int(os.environ.get("BANCHENGSHI_SHORT_LINK_DAYS", "60"))
+# E-mail: Django's SMTP backend with EMAIL_BACKEND=smtp, else the console (development).
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(
+    os.environ.get("EMAIL_BACKEND", "console"), os.environ.get("EMAIL_BACKEND", "")
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _flag("EMAIL_USE_TLS", "0")
+EMAIL_USE_SSL = _flag("EMAIL_USE_SSL", "0")
+# Seconds before an SMTP server that does not answer counts as a failed attempt.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "banchengshi@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -29,6 +29,7 @@ from tests.cases.conftest import CaseBuilder, Org
         "workdays/calendaryear",
         "notify/webhookendpoint",
         "notify/webhookdelivery",
+        "notify/outboxmessage",
     ],
 )
 def test_every_list_and_form_opens(admin_client_en: Client, model: str) -> None:

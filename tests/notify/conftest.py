@@ -1,5 +1,9 @@
 """Notification tests use the organisation, clock and case builder of tests/cases."""
 
+from collections.abc import Iterator
+
+import pytest
+
 from tests.cases.conftest import (  # noqa: F401
     _forget_policy_versions,
     cases,
@@ -7,3 +11,10 @@ from tests.cases.conftest import (  # noqa: F401
     org,
 )
 from tests.notify.receiver import receiver  # noqa: F401
+from tests.notify.servers import LocalServer, serve
+
+
+@pytest.fixture
+def gateway() -> Iterator[LocalServer]:
+    """A local HTTP server standing in for an SMS gateway."""
+    yield from serve()

@@ -1,5 +1,5 @@
-"""The SMS a petitioner receives (notify.messages): composed when sent, with working links,
-and secrets blanked from the outbox once sent."""
+"""The SMS a petitioner receives (notify.messages): its words and values, a short link for
+rating, and secrets blanked from the outbox once sent."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ import pytest
 
 from banchengshi.cases.actions.answer import check_return_visit, check_supervise_case
 from banchengshi.intake import portal
-from banchengshi.intake.tracking import rating_link
-from banchengshi.notify import outbox
-from banchengshi.notify.messages import sms_text
-from banchengshi.notify.models import OutboxMessage
-from banchengshi.notify.outbox import send_pending
-from tests.cases.conftest import CaseBuilder, Org
+from banchengshi.notify.messages import sms_text, sms_values
+from banchengshi.notify.models import OutboxMessage, ShortLink
+from banchengshi.notify.sending import send_pending
+from tests.cases.conftest import NOW, CaseBuilder, Org
 from tests.intake.test_portal import appeal
 
 
@@ -34,32 +32,30 @@ def test_the_filing_sms_carries_the_code_which_the_outbox_then_forgets(
     (logged,) = sent_texts(caplog)
     assert "138****5678" in logged  # the log keeps neither the whole number nor the code
     assert filed.case.tracking_no in logged
-    assert "查询码*** （" in logged
+    assert "查询码***（" in logged
     assert "https://bcs.example.gov.cn/track/" in logged
-    # What a gateway sends has the code, grouped to be read out.
-    assert f"{code[:4]} {code[4:]}" in sms_text(
-        OutboxMessage(
-            template="appeal_filed",
-            payload={"tracking_no": filed.case.tracking_no, "access_code": code},
-        )
-    )
+    # What a gateway sends has the code; the words group it to be read out.
+    payload = {"tracking_no": filed.case.tracking_no, "access_code": code}
+    assert sms_values("appeal_filed", payload)["access_code"] == code
+    assert f"{code[:4]} {code[4:]}" in sms_text("appeal_filed", payload)
     message = OutboxMessage.objects.get(case=filed.case)
-    assert message.sent_at is not None
+    assert (message.status, message.sent_at, message.attempts) == ("sent", NOW, 1)
     assert message.payload == {"tracking_no": filed.case.tracking_no, "access_code": "***"}
 
 
-def test_the_reply_sms_links_to_rating_that_answer(
-    org: Org, cases: CaseBuilder, caplog: pytest.LogCaptureFixture
+def test_the_reply_sms_carries_a_short_link_for_that_answer(
+    org: Org, cases: CaseBuilder, caplog: pytest.LogCaptureFixture, settings: object
 ) -> None:
+    settings.BANCHENGSHI_PUBLIC_URL = "https://bcs.example.gov.cn"  # type: ignore[attr-defined]
     case = cases.replied()
     with caplog.at_level(logging.INFO, logger="banchengshi.notify"):
         send_pending()
     (text,) = [t for t in sent_texts(caplog) if "已答复" in t]
-    token = re.search(r"/r/([^/\s]+)/", text)
-    assert token is not None
-    link = rating_link(token.group(1))
-    assert link is not None
-    assert (link.case_id, link.round) == (case.pk, 1)
+    found = re.search(r"https://bcs\.example\.gov\.cn/s/([0-9A-Za-z]{8})/$", text)
+    assert found is not None
+    link = ShortLink.objects.get(code=found.group(1))
+    assert (link.case_id, link.round, link.purpose) == (case.pk, 1, "rate")
+    assert sms_values("reply", {"tracking_no": "X", "link": link.code})["link"] == link.code
 
 
 def test_a_notice_to_a_unit_is_logged_as_it_is(
@@ -71,32 +67,15 @@ def test_a_notice_to_a_unit_is_logged_as_it_is(
     with caplog.at_level(logging.INFO, logger="banchengshi.notify"):
         send_pending()
     assert any(t.startswith("notice to unit") and "supervision" in t for t in sent_texts(caplog))
-    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 0
+    assert not OutboxMessage.objects.filter(status="pending").exists()
 
 
-def test_a_message_given_up_on_forgets_its_secret(
-    org: Org, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    portal.check_file_appeal(appeal(org), [])
-
-    def gateway_down(message: OutboxMessage) -> None:
-        raise ConnectionError("SMS gateway unreachable")
-
-    monkeypatch.setattr(outbox, "deliver", gateway_down)
-    for _ in range(outbox.MAX_ATTEMPTS):
-        assert send_pending() == 0
-    message = OutboxMessage.objects.get()
-    assert (message.sent_at, message.attempts) == (None, outbox.MAX_ATTEMPTS)
-    assert message.payload["access_code"] == "***"
-    assert "unreachable" in message.last_error
-
-
-def test_an_sms_without_words_stays_in_the_outbox(org: Org, cases: CaseBuilder) -> None:
+def test_an_sms_without_words_is_given_up_at_once(org: Org, cases: CaseBuilder) -> None:
     case = cases.register()
     OutboxMessage.objects.create(
         channel="sms", recipient="13812345678", template="unknown", payload={}, case=case
     )
     assert send_pending() == 0
     message = OutboxMessage.objects.get(template="unknown")
-    assert (message.sent_at, message.attempts) == (None, 1)
-    assert "unknown" in message.last_error
+    assert (message.status, message.sent_at, message.attempts) == ("given_up", None, 1)
+    assert message.last_error == "no SMS template 'unknown'"

@@ -18,7 +18,7 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from banchengshi.notify.models import Notification, NotificationKind
-from banchengshi.notify.outbox import send_pending
+from banchengshi.notify.sending import send_pending
 from banchengshi.notify.webhooks.actions import do_enable_endpoint
 from banchengshi.notify.webhooks.models import WebhookDelivery, WebhookEndpoint
 from banchengshi.notify.webhooks.signing import new_secret
@@ -192,5 +192,5 @@ def test_the_outbox_sends_webhooks_with_the_other_messages(
     failed = webhook_messages()[1]
     assert (failed.attempts, failed.last_error) == (
         1,
-        f"{receiver.url}: HTTP 500 Internal Server Error",
+        f"WebhookFailed: {receiver.url}: HTTP 500 Internal Server Error",
     )

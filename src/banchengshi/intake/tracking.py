@@ -62,11 +62,6 @@ def issue_access_code(case: Case) -> str:
     return code
 
 
-def grouped(code: str) -> str:
-    """ "1234 5678": easier to read out and type back."""
-    return f"{code[:4]} {code[4:]}"
-
-
 class ProofKind(StrEnum):
     ACCESS_CODE = "access_code"
     PHONE_DIGITS = "phone_digits"

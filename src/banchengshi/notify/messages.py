@@ -1,73 +1,99 @@
-"""The words of the SMS sent to petitioners, composed when a message is sent, not when it is
-queued: a link signed at sending time stays valid for its whole period, and a change of
-wording reaches messages still waiting.
+"""What an SMS says, from its outbox payload: the values a gateway's registered template is
+filled with (`sms_values`), and the same message as plain words (`sms_text`) for the log
+backend and for a person reading the outbox.
 
 SMS go out in Chinese, the language of the district's petitioners, whatever language the
 staff member who caused them uses. Links point at BANCHENGSHI_PUBLIC_URL, the address the
-public knows the portal by.
+public knows the portal by; the reply's link is a short code (notify.shortlinks).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
 
-from banchengshi.intake.tracking import grouped, rating_token
-from banchengshi.notify.models import OutboxMessage
+from banchengshi.identifiers import grouped
+from banchengshi.notify.shortlinks import short_url
 
 SIGNATURE = "【办成事】"
-# Payload entries that are secrets: blanked once the message has gone, so the outbox does
-# not keep what the petitioner alone should know.
+# Payload entries that are secrets: blanked once the message has gone (or was given up), so
+# the outbox does not keep what the petitioner alone should know.
 SECRETS = ("access_code",)
+BLANK = "***"
+
+# The values each template fills its gateway template with (the data file maps them to the
+# provider's parameter names: notify/sms/templates.toml).
+VALUES: dict[str, tuple[str, ...]] = {
+    "appeal_filed": ("tracking_no", "access_code"),
+    "intake_received": ("tracking_no",),
+    "extension": ("tracking_no", "due"),
+    "reply": ("tracking_no", "link", "link_url"),
+    "staff_notification": ("tracking_no", "what"),
+}
+
+
+class UnknownTemplate(KeyError):
+    """A template without words here: a fault of the program, never of the message."""
 
 
 def _public(path: str) -> str:
     return f"{settings.BANCHENGSHI_PUBLIC_URL.rstrip('/')}{path}"
 
 
-def _appeal_filed(message: OutboxMessage, payload: dict[str, Any]) -> str:
+def sms_values(template: str, payload: Mapping[str, Any]) -> dict[str, str]:
+    """The values of one message by name (see VALUES), as strings."""
+    if template not in VALUES:
+        raise UnknownTemplate(template)
+    values = {name: str(payload.get(name, "")) for name in VALUES[template]}
+    if template == "reply":
+        code = str(payload.get("link", ""))
+        values["link_url"] = short_url(code) if code else _public("/track/")
+    return values
+
+
+def _appeal_filed(v: dict[str, str]) -> str:
+    code = v["access_code"] if v["access_code"] == BLANK else grouped(v["access_code"])
     return (
-        f"您的“办不成事”反映已收到，编号{payload['tracking_no']}，"
-        f"查询码{grouped(payload['access_code'])}（请勿告诉他人）。"
+        f"您的“办不成事”反映已收到，编号{v['tracking_no']}，查询码{code}（请勿告诉他人）。"
         f"查询进度：{_public('/track/')}"
     )
 
 
-def _intake_received(message: OutboxMessage, payload: dict[str, Any]) -> str:
+def _intake_received(v: dict[str, str]) -> str:
     return (
-        f"您反映的问题已登记，编号{payload['tracking_no']}。"
+        f"您反映的问题已登记，编号{v['tracking_no']}。"
         f"凭编号和手机号后四位可查询进度：{_public('/track/')}"
     )
 
 
-def _extension(message: OutboxMessage, payload: dict[str, Any]) -> str:
-    return f"您的反映{payload['tracking_no']}需要延长办理时间，预计{payload['due']}前答复。"
+def _extension(v: dict[str, str]) -> str:
+    return f"您的反映{v['tracking_no']}需要延长办理时间，预计{v['due']}前答复。"
 
 
-def _reply(message: OutboxMessage, payload: dict[str, Any]) -> str:
-    link = ""
-    if message.case_id is not None and "round" in payload:
-        link = _public(f"/r/{rating_token(message.case_id, int(payload['round']))}/")
-    return f"您的反映{payload['tracking_no']}已答复。查看答复并评价：{link or _public('/track/')}"
+def _reply(v: dict[str, str]) -> str:
+    return f"您的反映{v['tracking_no']}已答复。查看答复并评价：{v['link_url']}"
 
 
-COMPOSERS: dict[str, Callable[[OutboxMessage, dict[str, Any]], str]] = {
+def _staff_notification(v: dict[str, str]) -> str:
+    return f"案件{v['tracking_no']}：{v['what']}"
+
+
+WORDS: dict[str, Callable[[dict[str, str]], str]] = {
     "appeal_filed": _appeal_filed,
     "intake_received": _intake_received,
     "extension": _extension,
     "reply": _reply,
+    "staff_notification": _staff_notification,
 }
 
 
-def sms_text(message: OutboxMessage, payload: dict[str, Any] | None = None) -> str:
-    """The text of an SMS to a petitioner, from its payload or the one given (its secrets
-    blanked, for a log); a template without words here is a fault of the program, raised so
-    that the message stays in the outbox and is retried after a fix."""
-    compose = COMPOSERS[message.template]
-    return SIGNATURE + compose(message, message.payload if payload is None else payload)
+def sms_text(template: str, payload: Mapping[str, Any]) -> str:
+    """The words of an SMS; a template without words raises UnknownTemplate, so that the
+    message is given up and shown to the administrators rather than sent empty."""
+    return SIGNATURE + WORDS[template](sms_values(template, payload))
 
 
-def without_secrets(payload: dict[str, Any]) -> dict[str, Any]:
-    return {key: ("***" if key in SECRETS else value) for key, value in payload.items()}
+def without_secrets(payload: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: (BLANK if key in SECRETS else value) for key, value in payload.items()}

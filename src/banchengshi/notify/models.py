@@ -1,33 +1,92 @@
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def now() -> dt.datetime:
+    # Looked up at each call (not `default=timezone.now`, bound once), so that a frozen clock
+    # in tests and the instant of the change agree.
+    return timezone.now()
+
+
 class OutboxMessage(models.Model):
+    """A message to leave after the change that caused it has committed (R-Q-4). The sender
+    (notify.sending) claims it, sends it outside any transaction and records the result; a
+    failure is tried again later (`next_attempt_at`), up to a limit, then given up."""
+
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
-        NOTICE = "notice", _("notice to a unit")
+        EMAIL = "email", _("e-mail")
         WEBHOOK = "webhook", _("webhook")
+        # Being replaced by staff notifications (notify.inbox); kept until its uses are gone.
+        NOTICE = "notice", _("notice to a unit")
 
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    recipient = models.CharField(max_length=100)
-    template = models.CharField(max_length=40)
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        GIVEN_UP = "given_up", _("given up")
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    template = models.CharField(_("template"), max_length=40)
     payload: Any = models.JSONField(default=dict)
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    # While pending: not to be tried before this instant (a retry's backoff, or the end of a
+    # claim: a sender that died holding one lets it go when it runs out).
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=now)
+    # A sender's claim: only the holder of `claim` records the result, until `claimed_until`.
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
         indexes = [
-            models.Index(fields=["id"], condition=Q(sent_at__isnull=True), name="outbox_unsent")
+            # The sender's only question ("what is due?") reads this index alone.
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=Q(status="pending"),
+                name="outbox_due",
+            ),
+            # The administrators' list of what was given up.
+            models.Index(fields=["-id"], condition=Q(status="given_up"), name="outbox_given_up"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.channel}/{self.template} #{self.pk}"
+
+
+class ShortLink(models.Model):
+    """A short code in an SMS standing for a longer address (gateways take short parameters
+    under a registered template, not 66-character signed tokens). What it stands for is
+    resolved by the app that owns the target (web), so notify needs to know no other app."""
+
+    class Purpose(models.TextChoices):
+        RATE = "rate", _("rate an answer")
+
+    code = models.CharField(max_length=16, unique=True)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    round = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class NotificationKind(models.TextChoices):

@@ -28,6 +28,7 @@ urlpatterns = [
     path("track/<str:tracking_no>/", tracking.track_case, name="track_case"),
     path("track/<str:tracking_no>/rate/", tracking.track_rate, name="track_rate"),
     path("r/<str:token>/", tracking.rating_link_page, name="rating_link"),
+    path("s/<str:code>/", tracking.short_link, name="short_link"),
     path("guide/", guide.guide, name="guide"),
     path("guide/<str:code>/", guide.guide_matter, name="guide_matter"),
     path("elder/", portal.elder_switch, name="elder"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 
 import pytest
@@ -26,6 +27,7 @@ from banchengshi.cases.models import (
     Supervision,
 )
 from banchengshi.errors import InvalidInput, InvalidState
+from banchengshi.notify.models import ShortLink
 from tests.cases.actions.helpers import (
     NOW_JSON,
     clocks,
@@ -59,8 +61,15 @@ def test_reply(org: Org, cases: CaseBuilder) -> None:
     assert case.reply_text == "已告知补交股东会决议，补交后当日办结"
     assert clocks(case)["reply", 1].stopped_at == NOW
     assert work(case) == [("return_visit", org.hub.pk, end_of(2026, 11, 25))]
+    link = ShortLink.objects.get(case=case)
+    assert (link.purpose, link.round, link.expires_at) == ("rate", 1, NOW + dt.timedelta(days=60))
     assert outbox(case) == [
-        ("sms", PHONE, "reply", {"tracking_no": case.tracking_no, "channel": "phone", "round": 1})
+        (
+            "sms",
+            PHONE,
+            "reply",
+            {"tracking_no": case.tracking_no, "channel": "phone", "round": 1, "link": link.code},
+        )
     ]
     event = last_event(case)
     assert event.action == "reply"

@@ -26,6 +26,7 @@ from banchengshi.cases.models import (
 )
 from banchengshi.catalog.models import Matter
 from banchengshi.errors import InvalidInput, InvalidState
+from banchengshi.notify.models import ShortLink
 from tests.cases.actions.helpers import (
     NOW_JSON,
     clocks,
@@ -179,8 +180,14 @@ def test_not_admissible_under_putuo_then_reply_closes(org: Org, cases: CaseBuild
     assert (case.state, case.closed_at, case.replied_at) == (State.CLOSED, NOW, NOW)
     assert clocks(case)["not_admissible_reply", 1].stopped_at == NOW
     assert work(case) == []
+    link = ShortLink.objects.get(case=case).code
     assert outbox(case) == [
-        ("sms", PHONE, "reply", {"tracking_no": case.tracking_no, "channel": "sms", "round": 1})
+        (
+            "sms",
+            PHONE,
+            "reply",
+            {"tracking_no": case.tracking_no, "channel": "sms", "round": 1, "link": link},
+        )
     ]
     event = last_event(case)
     assert event.action == "reply"

@@ -86,13 +86,14 @@ def do_reply_case(
         case.reply_text = text
         case.replied_at = change.now
         change.payload = {"channel": channel, "text": text}
-        # The round tells the SMS which answer its rating link is for (notify.messages).
+        # The SMS's short link rates this round's answer (notify.shortlinks).
         text_petitioner(
             phone=case.phone,
             tracking_no=case.tracking_no,
             case_id=case.pk,
             template="reply",
-            payload={"channel": channel, "round": case.round},
+            payload={"channel": channel},
+            rate_round=case.round,
         )
     return change.case
 
@@ -262,11 +263,11 @@ def do_supervise_case(
         new_clock(case, ClockKind.REPLY, change.now, due, workdays=days).save()
         add_work(case, WorkKind.HANDLE, case.handling_unit_id, due)
         enqueue(
-            "notice",
-            str(case.handling_unit_id),
-            "supervision",
-            {"tracking_no": case.tracking_no, "round": case.round, "due": due.isoformat()},
-            case.pk,
+            channel="notice",
+            recipient=str(case.handling_unit_id),
+            template="supervision",
+            payload={"tracking_no": case.tracking_no, "round": case.round, "due": due.isoformat()},
+            case_id=case.pk,
         )
         change.payload = {"reason": reason, "round": case.round, "due": due.isoformat()}
     return supervision

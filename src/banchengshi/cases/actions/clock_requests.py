@@ -191,11 +191,11 @@ def do_decide_request(
             )
             # R-SLA-5: the window where the appeal was registered is told as well.
             enqueue(
-                "notice",
-                str(case.registered_unit_id),
-                "extension",
-                {"tracking_no": case.tracking_no, "due": due_date},
-                case.pk,
+                channel="notice",
+                recipient=str(case.registered_unit_id),
+                template="extension",
+                payload={"tracking_no": case.tracking_no, "due": due_date},
+                case_id=case.pk,
             )
         elif approve:
             case.suspended_at = change.now

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from banchengshi.errors import InvalidInput
+from banchengshi.identifiers import grouped
 from banchengshi.ids import parse_number
 from banchengshi.intake.portal import (
     MAX_FILE_BYTES,
@@ -20,7 +21,7 @@ from banchengshi.intake.portal import (
     check_file_appeal,
     validate_appeal,
 )
-from banchengshi.intake.tracking import ProofKind, grouped
+from banchengshi.intake.tracking import ProofKind
 from banchengshi.policy.rules import policy_in_force
 from banchengshi.web.forms.public_report import (
     CHECKED_FIELDS,

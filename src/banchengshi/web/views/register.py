@@ -21,8 +21,8 @@ from banchengshi.cases.similar import registration_hints
 from banchengshi.catalog.models import Matter
 from banchengshi.catalog.selectors import search_matters
 from banchengshi.errors import InvalidInput
+from banchengshi.identifiers import grouped
 from banchengshi.intake.access import WindowRegistration, check_register_with_code
-from banchengshi.intake.tracking import grouped
 from banchengshi.org.names import full_name
 from banchengshi.web.forms.registration import (
     CHECKED_FIELDS,

@@ -21,7 +21,16 @@ from banchengshi.cases.actions.answer import PROOFS_TO_RATE, check_rate_case
 from banchengshi.cases.models import Case, ReturnVisit
 from banchengshi.errors import InvalidInput, InvalidState
 from banchengshi.intake.public_view import public_case
-from banchengshi.intake.tracking import ProofKind, TooManyTries, prove, rating_link, tracking_number
+from banchengshi.intake.tracking import (
+    ProofKind,
+    TooManyTries,
+    prove,
+    rating_link,
+    rating_token,
+    tracking_number,
+)
+from banchengshi.notify.models import ShortLink
+from banchengshi.notify.shortlinks import resolve_short_link
 from banchengshi.web.forms.public_tracking import RatingForm, TrackForm
 from banchengshi.web.public import (
     PORTAL,
@@ -161,17 +170,33 @@ def _rate(
     return _show(request, site, case_id, proof, form, rate_url, status=422)
 
 
+def _link_not_valid(request: HttpRequest) -> HttpResponse:
+    message = _(
+        "This link is not valid or has expired. Find your appeal with its tracking number "
+        "and your access code, or the last 4 digits of your phone."
+    )
+    return refusal(request, PORTAL, message, status=404)
+
+
+@public_view("public_read")
+@require_http_methods(["GET"])
+def short_link(request: HttpRequest, code: str) -> HttpResponse:
+    """The short link of an SMS (notify.shortlinks): on to the page it stands for."""
+    link = resolve_short_link(code)
+    if link is None:
+        return _link_not_valid(request)
+    if link.purpose == ShortLink.Purpose.RATE:
+        return redirect("web:rating_link", token=rating_token(link.case_id, link.round))
+    return _link_not_valid(request)
+
+
 @public_view("public_rate")
 @require_http_methods(["GET", "POST"])
 def rating_link_page(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the reply's SMS: it proves the appeal, and rates the answer it came with."""
     link = rating_link(token)
     if link is None:
-        message = _(
-            "This link is not valid or has expired. Find your appeal with its tracking number "
-            "and your access code, or the last 4 digits of your phone."
-        )
-        return refusal(request, PORTAL, message, status=404)
+        return _link_not_valid(request)
     remember_case(request, link.case_id, ProofKind.SMS_LINK)
     here = request.path
     if request.method != "POST":

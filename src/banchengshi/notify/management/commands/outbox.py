@@ -2,11 +2,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from banchengshi.notify.outbox import send_pending
+from banchengshi.notify.sending import send_pending
 
 
 class Command(BaseCommand):
-    help = "Send the notifications waiting in the outbox (`banchengshi outbox send`)."
+    help = "Send the messages due in the outbox (`banchengshi outbox send`)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
