@@ -68,10 +68,10 @@ def prepare() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from banchengshi.api.tokens import do_create_token
     from banchengshi.catalog.models import Matter
     from banchengshi.org.actions import do_create_unit, do_grant_role
     from banchengshi.org.models import Role, UnitKind
+    from banchengshi.tokens.actions import do_create_token
     from bench.urls_api import CREATE_TABLE
 
     call_command("migrate", verbosity=0)

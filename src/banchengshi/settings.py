@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "banchengshi.audit",
     "banchengshi.notify",
     "banchengshi.scheduler",
+    "banchengshi.tokens",
     "banchengshi.api",
     "banchengshi.intake",
     "banchengshi.web",

@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from banchengshi.api.models import ApiToken
-from banchengshi.api.tokens import hash_token
 from banchengshi.cases.models import PolicyVersion
 from banchengshi.org.models import LoginLock, Unit, UnitKind
+from banchengshi.tokens.auth import hash_token
+from banchengshi.tokens.models import ApiToken
 from tests.cases.conftest import CaseBuilder, Org
 
 
@@ -25,7 +25,7 @@ from tests.cases.conftest import CaseBuilder, Org
         "auth/user",
         "catalog/matter",
         "cases/policyversion",
-        "api/apitoken",
+        "tokens/apitoken",
         "workdays/calendaryear",
         "notify/webhookendpoint",
         "notify/webhookdelivery",
@@ -90,7 +90,7 @@ def test_a_unit_cannot_go_under_its_own_subtree(admin_client_en: Client, org: Or
 
 def test_a_token_made_in_the_admin_shows_its_secret_once(admin_client_en: Client, org: Org) -> None:
     response = admin_client_en.post(
-        reverse("admin:api_apitoken_add"),
+        reverse("admin:tokens_apitoken_add"),
         {"name": "12345 hotline", "user": org.dispatcher.pk},
         follow=True,
     )
@@ -98,7 +98,7 @@ def test_a_token_made_in_the_admin_shows_its_secret_once(admin_client_en: Client
     secret = page.split("shown only this once: ")[1].split("<")[0].strip()
     token = ApiToken.objects.get(name="12345 hotline")
     assert token.token_hash == hash_token(secret)
-    again = admin_client_en.get(reverse("admin:api_apitoken_change", args=[token.pk]))
+    again = admin_client_en.get(reverse("admin:tokens_apitoken_change", args=[token.pk]))
     assert secret not in again.content.decode()
 
 

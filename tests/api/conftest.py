@@ -19,11 +19,11 @@ from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
 
-from banchengshi.api.tokens import do_create_token
 from banchengshi.cases.clocks import forget_policy_versions
 from banchengshi.catalog.models import Matter
 from banchengshi.org.actions import do_create_unit, do_grant_role
 from banchengshi.org.models import Role, Unit, UnitKind
+from banchengshi.tokens.actions import do_create_token
 from banchengshi.workdays.actions import do_load_calendar_year
 from banchengshi.workdays.calendar import UnknownYearError
 from banchengshi.workdays.registry import current_calendar, forget_calendar

@@ -13,9 +13,9 @@ from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.test import Client
 
-from banchengshi.api.tokens import do_create_token
 from banchengshi.org.actions import do_grant_role
 from banchengshi.org.models import Role
+from banchengshi.tokens.actions import do_create_token
 from tests.cases.conftest import (  # noqa: F401
     PHONE,
     Org,

@@ -10,7 +10,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from banchengshi.api.tokens import do_create_token
 from banchengshi.audit.models import AuditEvent
 from banchengshi.cases.models import Case
 from banchengshi.intake import ratelimit
@@ -20,6 +19,7 @@ from banchengshi.intake.sources import find_source
 from banchengshi.notify.models import OutboxMessage
 from banchengshi.org.actions import do_grant_role
 from banchengshi.org.models import Role
+from banchengshi.tokens.actions import do_create_token
 from tests.cases.conftest import PHONE, Org
 from tests.pg.test_concurrency import THREADS, assert_chain_gap_free, in_threads
 

@@ -12,8 +12,8 @@ from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from banchengshi.api.tokens import user_for_token
 from banchengshi.errors import ActionRefused
+from banchengshi.tokens.auth import user_for_token
 
 
 class CsrfFailed(ActionRefused):

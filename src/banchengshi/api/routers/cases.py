@@ -12,18 +12,14 @@ from ninja import HeaderEx, P, PathEx, QueryEx, Router, Status
 
 from banchengshi.api.auth import actor
 from banchengshi.api.idempotency import register_case_once, request_hash
-from banchengshi.api.schemas import (
-    ERRORS,
-    NO_NUL,
+from banchengshi.api.schemas.base import ERRORS, NO_NUL, Day, Versioned
+from banchengshi.api.schemas.cases import CaseListOut, CaseOut, CaseSummaryOut, WorklistOut
+from banchengshi.api.schemas.inputs import (
     AnswerIn,
     CaseIn,
-    CaseListOut,
-    CaseOut,
-    CaseSummaryOut,
     CauseIn,
     CoHandlingIn,
     ContactIn,
-    Day,
     DecideIn,
     ExtensionIn,
     ReasonIn,
@@ -33,8 +29,6 @@ from banchengshi.api.schemas import (
     ScreenIn,
     SuperviseIn,
     UnitIn,
-    Versioned,
-    WorklistOut,
 )
 from banchengshi.cases.actions.answer import (
     check_reply_case,
@@ -138,7 +132,7 @@ def list_cases(
         received_to=received_to,
     )
     return CaseListOut(
-        items=[CaseSummaryOut.of(case) for case in cases[offset : offset + limit]],
+        items=[CaseSummaryOut.model_validate(case) for case in cases[offset : offset + limit]],
         total=bounded_count(cases),
         total_cap=COUNT_CAP,
         limit=limit,

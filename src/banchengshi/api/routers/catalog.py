@@ -7,15 +7,8 @@ from django.middleware.csrf import get_token
 from ninja import P, QueryEx, Router
 
 from banchengshi.api.auth import actor
-from banchengshi.api.schemas import (
-    ERRORS,
-    NO_NUL,
-    CauseOut,
-    MatterListOut,
-    MatterOut,
-    MeOut,
-    UnitOut,
-)
+from banchengshi.api.schemas.base import ERRORS, NO_NUL
+from banchengshi.api.schemas.catalog import CauseOut, MatterListOut, MatterOut, MeOut, UnitOut
 from banchengshi.cases.causes import CAUSES
 from banchengshi.cases.selectors import bounded_count
 from banchengshi.catalog.selectors import search_matters
@@ -59,4 +52,4 @@ def matters(
 
 @router.get("/causes", response={200: list[CauseOut], **ERRORS}, summary="Coded causes")
 def cause_list(request: HttpRequest) -> list[CauseOut]:
-    return [CauseOut.of(cause) for cause in CAUSES.values()]
+    return [CauseOut.model_validate(cause) for cause in CAUSES.values()]

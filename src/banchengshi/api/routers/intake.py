@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from ninja import P, PathEx, Router, Status
 from pydantic import (
     AfterValidator,
-    BaseModel,
     ConfigDict,
     PlainValidator,
     RootModel,
@@ -24,8 +23,8 @@ from pydantic import (
 )
 
 from banchengshi.api.auth import actor
-from banchengshi.api.schemas import ERRORS, LocalTime, _clean_text
-from banchengshi.cases.models import MAX_TEXT, Case
+from banchengshi.api.schemas.base import ERRORS, LocalTime, Out, clean_text
+from banchengshi.cases.models import MAX_TEXT
 from banchengshi.intake.actions import check_intake_record, source_or_404
 
 router = Router(tags=["intake"])
@@ -49,7 +48,7 @@ def _value(value: Any) -> str | int | float | bool | None:
             raise ValueError(
                 _("The text is too long (at most %(limit)d characters).") % {"limit": MAX_TEXT}
             )
-        return _clean_text(value)
+        return clean_text(value)
     raise ValueError(_("Give a text, a number, true, false or null."))
 
 
@@ -97,7 +96,7 @@ class IntakeRecordIn(RootModel[Annotated[dict[ColumnName, ColumnValue], AfterVal
     )
 
 
-class IntakeOut(BaseModel):
+class IntakeOut(Out):
     id: int
     tracking_no: str
     state: str
@@ -105,18 +104,6 @@ class IntakeOut(BaseModel):
     received_at: LocalTime
     external_source: str
     external_id: str
-
-    @classmethod
-    def of(cls, case: Case) -> IntakeOut:
-        return cls(
-            id=case.pk,
-            tracking_no=case.tracking_no,
-            state=case.state,
-            channel=case.channel,
-            received_at=case.received_at,
-            external_source=case.external_source,
-            external_id=case.external_id,
-        )
 
 
 @router.post(
@@ -130,4 +117,4 @@ def intake_record(
     """201 with the new case; 200 with the same body when the record was registered before.
     Problems come back under the source's own column names (422)."""
     result = check_intake_record(actor(request), source_or_404(source), payload.root)
-    return Status(201 if result.created else 200, IntakeOut.of(result.case))
+    return Status(201 if result.created else 200, IntakeOut.model_validate(result.case))

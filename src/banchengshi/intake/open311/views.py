@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from banchengshi.api.tokens import user_for_token
 from banchengshi.errors import ActionRefused, Forbidden, InvalidInput, NotFound
 from banchengshi.intake.actions import check_open311_request
 from banchengshi.intake.models import Open311Request
@@ -29,6 +28,7 @@ from banchengshi.intake.open311.service_requests import (
     public_request,
 )
 from banchengshi.intake.ratelimit import Verdict, client_address, hit, limit_named
+from banchengshi.tokens.auth import user_for_token
 
 log = logging.getLogger("banchengshi.open311")
 View = Callable[..., HttpResponse]

@@ -1,17 +1,16 @@
-"""Creating, revoking and checking API tokens. A token is "bcs_" + 43 URL-safe characters
-(32 random bytes); the database keeps its SHA-256 only, so a stolen table gives no tokens."""
+"""Who a presented token is: the one check behind the REST API's bearer tokens and Open311's
+api_key. A token is "bcs_" + 43 URL-safe characters (32 random bytes); the database keeps
+its SHA-256 only, so a stolen table gives no tokens."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from banchengshi.api.models import ApiToken
+from banchengshi.tokens.models import ApiToken
 
 TOKEN_PREFIX = "bcs_"
 PREFIX_LENGTH = 8
@@ -23,26 +22,6 @@ LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def do_create_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for `user`; returns the row and the secret, which is never stored."""
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        name=name.strip()[:100] or "token",
-        user=user,
-        prefix=secret[:PREFIX_LENGTH],
-        token_hash=hash_token(secret),
-    )
-    return token, secret
-
-
-def tokens_with_prefix(prefix: str) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(prefix=prefix[:PREFIX_LENGTH]).select_related("user")
-
-
-def do_revoke_tokens(tokens: QuerySet[ApiToken]) -> int:
-    return tokens.filter(revoked=False).update(revoked=True)
 
 
 def user_for_token(secret: str) -> User | None:

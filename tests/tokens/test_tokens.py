@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from banchengshi.api.models import ApiToken
+from banchengshi.tokens.models import ApiToken
 from tests.api.conftest import District
 
 
@@ -88,17 +88,17 @@ def test_admin_lists_and_revokes_tokens(district: District) -> None:
     User.objects.create_superuser("root", password="root-password-1")
     client = Client()
     client.login(username="root", password="root-password-1")
-    page = client.get("/admin/api/apitoken/")
+    page = client.get("/admin/tokens/apitoken/")
     assert page.status_code == 200
     assert district.tokens["clerk"][:8] in page.content.decode()
     assert district.tokens["clerk"] not in page.content.decode()
     # The add form asks for a name and a person only: the secret is made by do_create_token.
-    add_form = client.get("/admin/api/apitoken/add/").content.decode()
+    add_form = client.get("/admin/tokens/apitoken/add/").content.decode()
     assert 'name="name"' in add_form
     assert 'name="token_hash"' not in add_form
     token = ApiToken.objects.get(user__username="clerk")
     response = client.post(
-        "/admin/api/apitoken/",
+        "/admin/tokens/apitoken/",
         {"action": "revoke", "_selected_action": [token.pk]},
     )
     assert response.status_code == 302

@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from banchengshi.api.models import ApiToken
-from banchengshi.api.tokens import do_create_token, do_revoke_tokens, tokens_with_prefix
+from banchengshi.tokens.actions import do_create_token, do_revoke_tokens, tokens_with_prefix
+from banchengshi.tokens.models import ApiToken
 
 
 class Command(BaseCommand):

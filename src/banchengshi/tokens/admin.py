@@ -14,8 +14,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from banchengshi.api.models import ApiToken
-from banchengshi.api.tokens import do_create_token, do_revoke_tokens
+from banchengshi.tokens.actions import do_create_token, do_revoke_tokens
+from banchengshi.tokens.models import ApiToken
 
 
 class NewTokenForm(forms.ModelForm):
