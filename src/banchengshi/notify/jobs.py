@@ -1,0 +1,20 @@
+"""The notifications' periodic jobs (run by `banchengshi scheduler`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from banchengshi.notify import outbox
+from banchengshi.scheduler.registry import periodic
+
+log = logging.getLogger("banchengshi.notify")
+
+
+@periodic(name="notify.outbox", every=dt.timedelta(minutes=1))
+def send_outbox(slot: dt.datetime) -> None:
+    """Send what waits in the outbox. Any slot sends whatever is pending, so running it twice,
+    or skipping a slot, loses and repeats nothing."""
+    sent = outbox.send_pending()
+    if sent:
+        log.info("outbox: %d sent", sent)
