@@ -98,24 +98,35 @@ def do_claim_run(
         return run, None
     if not may_take_over(existing, now=now):
         return None, existing
-    previous = f"{existing.state} by {existing.ran_by or existing.claimed_by}"
-    taken = JobRun.objects.filter(
-        pk=existing.pk, attempt=existing.attempt, state=existing.state
-    ).update(
+    run = do_take_over_run(existing, now=now, process=process)
+    if run is None:
+        return None, JobRun.objects.filter(pk=existing.pk).first()
+    return run, None
+
+
+def do_take_over_run(run: JobRun, *, now: dt.datetime, process: str) -> JobRun | None:
+    """Claim `run`, lost or failed as read, as its next attempt for `process`; None when
+    another process changed it since it was read.
+
+    Trusts that `run` was found fit to take over (may_take_over); the compare-and-swap on its
+    attempt and state makes sure only one process takes it."""
+    previous = f"{run.state} by {run.ran_by or run.claimed_by}"
+    taken = JobRun.objects.filter(pk=run.pk, attempt=run.attempt, state=run.state).update(
         state=RunState.CLAIMED,
-        attempt=existing.attempt + 1,
+        attempt=run.attempt + 1,
         claimed_by=process,
         claimed_at=now,
         task_id="",
         ran_by="",
         started_at=None,
         finished_at=None,
+        error="",  # the earlier attempt's error stays in the log
     )
     if taken != 1:
-        return None, JobRun.objects.filter(pk=existing.pk).first()
-    existing.refresh_from_db()
-    log.warning("%s: taken over (was %s)", describe(existing), previous)
-    return existing, None
+        return None
+    fresh = JobRun.objects.get(pk=run.pk)
+    log.warning("%s: taken over (was %s)", describe(fresh), previous)
+    return fresh
 
 
 def do_mark_enqueued(run: JobRun, *, task_id: str) -> None:

@@ -140,7 +140,10 @@ class Scheduler:
         now = timezone.now()
         if not hold_lease(holder=self.process, now=now):
             lease = lease_holder(now=now)
-            holder = f"{lease.holder} until {lease.expires_at.isoformat()}" if lease else "?"
+            holder = "?"
+            if lease is not None:
+                until = timezone.localtime(lease.expires_at).isoformat(timespec="seconds")
+                holder = f"{lease.holder} until {until}"
             return [], f"another scheduler leads ({holder}): nothing run"
         outcomes = []
         try:

@@ -39,11 +39,17 @@ class Command(BaseCommand):
             log.info("%s received: stopping", signal.Signals(signum).name)
             scheduler.stop()
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        if not options["once"]:
-            scheduler.run_forever()
-            return
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            if options["once"]:
+                self.once(scheduler)
+            else:
+                scheduler.run_forever()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def once(self, scheduler: Scheduler) -> None:
         outcomes, refused = scheduler.run_once()
         if refused:
             self.stdout.write(refused)
