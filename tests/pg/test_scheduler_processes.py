@@ -120,7 +120,8 @@ def test_two_schedulers_run_each_slot_once(processes: Processes) -> None:
     assert {(run.state, run.attempt) for run in runs} == {(RunState.SUCCEEDED, 1)}
     # A clean stop hands the lease back, and says so.
     assert holder() is None
-    assert "stopped" in processes.output("a") and "stopped" in processes.output("b")
+    assert "stopped" in processes.output("a")
+    assert "stopped" in processes.output("b")
 
 
 def test_a_killed_leader_is_replaced_after_the_lease(processes: Processes) -> None:

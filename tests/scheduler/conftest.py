@@ -39,6 +39,4 @@ def probe() -> Iterator[Probe]:
 
 @pytest.fixture
 def immediate_tasks(settings: Any) -> None:
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,12 @@ def at(seconds: float) -> dt.datetime:
 def test_it_takes_a_lease_nobody_holds() -> None:
     assert hold_lease(holder="a", now=T0)
     lease = Lease.objects.get()
-    assert (lease.name, lease.holder, lease.since, lease.expires_at) == ("scheduler", "a", T0, at(30))
+    assert (lease.name, lease.holder, lease.since, lease.expires_at) == (
+        "scheduler",
+        "a",
+        T0,
+        at(30),
+    )
 
 
 def test_it_refuses_a_lease_another_holds() -> None:
@@ -55,10 +61,12 @@ def test_a_released_lease_is_taken_at_once() -> None:
 def test_releasing_anothers_lease_changes_nothing() -> None:
     hold_lease(holder="a", now=T0)
     release_lease(holder="b", now=at(5))
-    assert lease_holder(now=at(5)).holder == "a"  # type: ignore[union-attr]
+    lease = lease_holder(now=at(5))
+    assert lease is not None
+    assert lease.holder == "a"
 
 
-def test_its_length_is_a_setting(settings) -> None:  # type: ignore[no-untyped-def]
+def test_its_length_is_a_setting(settings: Any) -> None:
     settings.BANCHENGSHI_SCHEDULER_LEASE_SECONDS = 2
     hold_lease(holder="a", now=T0)
     assert Lease.objects.get().expires_at == at(2)

@@ -66,9 +66,7 @@ def test_the_immediate_backend_runs_the_job_in_the_turn(
     frozen_time.set(T0)
     Scheduler([probe.job], process="leader").enqueue_due(T0)
     run = JobRun.objects.get()
-    assert (run.state, run.claimed_by, run.ran_by) == (
-        RunState.SUCCEEDED, "leader", this_process()
-    )
+    assert (run.state, run.claimed_by, run.ran_by) == (RunState.SUCCEEDED, "leader", this_process())
     assert probe.slots == [SLOT]
 
 

@@ -49,13 +49,11 @@ def test_it_gives_the_lease_back(probe: Probe, frozen_time: FrozenTime) -> None:
     assert lease_holder(now=T0) is None
 
 
-def test_a_failed_job_is_said_and_ends_with_an_error(
-    probe: Probe, frozen_time: FrozenTime
-) -> None:
+def test_a_failed_job_is_said_and_ends_with_an_error(probe: Probe, frozen_time: FrozenTime) -> None:
     frozen_time.set(T0)
     probe.errors.append(ValueError("gateway down"))
     out = io.StringIO()
-    with pytest.raises(CommandError, match="^failed: test.probe$"):
+    with pytest.raises(CommandError, match=r"^failed: test\.probe$"):
         call_command("scheduler", "--once", "--job=test.probe", stdout=out)
     assert out.getvalue() == (
         "test.probe slot 2026-11-20 10:00+0800: failed in 0.00 s (attempt 1): "
@@ -76,5 +74,5 @@ def test_it_leaves_the_jobs_to_a_scheduler_that_leads(
 
 
 def test_an_unknown_job_is_named() -> None:
-    with pytest.raises(CommandError, match="^unknown job nope; the jobs are: .*notify.outbox"):
+    with pytest.raises(CommandError, match=r"^unknown job nope; the jobs are: .*notify\.outbox"):
         once("nope")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -41,18 +42,24 @@ def test_a_slot_is_claimed_once(probe: Probe) -> None:
     run, _ = claim(probe, "a", T0)
     assert run is not None
     assert (run.job, run.slot, run.state, run.attempt, run.claimed_by) == (
-        "test.probe", SLOT, RunState.CLAIMED, 1, "a"
+        "test.probe",
+        SLOT,
+        RunState.CLAIMED,
+        1,
+        "a",
     )
     again, other = claim(probe, "b", T0 + dt.timedelta(seconds=1))
     assert again is None
-    assert other is not None and other.pk == run.pk
+    assert other is not None
+    assert other.pk == run.pk
     assert JobRun.objects.count() == 1
 
 
 def test_the_next_slot_is_a_new_run(probe: Probe) -> None:
     claim(probe, "a", T0)
     run, _ = claim(probe, "b", T0 + dt.timedelta(minutes=3))
-    assert run is not None and run.slot == SLOT + dt.timedelta(minutes=5)
+    assert run is not None
+    assert run.slot == SLOT + dt.timedelta(minutes=5)
 
 
 def test_a_run_records_who_ran_it_and_when(probe: Probe, clock: FrozenTime) -> None:
@@ -63,7 +70,12 @@ def test_a_run_records_who_ran_it_and_when(probe: Probe, clock: FrozenTime) -> N
     assert done is not None
     run.refresh_from_db()
     assert (run.state, run.task_id, run.ran_by, run.started_at, run.finished_at, run.error) == (
-        RunState.SUCCEEDED, "t-1", "worker-1", T0, T0, ""
+        RunState.SUCCEEDED,
+        "t-1",
+        "worker-1",
+        T0,
+        T0,
+        "",
     )
     assert probe.slots == [SLOT]
 
@@ -84,37 +96,37 @@ def test_a_failure_is_recorded(probe: Probe, clock: FrozenTime) -> None:
     execute_run(run.pk, 1, process="w")
     run.refresh_from_db()
     assert (run.state, run.error, run.finished_at) == (
-        RunState.FAILED, "ValueError: gateway down\N{REPLACEMENT CHARACTER}", T0
+        RunState.FAILED,
+        "ValueError: gateway down\N{REPLACEMENT CHARACTER}",
+        T0,
     )
 
 
 def test_a_failed_run_is_tried_again_after_a_growing_delay(
-    probe: Probe, clock: FrozenTime, settings
-) -> None:  # type: ignore[no-untyped-def]
+    probe: Probe, clock: FrozenTime, settings: Any
+) -> None:
     settings.BANCHENGSHI_SCHEDULER_RETRY_SECONDS = 10
     probe.errors += [ValueError("1"), ValueError("2"), ValueError("3")]
     run, _ = claim(probe, "a", T0)
     assert run is not None
     execute_run(run.pk, 1, process="w")
-    assert claim(probe, "a", T0 + dt.timedelta(seconds=9))[0] is None
-    run, _ = claim(probe, "a", T0 + dt.timedelta(seconds=10))
-    assert run is not None and run.attempt == 2
-    clock.advance(seconds=10)
-    execute_run(run.pk, 2, process="w")
-    # The second failure waits twice as long.
-    assert claim(probe, "a", T0 + dt.timedelta(seconds=29))[0] is None
-    run, _ = claim(probe, "a", T0 + dt.timedelta(seconds=30))
-    assert run is not None and run.attempt == 3
-    clock.advance(seconds=20)
-    execute_run(run.pk, 3, process="w")
+    # Each failure waits twice as long as the one before: 10 s, then 20 s.
+    for attempt, failed_at, delay in ((2, 0, 10), (3, 10, 20)):
+        retry_at = T0 + dt.timedelta(seconds=failed_at + delay)
+        assert claim(probe, "a", retry_at - dt.timedelta(seconds=1))[0] is None
+        run, _ = claim(probe, "a", retry_at)
+        assert run is not None
+        assert run.attempt == attempt
+        clock.set(retry_at)
+        execute_run(run.pk, attempt, process="w")
     # Three tries in all: the slot stays failed (10:04:50, still the 10:00 slot).
     assert claim(probe, "a", T0 + dt.timedelta(seconds=170))[0] is None
     assert JobRun.objects.get().state == RunState.FAILED
 
 
 def test_a_run_lost_before_it_started_is_taken_over_when_stale(
-    probe: Probe, clock: FrozenTime, settings
-) -> None:  # type: ignore[no-untyped-def]
+    probe: Probe, clock: FrozenTime, settings: Any
+) -> None:
     settings.BANCHENGSHI_SCHEDULER_STALE_SECONDS = 60
     run, _ = claim(probe, "dead", T0)
     assert run is not None
@@ -123,7 +135,10 @@ def test_a_run_lost_before_it_started_is_taken_over_when_stale(
     taken, _ = claim(probe, "b", T0 + dt.timedelta(seconds=60))
     assert taken is not None
     assert (taken.attempt, taken.claimed_by, taken.state, taken.task_id) == (
-        2, "b", RunState.CLAIMED, ""
+        2,
+        "b",
+        RunState.CLAIMED,
+        "",
     )
     # The task queued for attempt 1 finds it is no longer its run.
     assert execute_run(run.pk, 1, process="late worker") is None
@@ -132,19 +147,21 @@ def test_a_run_lost_before_it_started_is_taken_over_when_stale(
 
 
 def test_a_run_whose_process_died_while_running_is_run_again(
-    probe: Probe, clock: FrozenTime, settings
-) -> None:  # type: ignore[no-untyped-def]
+    probe: Probe, clock: FrozenTime, settings: Any
+) -> None:
     settings.BANCHENGSHI_SCHEDULER_STALE_SECONDS = 60
     run, _ = claim(probe, "a", T0)
     assert run is not None
     JobRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, started_at=T0, ran_by="dead")
     assert claim(probe, "b", T0 + dt.timedelta(seconds=59))[0] is None
     taken, _ = claim(probe, "b", T0 + dt.timedelta(seconds=60))
-    assert taken is not None and taken.attempt == 2
-    assert taken.started_at is None and taken.ran_by == ""
+    assert taken is not None
+    assert taken.attempt == 2
+    assert taken.started_at is None
+    assert taken.ran_by == ""
 
 
-def test_only_one_of_two_takes_over(probe: Probe, settings) -> None:  # type: ignore[no-untyped-def]
+def test_only_one_of_two_takes_over(probe: Probe, settings: Any) -> None:
     settings.BANCHENGSHI_SCHEDULER_STALE_SECONDS = 60
     claim(probe, "dead", T0)
     later = T0 + dt.timedelta(seconds=61)

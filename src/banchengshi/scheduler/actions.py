@@ -54,9 +54,7 @@ def may_take_over(run: JobRun, *, now: dt.datetime) -> bool:
         return run.started_at is not None and run.started_at <= now - stale
     if run.state == RunState.FAILED and run.attempt < MAX_ATTEMPTS:
         delay = settings.BANCHENGSHI_SCHEDULER_RETRY_SECONDS * 2 ** (run.attempt - 1)
-        return run.finished_at is not None and run.finished_at <= now - dt.timedelta(
-            seconds=delay
-        )
+        return run.finished_at is not None and run.finished_at <= now - dt.timedelta(seconds=delay)
     return False
 
 
@@ -98,10 +96,10 @@ def do_claim_run(
         return run, None
     if not may_take_over(existing, now=now):
         return None, existing
-    run = do_take_over_run(existing, now=now, process=process)
-    if run is None:
+    taken = do_take_over_run(existing, now=now, process=process)
+    if taken is None:
         return None, JobRun.objects.filter(pk=existing.pk).first()
-    return run, None
+    return taken, None
 
 
 def do_take_over_run(run: JobRun, *, now: dt.datetime, process: str) -> JobRun | None:

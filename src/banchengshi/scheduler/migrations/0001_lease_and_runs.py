@@ -4,47 +4,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Lease',
+            name="Lease",
             fields=[
-                ('name', models.CharField(max_length=50, primary_key=True, serialize=False, verbose_name='name')),
-                ('holder', models.CharField(max_length=200, verbose_name='held by')),
-                ('since', models.DateTimeField(verbose_name='held since')),
-                ('expires_at', models.DateTimeField(verbose_name='expires at')),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=50, primary_key=True, serialize=False, verbose_name="name"
+                    ),
+                ),
+                ("holder", models.CharField(max_length=200, verbose_name="held by")),
+                ("since", models.DateTimeField(verbose_name="held since")),
+                ("expires_at", models.DateTimeField(verbose_name="expires at")),
             ],
             options={
-                'verbose_name': 'scheduler lease',
-                'verbose_name_plural': 'scheduler leases',
+                "verbose_name": "scheduler lease",
+                "verbose_name_plural": "scheduler leases",
             },
         ),
         migrations.CreateModel(
-            name='JobRun',
+            name="JobRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('job', models.CharField(max_length=100, verbose_name='job')),
-                ('slot', models.DateTimeField(verbose_name='slot')),
-                ('state', models.CharField(choices=[('claimed', 'claimed'), ('enqueued', 'queued'), ('running', 'running'), ('succeeded', 'succeeded'), ('failed', 'failed'), ('skipped', 'skipped')], max_length=10, verbose_name='state')),
-                ('attempt', models.PositiveSmallIntegerField(default=1, verbose_name='attempt')),
-                ('claimed_by', models.CharField(max_length=200, verbose_name='claimed by')),
-                ('claimed_at', models.DateTimeField(verbose_name='claimed at')),
-                ('task_id', models.CharField(blank=True, max_length=64, verbose_name='task')),
-                ('ran_by', models.CharField(blank=True, max_length=200, verbose_name='run by')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("job", models.CharField(max_length=100, verbose_name="job")),
+                ("slot", models.DateTimeField(verbose_name="slot")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("claimed", "claimed"),
+                            ("enqueued", "queued"),
+                            ("running", "running"),
+                            ("succeeded", "succeeded"),
+                            ("failed", "failed"),
+                            ("skipped", "skipped"),
+                        ],
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("attempt", models.PositiveSmallIntegerField(default=1, verbose_name="attempt")),
+                ("claimed_by", models.CharField(max_length=200, verbose_name="claimed by")),
+                ("claimed_at", models.DateTimeField(verbose_name="claimed at")),
+                ("task_id", models.CharField(blank=True, max_length=64, verbose_name="task")),
+                ("ran_by", models.CharField(blank=True, max_length=200, verbose_name="run by")),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="started at"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="error")),
             ],
             options={
-                'verbose_name': 'job run',
-                'verbose_name_plural': 'job runs',
-                'indexes': [models.Index(fields=['slot'], name='scheduler_run_slot')],
-                'constraints': [models.UniqueConstraint(fields=('job', 'slot'), name='scheduler_run_once_per_slot')],
+                "verbose_name": "job run",
+                "verbose_name_plural": "job runs",
+                "indexes": [models.Index(fields=["slot"], name="scheduler_run_slot")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("job", "slot"), name="scheduler_run_once_per_slot"
+                    )
+                ],
             },
         ),
     ]
