@@ -33,6 +33,8 @@ def signals_kept() -> Iterator[None]:
         signal.signal(sig, handler)
 
 
+# db_worker closes the database connection between tasks: the test commits for real.
+@pytest.mark.django_db(transaction=True)
 def test_the_database_backend_queues_the_run_for_db_worker(
     probe: Probe, frozen_time: FrozenTime, signals_kept: None
 ) -> None:
