@@ -33,7 +33,7 @@ def test_it_runs_the_due_jobs_and_then_nothing_in_the_same_slot(
     )
     frozen_time.advance(minutes=2)
     assert once("test.probe") == (
-        f"test.probe slot 2026-11-20 10:00+0800: nothing to do, succeeded by {this_process()}\n"
+        f"test.probe slot 2026-11-20 10:00+0800: not run here, succeeded by {this_process()}\n"
     )
     assert probe.slots == [dt.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)]
     frozen_time.advance(minutes=1)  # 10:05: the next slot

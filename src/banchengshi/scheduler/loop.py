@@ -59,10 +59,10 @@ class Outcome:
             if self.ran.state == RunState.FAILED:
                 return f"{head} failed{took} (attempt {self.ran.attempt}): {self.ran.error}"
             return f"{head} {self.ran.state}{took} (attempt {self.ran.attempt})"
-        if self.other is not None:
-            by = self.other.ran_by or self.other.claimed_by
-            return f"{head} nothing to do, {self.other.state} by {by}"
-        return f"{head} not run (it was taken over meanwhile)"
+        if self.other is None:  # deleted meanwhile: only the pruning job deletes runs
+            return f"{head} not run"
+        by = self.other.ran_by or self.other.claimed_by
+        return f"{head} not run here, {self.other.state} by {by}"
 
 
 class Scheduler:
@@ -156,7 +156,10 @@ class Scheduler:
                 slot = job.slot_at(now)
                 run, other = do_claim_run(job, slot=slot, now=now, process=self.process)
                 if run is not None:
-                    run = execute_run(run.pk, run.attempt, process=self.process)
+                    claimed = run
+                    run = execute_run(claimed.pk, claimed.attempt, process=self.process)
+                    if run is None:  # skipped (a slot began meanwhile) or taken over
+                        other = JobRun.objects.filter(pk=claimed.pk).first()
                 outcomes.append(Outcome(job=job.name, slot=slot, ran=run, other=other))
         finally:
             release_lease(holder=self.process, now=timezone.now())
