@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from banchengshi.scheduler import loop
-from banchengshi.scheduler.lease import this_process
+from banchengshi.scheduler.lease import lease_holder, this_process
 from banchengshi.scheduler.loop import Scheduler
 from banchengshi.scheduler.models import JobRun, RunState
 from banchengshi.scheduler.registry import SHANGHAI
@@ -104,3 +104,22 @@ def test_it_wakes_for_the_next_slot_or_the_next_renewal(probe: Probe, settings: 
     scheduler.leading = True
     assert scheduler.seconds_to_wait(SLOT + dt.timedelta(minutes=4, seconds=56)) == 4
     assert scheduler.seconds_to_wait(SLOT + dt.timedelta(minutes=5)) == 10
+
+
+def test_the_loop_leads_runs_a_turn_and_hands_the_lease_back_when_stopped(
+    probe: Probe, frozen_time: FrozenTime, immediate_tasks: None
+) -> None:
+    frozen_time.set(T0)
+    scheduler = Scheduler([probe.job], process="leader")
+    waits: list[float] = []
+
+    def stop_after_one_turn(seconds: float) -> bool:
+        waits.append(seconds)
+        scheduler.stop()  # as SIGTERM does
+        return True
+
+    scheduler.stopping.wait = stop_after_one_turn  # type: ignore[method-assign]
+    scheduler.run_forever()
+    assert probe.slots == [SLOT]
+    assert waits == [10.0]  # the next renewal comes before the next slot (10:05)
+    assert lease_holder(now=T0) is None

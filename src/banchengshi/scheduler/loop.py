@@ -131,7 +131,10 @@ class Scheduler:
                 self.stopping.wait(self.seconds_to_wait(timezone.now()))
         finally:
             if self.leading:
-                release_lease(holder=self.process, now=timezone.now())
+                try:
+                    release_lease(holder=self.process, now=timezone.now())
+                except Exception:  # the database is away: the lease will expire on its own
+                    log.exception("could not hand the lease back")
             log.info("scheduler %s stopped", self.process)
 
     def run_once(self) -> tuple[list[Outcome], str | None]:
