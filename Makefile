@@ -1,4 +1,5 @@
 # make run   set up .venv, migrate SQLite, load the demo district, serve http://127.0.0.1:8000
+#            with a task worker and the scheduler beside it (Ctrl-C stops all three)
 # make test  set up .venv with test tools, then every suite (SQLite, PostgreSQL, browser)
 # make bench benchmarks (bench/), results as ratios against baselines measured in the same run
 # make lint  ruff and mypy
@@ -31,7 +32,7 @@ system-packages:
 run: $(VENV)/.installed
 	$(BIN)/banchengshi migrate --noinput -v0
 	$(BIN)/banchengshi demo --if-empty
-	$(BIN)/banchengshi runserver 127.0.0.1:8000
+	@BIN=$(BIN) bash scripts/run-dev.sh
 
 test: $(VENV)/.installed-test system-packages
 	@bash scripts/run-tests.sh

@@ -6,6 +6,7 @@ DEBUG          "1" (default, development) or "0"
 ALLOWED_HOSTS  comma-separated, used when DEBUG is off
 BANCHENGSHI_POLICY  the deployment's time-limit policy (putuo, chongming, liuzhou)
 BANCHENGSHI_VAR_DIR where the SQLite file, secret key and uploads live (default: var/)
+BANCHENGSHI_TASKS   the task backend: database (default), rq (with REDIS_URL), immediate
 """
 
 import os
@@ -25,6 +26,23 @@ def _flag(name: str, default: str) -> bool:
 
 
 DEBUG = _flag("DEBUG", "1")
+
+# Background work goes through Django's task API (the django-tasks backport): jobs are run by
+# `banchengshi db_worker` (database, the default: no broker needed), by
+# `banchengshi rqworker --job-class django_tasks_rq.Job default` (rq: Redis, production), or at
+# once in the process that enqueues them (immediate: tests, or a site that only runs
+# `banchengshi scheduler --once` from cron).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = os.environ.get("BANCHENGSHI_TASKS", "database").strip().lower()
+if _task_backend not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"BANCHENGSHI_TASKS={_task_backend!r}; use one of {', '.join(TASK_BACKENDS)}."
+    )
+_use_rq = _task_backend == "rq"
 
 
 def _secret_key() -> str:
@@ -65,6 +83,9 @@ INSTALLED_APPS = [
     "banchengshi.notify",
     "banchengshi.scheduler",
     "banchengshi.tokens",
+    "django_tasks",
+    "django_tasks_db",
+    *(["django_rq", "django_tasks_rq"] if _use_rq else []),
     "banchengshi.api",
     "banchengshi.intake",
     "banchengshi.web",
@@ -228,10 +249,46 @@ EMAIL_USE_SSL = _flag("EMAIL_USE_SSL", "0")
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "banchengshi@localhost")
 
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[_task_backend], "QUEUES": ["default"]}}
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+if _use_rq:
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r}: a whole number is needed.") from None
+    if value <= 0:
+        raise ImproperlyConfigured(f"{name}={raw!r}: it must be more than 0.")
+    return value
+
+
+# The scheduler's leader lease (scheduler/lease.py): held for LEASE seconds, renewed every RENEW
+# seconds, so a leader that dies is replaced within LEASE seconds.
+BANCHENGSHI_SCHEDULER_LEASE_SECONDS = _positive_int("BANCHENGSHI_SCHEDULER_LEASE_SECONDS", 30)
+BANCHENGSHI_SCHEDULER_RENEW_SECONDS = _positive_int("BANCHENGSHI_SCHEDULER_RENEW_SECONDS", 10)
+if BANCHENGSHI_SCHEDULER_RENEW_SECONDS >= BANCHENGSHI_SCHEDULER_LEASE_SECONDS:
+    raise ImproperlyConfigured(
+        "BANCHENGSHI_SCHEDULER_RENEW_SECONDS must be less than "
+        "BANCHENGSHI_SCHEDULER_LEASE_SECONDS, or the lease runs out between renewals."
+    )
+# A run claimed or started this long ago without finishing is taken to be lost with its
+# process and is run again in its slot (jobs are idempotent per slot).
+BANCHENGSHI_SCHEDULER_STALE_SECONDS = _positive_int("BANCHENGSHI_SCHEDULER_STALE_SECONDS", 600)
+# A failed run is tried again in its slot after this long, doubling each time (3 tries in all).
+BANCHENGSHI_SCHEDULER_RETRY_SECONDS = _positive_int("BANCHENGSHI_SCHEDULER_RETRY_SECONDS", 60)
+# Finished runs are kept this many days (the scheduler.prune job deletes older ones).
+BANCHENGSHI_SCHEDULER_KEEP_DAYS = _positive_int("BANCHENGSHI_SCHEDULER_KEEP_DAYS", 30)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Operators read these in journald or a cron mail: say when, how bad and from where.
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

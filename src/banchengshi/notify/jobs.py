@@ -1,15 +1,20 @@
-"""The notify app's periodic jobs (scheduler.registry)."""
+"""The notifications' periodic jobs (run by `banchengshi scheduler`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from banchengshi.notify.sending import send_pending
 from banchengshi.scheduler.registry import periodic
 
+log = logging.getLogger("banchengshi.notify")
 
-@periodic(name="outbox.send", every=dt.timedelta(minutes=1))
+
+@periodic(name="notify.outbox", every=dt.timedelta(minutes=1))
 def send_outbox(slot: dt.datetime) -> None:
-    # Any slot's work is the same (whatever is due now); a message is sent once whatever
-    # runs it, through its claim.
-    send_pending(limit=5000)
+    """Send what waits in the outbox. Any slot sends whatever is pending, so running it twice,
+    or skipping a slot, loses and repeats nothing."""
+    sent = send_pending()
+    if sent:
+        log.info("outbox: %d sent", sent)

@@ -37,6 +37,11 @@ class Periodic:
             slot -= dt.timedelta(days=1)
         return slot.astimezone(dt.UTC)
 
+    def next_slot(self, now: dt.datetime) -> dt.datetime:
+        """The first slot that begins after `now` (UTC): when the scheduler looks again."""
+        # Asia/Shanghai has no daylight saving time, so a day is always 24 hours long.
+        return self.slot_at(now) + (self.every or dt.timedelta(days=1))
+
 
 JOBS: dict[str, Periodic] = {}
 
