@@ -1,17 +1,29 @@
-"""Clocks of a case: deadlines computed by the calendar under the case's own policy version."""
+"""Clocks of a case: deadlines computed by the calendar under the case's own policy version.
+
+Every write of a clock's `due`, `paused_at` or `stopped_at` goes through this module (new_clock,
+save_moved, stop_where, pause_where), which keeps the clock's next reminder (`remind_at`,
+`remind_level`) right through `arm`; the demo's bulk writer calls `arm` on its rows too.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from banchengshi.cases.models import Case, Clock, ClockKind, PolicyVersion
 from banchengshi.policy.deadlines import compute_deadline, end_of_day, local_date
+from banchengshi.policy.reminders import reminders_of
 from banchengshi.policy.rules import POLICY_DIR, Limit, Policy, parse_policy, policy_in_force
+from banchengshi.workdays.calendar import WorkingCalendar
 from banchengshi.workdays.registry import current_calendar
+
+REMINDER_FIELDS = ("remind_at", "remind_level")
+DISARMED: dict[str, Any] = {"remind_at": None, "remind_level": ""}
 
 
 @cache
@@ -67,6 +79,19 @@ def shift_due(due: dt.datetime, workdays: int) -> dt.datetime:
     return end_of_day(current_calendar().nth_workday_after(local_date(due), workdays))
 
 
+def arm(clock: Any, policy: Policy, calendar: WorkingCalendar) -> None:
+    """Set the clock's first reminder from its due, paused_at and stopped_at: none for a
+    stopped or paused clock, else the first level of its deadline (past levels included: the
+    sweep sends only the most severe one reached). `clock` is a Clock or a demo bulk row.
+    A level already sent for this deadline is not sent again (notify.ReminderSent), so arming
+    again without a change of deadline is harmless, and a new deadline re-arms every level."""
+    if clock.stopped_at is not None or clock.paused_at is not None:
+        clock.remind_at, clock.remind_level = None, ""
+        return
+    first = reminders_of(clock.due, policy, calendar)[0]
+    clock.remind_at, clock.remind_level = first.at, first.level.value
+
+
 def new_clock(
     case: Case,
     kind: ClockKind,
@@ -74,7 +99,7 @@ def new_clock(
     due: dt.datetime,
     limit_name: str = "",
 ) -> Clock:
-    return Clock(
+    clock = Clock(
         case=case,
         kind=kind,
         limit_name=limit_name,
@@ -82,7 +107,23 @@ def new_clock(
         started_at=started_at,
         due=due,
     )
+    arm(clock, case_policy(case), current_calendar())
+    return clock
 
 
 def limit_clock(case: Case, kind: ClockKind, limit: Limit, started_at: dt.datetime) -> Clock:
     return new_clock(case, kind, started_at, due_for(limit, started_at), limit.name)
+
+
+def save_moved(clock: Clock, policy: Policy, *fields: str) -> None:
+    """Save a clock whose deadline or pause changed (`fields`), its reminders re-armed."""
+    arm(clock, policy, current_calendar())
+    clock.save(update_fields=[*fields, *REMINDER_FIELDS])
+
+
+def stop_where(clocks: QuerySet[Clock], now: dt.datetime) -> int:
+    return clocks.update(stopped_at=now, **DISARMED)
+
+
+def pause_where(clocks: QuerySet[Clock], now: dt.datetime) -> int:
+    return clocks.update(paused_at=now, **DISARMED)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import User
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.actions.common import (
@@ -20,7 +19,14 @@ from banchengshi.cases.actions.common import (
     text_value,
     workdays_value,
 )
-from banchengshi.cases.clocks import case_policy, due_for, limit_clock, shift_due
+from banchengshi.cases.clocks import (
+    case_policy,
+    due_for,
+    limit_clock,
+    pause_where,
+    save_moved,
+    shift_due,
+)
 from banchengshi.cases.events import decided, requested
 from banchengshi.cases.models import (
     NO_DUE,
@@ -168,9 +174,13 @@ def do_decide_request(
         if approve and request.kind == ClockRequest.Kind.EXTENSION:
             assert request.days is not None
             new_due = _extended_due(case, request.days)
-            Clock.objects.filter(case=case, kind=ClockKind.REPLY, stopped_at__isnull=True).update(
-                due=new_due, extra_workdays=F("extra_workdays") + request.days
-            )
+            policy = case_policy(case)
+            for clock in Clock.objects.filter(
+                case=case, kind=ClockKind.REPLY, stopped_at__isnull=True
+            ):
+                clock.due = new_due
+                clock.extra_workdays += request.days
+                save_moved(clock, policy, "due", "extra_workdays")
             change.payload["due"] = new_due.isoformat()
             due_date = local_date(new_due).isoformat()
             text_petitioner(
@@ -190,7 +200,7 @@ def do_decide_request(
             )
         elif approve:
             case.suspended_at = change.now
-            Clock.objects.filter(case=case, stopped_at__isnull=True).update(paused_at=change.now)
+            pause_where(Clock.objects.filter(case=case, stopped_at__isnull=True), change.now)
             WorkItem.objects.filter(case=case).update(due=NO_DUE)
         refresh_handle_due(case)
     return request
@@ -203,11 +213,12 @@ def do_resume_case(actor: User, case_id: int, *, version: int | None = None) -> 
         assert case.suspended_at is not None, "the precondition of resuming"
         calendar = current_calendar()
         lost = calendar.workdays_between(local_date(case.suspended_at), local_date(change.now))
+        policy = case_policy(case)
         for clock in Clock.objects.filter(case=case, paused_at__isnull=False):
             clock.due = shift_due(clock.due, lost)
             clock.paused_at = None
             clock.extra_workdays += lost
-            clock.save(update_fields=["due", "paused_at", "extra_workdays"])
+            save_moved(clock, policy, "due", "paused_at", "extra_workdays")
             if clock.task_id is not None:
                 WorkItem.objects.filter(task_id=clock.task_id).update(due=clock.due)
                 CoHandlingTask.objects.filter(pk=clock.task_id).update(due=clock.due)
