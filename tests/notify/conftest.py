@@ -5,4 +5,5 @@ from tests.cases.conftest import (  # noqa: F401
     cases,
     frozen_time,
     org,
+    use_policy,
 )

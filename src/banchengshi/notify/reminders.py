@@ -154,7 +154,9 @@ class _Recipients:
                 fallback = self.rules.levels[ReminderLevel.BEFORE_YELLOW].at_unit
                 people |= self._at_unit(unit_id, fallback)
         if self.hub_id is not None and audience.at_hub:
-            people |= {u for role in audience.at_hub for u in self._held.get((self.hub_id, role), ())}
+            people |= {
+                u for role in audience.at_hub for u in self._held.get((self.hub_id, role), ())
+            }
         if audience.anywhere:
             if audience.anywhere not in self._anywhere:
                 self._anywhere[audience.anywhere] = people_with(audience.anywhere)
@@ -216,7 +218,10 @@ def _plan(clock: Clock, now: dt.datetime, calendar: WorkingCalendar) -> Step:
     levels = reminders_of(clock.due, policy, calendar)
     times = policy.reminders
     return step(
-        levels, now, in_working_hours(now, times, calendar), next_working_start(now, times, calendar)
+        levels,
+        now,
+        in_working_hours(now, times, calendar),
+        next_working_start(now, times, calendar),
     )
 
 

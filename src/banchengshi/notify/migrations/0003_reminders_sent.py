@@ -5,35 +5,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_clock_reminders'),
-        ('notify', '0002_notifications'),
+        ("cases", "0006_clock_reminders"),
+        ("notify", "0002_notifications"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DigestSent',
+            name="DigestSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True)),
-                ('sent_at', models.DateTimeField()),
-                ('overdue', models.PositiveIntegerField()),
-                ('recipients', models.PositiveSmallIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(unique=True)),
+                ("sent_at", models.DateTimeField()),
+                ("overdue", models.PositiveIntegerField()),
+                ("recipients", models.PositiveSmallIntegerField()),
             ],
         ),
         migrations.CreateModel(
-            name='ReminderSent',
+            name="ReminderSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(max_length=16)),
-                ('due', models.DateTimeField()),
-                ('sent_at', models.DateTimeField()),
-                ('recipients', models.PositiveSmallIntegerField(default=0)),
-                ('clock', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.clock')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level", models.CharField(max_length=16)),
+                ("due", models.DateTimeField()),
+                ("sent_at", models.DateTimeField()),
+                ("recipients", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "clock",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.clock",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('clock', 'level', 'due'), name='reminder_sent_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("clock", "level", "due"), name="reminder_sent_once"
+                    )
+                ],
             },
         ),
     ]
