@@ -13,7 +13,13 @@ import os
 import sys
 from pathlib import Path
 
-BENCHMARKS = ("bench.deadlines", "bench.cases", "bench.api_create", "bench.import_rows")
+BENCHMARKS = (
+    "bench.deadlines",
+    "bench.cases",
+    "bench.api_create",
+    "bench.import_rows",
+    "bench.reminders",
+)
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
