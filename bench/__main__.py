@@ -19,6 +19,7 @@ BENCHMARKS = (
     "bench.api_create",
     "bench.import_rows",
     "bench.outbox",
+    "bench.reminders",
 )
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -136,6 +136,36 @@ def _ratios(small: dict[str, Any], large: dict[str, Any]) -> dict[str, float]:
     return ratios
 
 
+def fill_and_measure(name: str, engine: str, sizes: tuple[int, ...]) -> dict[str, Any]:
+    """For each size: a fresh database of `engine` filled by bench.generate, then measured by
+    `python -m bench.<name> --worker`; the database is dropped at the end."""
+    by_size: dict[str, Any] = {}
+    try:
+        for size in sizes:
+            url = _fresh_database(engine)
+            print(f"[{name}] {engine}: generating {size:,} cases", file=sys.stderr, flush=True)
+            generated = _subprocess(
+                ["-m", "bench.generate", "--cases", str(size), "--database-url", url], url
+            )
+            print(f"[{name}] {engine}: measuring at {size:,}", file=sys.stderr, flush=True)
+            measured = _subprocess(
+                ["-m", f"bench.{name}", "--worker", "--database-url", url, "--size", str(size)],
+                url,
+            )
+            by_size[str(size)] = {
+                "generate_seconds": generated["generate_seconds"],
+                "events": generated["events"],
+                **measured,
+            }
+    finally:
+        if engine == "postgresql":
+            _pg_database(create=False)
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+    return by_size
+
+
 def run() -> dict[str, Any]:
     RESULTS.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -144,30 +174,7 @@ def run() -> dict[str, Any]:
         if engine == "postgresql" and not _pg_available():
             figures["engines"][engine] = {"skipped": f"no PostgreSQL server at {PG_SERVER}"}
             continue
-        by_size: dict[str, Any] = {}
-        try:
-            for size in (SMALL, LARGE):
-                url = _fresh_database(engine)
-                print(f"[cases] {engine}: generating {size:,} cases", file=sys.stderr, flush=True)
-                generated = _subprocess(
-                    ["-m", "bench.generate", "--cases", str(size), "--database-url", url], url
-                )
-                print(f"[cases] {engine}: measuring at {size:,}", file=sys.stderr, flush=True)
-                measured = _subprocess(
-                    ["-m", "bench.cases", "--worker", "--database-url", url, "--size", str(size)],
-                    url,
-                )
-                by_size[str(size)] = {
-                    "generate_seconds": generated["generate_seconds"],
-                    "events": generated["events"],
-                    **measured,
-                }
-        finally:
-            if engine == "postgresql":
-                _pg_database(create=False)
-            else:
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+        by_size = fill_and_measure(NAME, engine, (SMALL, LARGE))
         by_size["ratio_large_to_small"] = _ratios(by_size[str(SMALL)], by_size[str(LARGE)])
         figures["engines"][engine] = by_size
     figures["total_seconds"] = round(time.perf_counter() - started, 1)

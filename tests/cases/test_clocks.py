@@ -161,7 +161,7 @@ def test_chongming_reply_limits(
 ) -> None:
     use_policy("chongming")
     case = cases.dispatched(complexity=complexity)
-    assert case.policy.key == "chongming@2023.2"
+    assert case.policy.key == "chongming@2023.3"
     clocks = running(case)
     assert set(clocks) == {"reply", "contact"}  # no cause-analysis clock under chongming
     assert (clocks["reply"].limit_name, clocks["reply"].due) == (limit, due)
@@ -331,12 +331,12 @@ def test_case_keeps_its_policy_after_the_deployment_switches(
     check_screen_case(org.clerk, new.pk, admissible=True)
 
     old_clocks = running(old)
-    assert Case.objects.get(pk=old.pk).policy.key == "putuo@2023.2"
+    assert Case.objects.get(pk=old.pk).policy.key == "putuo@2023.3"
     assert set(old_clocks) == {"reply", "cause_analysis"}
     assert old_clocks["reply"].due == end_of(2026, 12, 1)  # putuo complex: 7 WD
 
     new_clocks = running(new)
-    assert Case.objects.get(pk=new.pk).policy.key == "chongming@2023.2"
+    assert Case.objects.get(pk=new.pk).policy.key == "chongming@2023.3"
     assert set(new_clocks) == {"reply", "contact"}
     assert new_clocks["reply"].due == end_of(2026, 11, 27)  # chongming complex: 5 WD
 
@@ -367,6 +367,6 @@ def test_policy_versions_store_the_policy_text(
     use_policy("liuzhou")
     cases.register()
     rows = {row.key: row for row in PolicyVersion.objects.all()}
-    assert set(rows) == {"putuo@2023.2", "liuzhou@2021.2"}
-    assert rows["liuzhou@2021.2"].content == (POLICY_DIR / "liuzhou.toml").read_text("utf-8")
-    assert (rows["putuo@2023.2"].name, rows["putuo@2023.2"].version) == ("putuo", "2023.2")
+    assert set(rows) == {"putuo@2023.3", "liuzhou@2021.3"}
+    assert rows["liuzhou@2021.3"].content == (POLICY_DIR / "liuzhou.toml").read_text("utf-8")
+    assert (rows["putuo@2023.3"].name, rows["putuo@2023.3"].version) == ("putuo", "2023.3")

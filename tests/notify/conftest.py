@@ -9,6 +9,7 @@ from tests.cases.conftest import (  # noqa: F401
     cases,
     frozen_time,
     org,
+    use_policy,
 )
 from tests.notify.receiver import receiver  # noqa: F401
 from tests.notify.servers import LocalServer, serve

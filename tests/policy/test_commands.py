@@ -46,7 +46,7 @@ def test_deadline_json_for_the_chongming_example() -> None:
         "skipped",
     } <= set(result)
     assert result["policy"] == "chongming"
-    assert result["policy_version"] == "2023.2"
+    assert result["policy_version"] == "2023.3"
     assert result["limit"] == "reply.complex"
     assert result["rule"] == "5 working days"
     assert result["received"] == "2025-09-30T10:00:00+08:00"
@@ -83,7 +83,7 @@ def test_deadline_reads_times_without_offset_in_shanghai_and_shows_utc_in_shangh
 def test_deadline_uses_the_policy_in_force_by_default(settings: Any) -> None:
     settings.BANCHENGSHI_POLICY = "liuzhou"
     result = deadline("--limit", "reply.department_side", "--received", "2025-10-03T11:00:00+08:00")
-    assert (result["policy"], result["policy_version"]) == ("liuzhou", "2021.2")
+    assert (result["policy"], result["policy_version"]) == ("liuzhou", "2021.3")
     assert result["due_date"] == "2025-10-21"
 
 
@@ -168,7 +168,7 @@ def test_policy_show_lists_the_limits() -> None:
     out = StringIO()
     call_command("policy", "show", "putuo", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("putuo 2023.2  ")
+    assert lines[0].startswith("putuo 2023.3  ")
     assert "yellow warning: 24 hours before a deadline" in lines
     rows = {line.split()[0]: line.split(None, 1)[1] for line in lines if line.startswith("  ")}
     assert list(rows) == [

@@ -30,7 +30,7 @@ def test_three_policies_ship() -> None:
 
 def test_putuo() -> None:
     policy = load_policy("putuo")
-    assert (policy.name, policy.version, policy.key) == ("putuo", "2023.2", "putuo@2023.2")
+    assert (policy.name, policy.version, policy.key) == ("putuo", "2023.3", "putuo@2023.3")
     assert limits_of(policy) == {
         "reply.simple": (LimitRule.SAME_DAY, 0),
         "reply.general": (LimitRule.WORKING_DAYS, 3),
@@ -60,7 +60,7 @@ def test_putuo() -> None:
 
 def test_chongming() -> None:
     policy = load_policy("chongming")
-    assert (policy.name, policy.version) == ("chongming", "2023.2")
+    assert (policy.name, policy.version) == ("chongming", "2023.3")
     assert limits_of(policy) == {
         "contact": (LimitRule.WORKING_DAYS, 1),
         "reply.simple": (LimitRule.SAME_DAY, 0),
@@ -80,7 +80,7 @@ def test_chongming() -> None:
 
 def test_liuzhou() -> None:
     policy = load_policy("liuzhou")
-    assert (policy.name, policy.version) == ("liuzhou", "2021.2")
+    assert (policy.name, policy.version) == ("liuzhou", "2021.3")
     assert limits_of(policy) == {
         "reply.petitioner_side": (LimitRule.WORKING_DAYS, 3),
         "reply.department_side": (LimitRule.WORKING_DAYS, 10),

@@ -3,15 +3,22 @@
 A deadline that needs a day of a year nobody loaded goes ahead provisionally (R-SLA-1): the
 helpers here count Monday to Friday for the missing year (`policy.deadlines.reckon_*`), and
 `new_clock` and `add_work` flag what they store, so that loading the year finds it
-(`cases.provisional`)."""
+(`cases.provisional`).
+
+Every write of a clock's `due`, `paused_at` or `stopped_at` goes through this module (new_clock,
+save_moved, stop_where, pause_where), which keeps the clock's next reminder (`remind_at`,
+`remind_level`) right through `arm`; the demo's bulk writer calls `arm` on its rows too.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext, pgettext
 
 from banchengshi.cases.models import Case, Clock, ClockKind, PolicyVersion
@@ -25,9 +32,13 @@ from banchengshi.policy.deadlines import (
     reckon_shift,
     reckon_workdays_between,
 )
+from banchengshi.policy.reminders import reminders_of
 from banchengshi.policy.rules import POLICY_DIR, Limit, Policy, parse_policy, policy_in_force
 from banchengshi.workdays.calendar import WorkingCalendar
 from banchengshi.workdays.registry import current_calendar
+
+REMINDER_FIELDS = ("remind_at", "remind_level")
+DISARMED: dict[str, Any] = {"remind_at": None, "remind_level": ""}
 
 
 @cache
@@ -133,6 +144,19 @@ def _pause_years(clock: Clock, calendar: WorkingCalendar) -> set[int]:
     return years
 
 
+def arm(clock: Any, policy: Policy, calendar: WorkingCalendar) -> None:
+    """Set the clock's first reminder from its due, paused_at and stopped_at: none for a
+    stopped or paused clock, else the first level of its deadline (past levels included: the
+    sweep sends only the most severe one reached). `clock` is a Clock or a demo bulk row.
+    A level already sent for this deadline is not sent again (notify.ReminderSent), so arming
+    again without a change of deadline is harmless, and a new deadline re-arms every level."""
+    if clock.stopped_at is not None or clock.paused_at is not None:
+        clock.remind_at, clock.remind_level = None, ""
+        return
+    first = reminders_of(clock.due, policy, calendar)[0]
+    clock.remind_at, clock.remind_level = first.at, first.level.value
+
+
 def new_clock(
     case: Case,
     kind: ClockKind,
@@ -143,7 +167,7 @@ def new_clock(
     workdays: int | None = None,
 ) -> Clock:
     """A clock under a limit (`limit_name`) or set by hand to `workdays` working days."""
-    return Clock(
+    clock = Clock(
         case=case,
         kind=kind,
         limit_name=limit_name,
@@ -153,7 +177,25 @@ def new_clock(
         due=due,
         provisional=provisional(started_at, due),
     )
+    arm(clock, case_policy(case), current_calendar())
+    return clock
 
 
 def limit_clock(case: Case, kind: ClockKind, limit: Limit, started_at: dt.datetime) -> Clock:
     return new_clock(case, kind, started_at, due_for(limit, started_at), limit.name)
+
+
+def save_moved(clock: Clock, policy: Policy, *fields: str) -> None:
+    """Save a clock whose deadline or pause changed (`fields`): flagged provisional or not
+    again, its reminders re-armed."""
+    reflag(clock)
+    arm(clock, policy, current_calendar())
+    clock.save(update_fields=[*fields, "provisional", *REMINDER_FIELDS])
+
+
+def stop_where(clocks: QuerySet[Clock], now: dt.datetime) -> int:
+    return clocks.update(stopped_at=now, **DISARMED)
+
+
+def pause_where(clocks: QuerySet[Clock], now: dt.datetime) -> int:
+    return clocks.update(paused_at=now, **DISARMED)

@@ -265,12 +265,29 @@ class Clock(models.Model):
     # Pauses (suspensions) whose working days were counted with a year assumed:
     # [[first day, last day, count], ...], counted again when the year is loaded.
     pauses: Any = models.JSONField(default=list, blank=True)
+    # The next reminder (R-SLA-6): when, and which level (policy.reminders.ReminderLevel);
+    # NULL once stopped, paused or past red. Set by cases.clocks.arm from due, paused_at and
+    # stopped_at whenever one of them is written, moved on by notify.reminders.sweep.
+    remind_at = models.DateTimeField(null=True, blank=True)
+    remind_level = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["due"]
         indexes = [
             models.Index(fields=["case", "kind"], name="clock_case_kind"),
             models.Index(fields=["id"], condition=Q(provisional=True), name="clock_provisional"),
+            # The reminder sweep's range scan: only clocks with a reminder to come.
+            models.Index(
+                fields=["remind_at"],
+                condition=Q(remind_at__isnull=False),
+                name="clock_remind_at",
+            ),
+            # The clocks running now, by deadline: what is overdue (the office's digest).
+            models.Index(
+                fields=["due"],
+                condition=Q(stopped_at__isnull=True, paused_at__isnull=True),
+                name="clock_running_due",
+            ),
         ]
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from banchengshi.audit.chain import PendingEvent, append_events
 from banchengshi.cases.actions.common import HANDLING_CLOCKS, refresh_handle_due
-from banchengshi.cases.clocks import case_policy
+from banchengshi.cases.clocks import REMINDER_FIELDS, arm, case_policy
 from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import (
     Case,
@@ -138,7 +138,10 @@ def _recompute_case(calendar: WorkingCalendar, case: Case, report: Recomputation
         before = clock.due
         clock.due, clock.extra_workdays = fresh.due, fresh.extra_workdays
         clock.pauses, clock.provisional = fresh.pauses, fresh.provisional
-        clock.save(update_fields=["due", "extra_workdays", "pauses", "provisional"])
+        arm(clock, policy, calendar)  # a moved deadline re-arms its reminders
+        clock.save(
+            update_fields=["due", "extra_workdays", "pauses", "provisional", *REMINDER_FIELDS]
+        )
         report.still_provisional += fresh.provisional
         _follow(clock, before)
         if fresh.due == before:

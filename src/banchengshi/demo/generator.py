@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from banchengshi.audit.chain import PendingEvent, append_events
 from banchengshi.audit.models import AuditEvent
-from banchengshi.cases.clocks import forget_policy_versions, policy_version_in_force
+from banchengshi.cases.clocks import arm, forget_policy_versions, policy_version_in_force
 from banchengshi.cases.models import (
     Case,
     CaseSearch,
@@ -153,6 +153,10 @@ def _write_batch(sims: list[Simulation], result: GenerationResult) -> None:
         bulk.insert_values(
             CaseSearch, ("case_id", *SEARCH_COLUMNS), [_search_row(sim) for sim in sims]
         )
+        for sim in sims:
+            for clock in sim.clocks:
+                # Its final due, paused_at and stopped_at decide it, as in the engine.
+                arm(clock, sim.g.policy, sim.g.calendar)
         bulk.insert(Clock, [c for sim in sims for c in sim.clocks])
         bulk.insert(WorkItem, [w for sim in sims for w in sim.work])
         bulk.insert(ContactRecord, [c for sim in sims for c in sim.contacts])

@@ -131,6 +131,32 @@ class Notification(models.Model):
         ]
 
 
+class ReminderSent(models.Model):
+    """A reminder level sent for one deadline of a clock (R-SLA-6): the unique key makes each
+    level go out once per clock and deadline, however often the sweep runs; a new deadline
+    (an extension, a resumption) is another key, so every level is sent again for it."""
+
+    clock = models.ForeignKey("cases.Clock", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=16)
+    due = models.DateTimeField()
+    sent_at = models.DateTimeField()
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clock", "level", "due"], name="reminder_sent_once")
+        ]
+
+
+class DigestSent(models.Model):
+    """The day's overdue digest went out: a second run of the job for that day sends none."""
+
+    day = models.DateField(unique=True)
+    sent_at = models.DateTimeField()
+    overdue = models.PositiveIntegerField()
+    recipients = models.PositiveSmallIntegerField()
+
+
 # Defined in their package, registered with the app here (Django looks in models.py).
 from banchengshi.notify.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402
 

@@ -28,6 +28,10 @@ OPTIONAL_CLOCKS = (
     "hub_review",
 )
 MAX_DAYS = 60
+# Reminders (R-SLA-6) of a stored policy version written before they existed: the values the
+# shipped files set, so that cases accepted earlier are reminded like new ones.
+DEFAULT_BEFORE_YELLOW_HOURS = 48
+DEFAULT_WORKING_HOURS = (dt.time(9, 0), dt.time(17, 0))
 
 
 class PolicyError(ValueError):
@@ -69,6 +73,18 @@ class ReplyRule:
 
 
 @dataclass(frozen=True)
+class ReminderTimes:
+    """When deadline reminders go out (R-SLA-6). The first one, to the handlers, is due
+    `before_yellow` before the deadline (a zero duration: none), moved to the start of the next
+    working hours when it falls outside them: a statutory working day, from `work_starts` to
+    `work_ends` in Asia/Shanghai. The yellow and red reminders follow the colours."""
+
+    before_yellow: dt.timedelta = dt.timedelta(hours=DEFAULT_BEFORE_YELLOW_HOURS)
+    work_starts: dt.time = DEFAULT_WORKING_HOURS[0]
+    work_ends: dt.time = DEFAULT_WORKING_HOURS[1]
+
+
+@dataclass(frozen=True)
 class Policy:
     name: str
     version: str
@@ -78,6 +94,7 @@ class Policy:
     limits: dict[str, Limit]
     reply: ReplyRule
     clocks: dict[str, str]
+    reminders: ReminderTimes = ReminderTimes()
 
     @property
     def key(self) -> str:
@@ -122,7 +139,16 @@ def parse_policy(text: str, origin: str) -> Policy:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"{origin}: not valid TOML ({exc})") from None
-    unknown = set(raw) - {"name", "version", "title", "source", "yellow_hours", "limits", "clocks"}
+    unknown = set(raw) - {
+        "name",
+        "version",
+        "title",
+        "source",
+        "yellow_hours",
+        "limits",
+        "clocks",
+        "reminders",
+    }
     if unknown:
         raise PolicyError(f"{origin}: unknown keys {', '.join(sorted(unknown))}")
     name = _require(raw, "name", str, origin)
@@ -180,7 +206,30 @@ def parse_policy(text: str, origin: str) -> Policy:
         limits=limits,
         reply=reply,
         clocks=clocks,
+        reminders=_parse_reminders(raw.get("reminders", {}), origin),
     )
+
+
+def _parse_reminders(raw: Any, origin: str) -> ReminderTimes:
+    """The optional [reminders] table; a policy without it gets the defaults."""
+    where = f"{origin}: [reminders]"
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{where} must be a table")
+    extra = set(raw) - {"before_yellow_hours", "work_starts", "work_ends"}
+    if extra:
+        raise PolicyError(f"{where}: unknown keys {', '.join(sorted(extra))}")
+    hours = raw.get("before_yellow_hours", DEFAULT_BEFORE_YELLOW_HOURS)
+    if not isinstance(hours, int) or isinstance(hours, bool) or not 0 <= hours <= 720:
+        raise PolicyError(f"{where}: 'before_yellow_hours' must be a whole number from 0 to 720")
+    times = []
+    for key, default in zip(("work_starts", "work_ends"), DEFAULT_WORKING_HOURS, strict=True):
+        value = raw.get(key, default)
+        if not isinstance(value, dt.time) or value.tzinfo is not None:
+            raise PolicyError(f"{where}: {key!r} must be a local time such as 09:00:00")
+        times.append(value)
+    if times[0] >= times[1]:
+        raise PolicyError(f"{where}: 'work_starts' must be before 'work_ends'")
+    return ReminderTimes(dt.timedelta(hours=hours), times[0], times[1])
 
 
 def _parse_reply_rule(raw: Any, limits: dict[str, Limit], origin: str) -> ReplyRule:

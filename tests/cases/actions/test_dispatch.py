@@ -200,7 +200,7 @@ def test_not_admissible_under_chongming_has_no_clock(
 ) -> None:
     use_policy("chongming")
     case = cases.not_admissible()
-    assert case.policy.key == "chongming@2023.2"
+    assert case.policy.key == "chongming@2023.3"
     assert clocks(case) == {}
     assert work(case) == [("reply_reasons", org.hall.pk, NO_DUE)]
     check_reply_case(org.windowhead, case.pk, text="依据相关规定不予受理，理由已书面说明")

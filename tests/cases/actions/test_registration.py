@@ -47,7 +47,7 @@ def test_register_at_the_window(org: Org, cases: CaseBuilder) -> None:
     assert case.registered_by == org.clerk
     assert case.received_at == sh(2026, 11, 2, 9, 30)
     assert (case.window, case.phone, case.id_number) == ("3号窗口", PHONE, ID_NUMBER)
-    assert case.policy.key == "putuo@2023.2"
+    assert case.policy.key == "putuo@2023.3"
     assert (case.version, case.round, case.returns_count) == (1, 1, 0)
     assert case.owner_unit_id is None
     assert case.handling_unit_id is None

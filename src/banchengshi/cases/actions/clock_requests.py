@@ -23,7 +23,8 @@ from banchengshi.cases.clocks import (
     case_policy,
     due_for,
     limit_clock,
-    reflag,
+    pause_where,
+    save_moved,
     shift_due,
     workdays_suspended,
 )
@@ -173,13 +174,13 @@ def do_decide_request(
         if approve and request.kind == ClockRequest.Kind.EXTENSION:
             assert request.days is not None
             new_due = _extended_due(case, request.days)
+            policy = case_policy(case)
             for clock in Clock.objects.filter(
                 case=case, kind=ClockKind.REPLY, stopped_at__isnull=True
             ):
                 clock.due = new_due
                 clock.extra_workdays += request.days
-                reflag(clock)
-                clock.save(update_fields=["due", "extra_workdays", "provisional"])
+                save_moved(clock, policy, "due", "extra_workdays")
             change.payload["due"] = new_due.isoformat()
             due_date = local_date(new_due).isoformat()
             text_petitioner(
@@ -199,7 +200,7 @@ def do_decide_request(
             )
         elif approve:
             case.suspended_at = change.now
-            Clock.objects.filter(case=case, stopped_at__isnull=True).update(paused_at=change.now)
+            pause_where(Clock.objects.filter(case=case, stopped_at__isnull=True), change.now)
             WorkItem.objects.filter(case=case).update(due=NO_DUE, provisional=False)
         refresh_handle_due(case)
     return request
@@ -211,16 +212,16 @@ def do_resume_case(actor: User, case_id: int, *, version: int | None = None) -> 
         case = change.case
         assert case.suspended_at is not None, "the precondition of resuming"
         lost, pause = workdays_suspended(case.suspended_at, change.now)
+        policy = case_policy(case)
         for clock in Clock.objects.filter(case=case, paused_at__isnull=False):
             clock.due = shift_due(clock.due, lost)
             clock.paused_at = None
             clock.extra_workdays += lost
+            fields = ["due", "paused_at", "extra_workdays"]
             if pause is not None:
                 clock.pauses = [*clock.pauses, pause]
-            reflag(clock)
-            clock.save(
-                update_fields=["due", "paused_at", "extra_workdays", "pauses", "provisional"]
-            )
+                fields.append("pauses")
+            save_moved(clock, policy, *fields)
             if clock.task_id is not None:
                 WorkItem.objects.filter(task_id=clock.task_id).update(
                     due=clock.due, provisional=clock.provisional

@@ -15,7 +15,7 @@ from banchengshi.cases.actions.common import (
     text_value,
     workdays_value,
 )
-from banchengshi.cases.clocks import due_in_workdays, new_clock
+from banchengshi.cases.clocks import due_in_workdays, new_clock, stop_where
 from banchengshi.cases.models import CaseUnit, Clock, ClockKind, CoHandlingTask, WorkItem, WorkKind
 from banchengshi.cases.states import Act
 from banchengshi.errors import Forbidden, InvalidInput, NotFound
@@ -92,7 +92,7 @@ def do_answer_cohandling(
         task.answered_by = actor
         task.answered_at = change.now
         task.save()
-        Clock.objects.filter(task=task).update(stopped_at=change.now)
+        stop_where(Clock.objects.filter(task=task), change.now)
         WorkItem.objects.filter(task=task).delete()
         change.payload = {"task": task.pk}
     return task

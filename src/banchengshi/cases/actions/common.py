@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banchengshi.audit.chain import PendingEvent, append_events
 from banchengshi.cases.access import require
-from banchengshi.cases.clocks import provisional
+from banchengshi.cases.clocks import provisional, stop_where
 from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import (
     MAX_TEXT,
@@ -253,9 +253,10 @@ def running_clocks(case: Case, *kinds: ClockKind) -> list[Clock]:
 
 
 def stop_clocks(case: Case, now: dt.datetime, *kinds: ClockKind) -> None:
-    Clock.objects.filter(
-        case=case, kind__in=kinds, stopped_at__isnull=True, task__isnull=True
-    ).update(stopped_at=now)
+    stop_where(
+        Clock.objects.filter(case=case, kind__in=kinds, stopped_at__isnull=True, task__isnull=True),
+        now,
+    )
 
 
 def refresh_handle_due(case: Case) -> None:

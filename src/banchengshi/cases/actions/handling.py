@@ -17,7 +17,7 @@ from banchengshi.cases.actions.common import (
     stop_clocks,
     text_value,
 )
-from banchengshi.cases.clocks import case_policy, limit_clock, reflag, shift_due
+from banchengshi.cases.clocks import case_policy, limit_clock, save_moved, shift_due
 from banchengshi.cases.models import Case, ClockKind, ContactMethod, ContactRecord
 from banchengshi.cases.states import Act
 from banchengshi.errors import InvalidInput
@@ -116,8 +116,7 @@ def do_record_cause(
                     fresh = limit_clock(case, ClockKind.REPLY, limit, case.received_at)
                     clock.limit_name = limit.name
                     clock.due = shift_due(fresh.due, clock.extra_workdays)
-                    reflag(clock)
-                    clock.save(update_fields=["limit_name", "due", "provisional"])
+                    save_moved(clock, policy, "limit_name", "due")
         refresh_handle_due(case)
         change.payload = {"code": code, "side": side}
     return change.case
