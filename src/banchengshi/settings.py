@@ -172,6 +172,8 @@ BANCHENGSHI_KIOSK_ADDRESSES = [
 ]
 # Seconds without a touch after which a kiosk starts again, forgetting the last person.
 BANCHENGSHI_KIOSK_IDLE_SECONDS = int(os.environ.get("BANCHENGSHI_KIOSK_IDLE_SECONDS", "120"))
+# How often (seconds) the workbench's bell asks for the unread count.
+BANCHENGSHI_INBOX_POLL_SECONDS = int(os.environ.get("BANCHENGSHI_INBOX_POLL_SECONDS", "30"))
 # The address the public knows the portal by: links in SMS point there.
 BANCHENGSHI_PUBLIC_URL = os.environ.get("BANCHENGSHI_PUBLIC_URL", "http://127.0.0.1:8000")
 

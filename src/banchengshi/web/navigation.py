@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from banchengshi.notify.selectors import UNREAD_CAP, unread_count
 from banchengshi.org.models import Role
 from banchengshi.org.scope import scope_for
 
@@ -40,9 +43,15 @@ NAV_ITEMS = (
 
 
 def workbench(request: HttpRequest) -> dict[str, Any]:
-    """Template context: the menu for the signed-in person, empty for everyone else."""
+    """Template context: the menu for the signed-in person, empty for everyone else, and
+    their unread notices for the bell (counted only when a template shows it)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     roles = scope_for(user).roles
-    return {"nav_items": [item for item in NAV_ITEMS if roles & item.roles]}
+    return {
+        "nav_items": [item for item in NAV_ITEMS if roles & item.roles],
+        "unread_notices": partial(unread_count, user.pk),
+        "unread_cap": UNREAD_CAP,
+        "inbox_poll_seconds": settings.BANCHENGSHI_INBOX_POLL_SECONDS,
+    }

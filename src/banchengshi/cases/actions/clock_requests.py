@@ -34,7 +34,9 @@ from banchengshi.cases.models import (
 )
 from banchengshi.cases.states import Act
 from banchengshi.errors import InvalidInput, InvalidState, NotFound
-from banchengshi.notify.outbox import enqueue, text_petitioner
+from banchengshi.notify.inbox import notify, people_of
+from banchengshi.notify.models import NotificationKind
+from banchengshi.notify.outbox import text_petitioner
 from banchengshi.policy.deadlines import local_date
 from banchengshi.workdays.registry import current_calendar
 
@@ -181,12 +183,11 @@ def do_decide_request(
                 payload={"due": due_date},
             )
             # R-SLA-5: the window where the appeal was registered is told as well.
-            enqueue(
-                "notice",
-                str(case.registered_unit_id),
-                "extension",
-                {"tracking_no": case.tracking_no, "due": due_date},
-                case.pk,
+            notify(
+                user_ids=people_of([case.registered_unit_id]),
+                kind=NotificationKind.EXTENSION_GRANTED,
+                case_id=case.pk,
+                params={"due": due_date},
             )
         elif approve:
             case.suspended_at = change.now
