@@ -62,18 +62,6 @@ def test_the_reply_sms_links_to_rating_that_answer(
     assert (link.case_id, link.round) == (case.pk, 1)
 
 
-def test_a_notice_to_a_unit_is_logged_as_it_is(
-    org: Org, cases: CaseBuilder, caplog: pytest.LogCaptureFixture
-) -> None:
-    case = cases.replied()
-    check_return_visit(org.dispatcher, case.pk, satisfaction=2, solved=False, comment="没解决")
-    check_supervise_case(org.dispatcher, case.pk, reason="回访不满意，督办", days=3)
-    with caplog.at_level(logging.INFO, logger="banchengshi.notify"):
-        send_pending()
-    assert any(t.startswith("notice to unit") and "supervision" in t for t in sent_texts(caplog))
-    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 0
-
-
 def test_a_message_given_up_on_forgets_its_secret(
     org: Org, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -44,7 +44,8 @@ def notify(
 ) -> int:
     """One notice per person, and its copies by SMS and e-mail to those who chose them (a
     person without a mobile number or an e-mail address gets none there); returns how many
-    notices were written. Constant in queries: four at most, whoever is told."""
+    notices were written. Queries: two whoever is told, two more and one per copy when
+    someone wants copies."""
     now = timezone.now()
     params = params or {}
     people = sorted(set(user_ids))

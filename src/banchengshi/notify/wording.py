@@ -209,7 +209,8 @@ def staff_email(kind: NotificationKind, params: dict[str, Any], tracking_no: str
         text = notice_text(kind, params, tracking_no)
         label = what(kind)
         subject = f"{label}：{tracking_no}" if tracking_no else label
-        body = f"{text}\n\n{_('Open the workbench to see it among your notices.')}"
+        hint = _("Open the workbench to see it among your notices.")
+        body = f"{text}\n\n{hint}"
     return Email(subject=subject, body=body)
 
 
