@@ -24,7 +24,9 @@ def dispatched(district: District, as_user: AsUser) -> dict[str, Any]:
 
 
 def test_the_list_with_exact_items(
-    district: District, as_user: AsUser, frozen_time: FrozenTime  # noqa: F811
+    district: District,
+    as_user: AsUser,
+    frozen_time: FrozenTime,  # noqa: F811
 ) -> None:
     case = dispatched(district, as_user)
     frozen_time.set(sh(2026, 11, 20, 11, 30))
@@ -34,9 +36,11 @@ def test_the_list_with_exact_items(
         params={"year": 2027},
     )
     body = as_user("handler").get("/notifications").json()
-    dispatched_id, missing_id = Notification.objects.filter(
-        user=district.users["handler"]
-    ).order_by("id").values_list("id", flat=True)
+    dispatched_id, missing_id = (
+        Notification.objects.filter(user=district.users["handler"])
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
     assert body == {
         "items": [
             {
@@ -73,7 +77,9 @@ def test_the_list_with_exact_items(
 
 
 def test_marking_read_and_the_unread_filter(
-    district: District, as_user: AsUser, frozen_time: FrozenTime  # noqa: F811
+    district: District,
+    as_user: AsUser,
+    frozen_time: FrozenTime,  # noqa: F811
 ) -> None:
     case = dispatched(district, as_user)
     handler = as_user("handler")
@@ -96,7 +102,9 @@ def test_marking_read_and_the_unread_filter(
 
 
 def test_another_persons_notice_is_not_found(
-    district: District, as_user: AsUser, frozen_time: FrozenTime  # noqa: F811
+    district: District,
+    as_user: AsUser,
+    frozen_time: FrozenTime,  # noqa: F811
 ) -> None:
     dispatched(district, as_user)
     theirs = Notification.objects.get(user=district.users["leader"])

@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from banchengshi.cases.actions.answer import check_return_visit, check_supervise_case
 from banchengshi.intake import portal
 from banchengshi.intake.tracking import rating_link
 from banchengshi.notify import outbox

@@ -29,8 +29,14 @@ def test_the_defaults_file() -> None:
     ("text", "message"),
     [
         ('"case.vanished" = ["sms"]', "test.toml: 'case.vanished' is no kind of notice"),
-        ('"case.dispatched" = ["fax"]', "test.toml: 'case.dispatched' must list channels among sms, email"),
-        ('"case.dispatched" = "sms"', "test.toml: 'case.dispatched' must list channels among sms, email"),
+        (
+            '"case.dispatched" = ["fax"]',
+            "test.toml: 'case.dispatched' must list channels among sms, email",
+        ),
+        (
+            '"case.dispatched" = "sms"',
+            "test.toml: 'case.dispatched' must list channels among sms, email",
+        ),
     ],
 )
 def test_a_wrong_defaults_file_is_refused_naming_the_fault(text: str, message: str) -> None:

@@ -104,7 +104,10 @@ def test_missing_or_malformed_params_still_give_words(
 ) -> None:
     with translation.override("zh-hans"):
         text = notice_text(kind, params, NO)
-    assert text and "%(" not in text and "None" not in text and "next week" not in text
+    assert text
+    assert "%(" not in text
+    assert "None" not in text
+    assert "next week" not in text
 
 
 def test_the_short_forms_without_params() -> None:

@@ -65,9 +65,7 @@ def test_the_bell_shows_the_unread_count_on_every_staff_page(
 
 
 @pytest.mark.django_db
-def test_the_bell_counts_up_to_99(
-    org: Org, cases: CaseBuilder, staff: SignedIn
-) -> None:
+def test_the_bell_counts_up_to_99(org: Org, cases: CaseBuilder, staff: SignedIn) -> None:
     case = cases.awaiting()
     for _ in range(100):
         notify(user_ids=[org.handler_b.pk], kind=K.CASE_DISPATCHED, case_id=case.pk)
@@ -167,7 +165,9 @@ def test_another_persons_notice_is_not_found(
 
 
 @pytest.mark.django_db
-def test_mark_all_read(org: Org, cases: CaseBuilder, frozen_time: FrozenTime, staff: SignedIn) -> None:
+def test_mark_all_read(
+    org: Org, cases: CaseBuilder, frozen_time: FrozenTime, staff: SignedIn
+) -> None:
     dispatch_notices(org, cases, frozen_time, 3)
     client = staff("handler_a")
     response = client.post(reverse("web:notifications_read_all"), follow=True)
@@ -198,7 +198,9 @@ def test_the_settings_page_shows_the_defaults_and_saves(org: Org, staff: SignedI
 @pytest.mark.django_db
 def test_the_settings_page_refuses_in_words(org: Org, staff: SignedIn) -> None:
     client = staff("handler_a")
-    response = client.post(SETTINGS, {"mobile": "", "sms_reminder_red": "on", "email_reminder_red": "on"})
+    response = client.post(
+        SETTINGS, {"mobile": "", "sms_reminder_red": "on", "email_reminder_red": "on"}
+    )
     assert response.status_code == 422
     html = response.content.decode()
     assert "The settings were not saved" in html

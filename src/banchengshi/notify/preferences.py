@@ -35,7 +35,9 @@ def load_defaults(text: str, name: str) -> dict[NotificationKind, Channels]:
     for key, channels in raw.items():
         if key not in NotificationKind.values:
             raise ImproperlyConfigured(f"{name}: {key!r} is no kind of notice")
-        if not isinstance(channels, list) or not all(c in Channel._value2member_map_ for c in channels):
+        if not isinstance(channels, list) or not all(
+            c in Channel._value2member_map_ for c in channels
+        ):
             raise ImproperlyConfigured(
                 f"{name}: {key!r} must list channels among {', '.join(Channel)}"
             )
@@ -48,9 +50,7 @@ DEFAULTS = load_defaults(DEFAULTS_FILE.read_text(encoding="utf-8"), DEFAULTS_FIL
 
 def chosen(row: NotificationPreference) -> Channels:
     return frozenset(
-        channel
-        for channel, on in ((Channel.SMS, row.sms), (Channel.EMAIL, row.email))
-        if on
+        channel for channel, on in ((Channel.SMS, row.sms), (Channel.EMAIL, row.email)) if on
     )
 
 

@@ -34,7 +34,7 @@ class NoticeView:
 
     @classmethod
     def of(cls, notice: Notification) -> NoticeView:
-        tracking_no = notice.case.tracking_no if notice.case_id is not None else None
+        tracking_no = notice.case.tracking_no if notice.case is not None else None
         return cls(
             id=notice.pk,
             kind=notice.kind,

@@ -89,6 +89,10 @@ class Membership(models.Model):
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
 
 
+def _mobile(value: str) -> None:
+    validate_mobile(value)
+
+
 class StaffProfile(models.Model):
     """What a person's account does not hold itself: the mobile number their notices may be
     texted to (notify's preferences), optional."""
@@ -99,9 +103,7 @@ class StaffProfile(models.Model):
         on_delete=models.CASCADE,
         related_name="staff_profile",
     )
-    mobile = models.CharField(
-        _("mobile number"), max_length=20, blank=True, validators=[validate_mobile]
-    )
+    mobile = models.CharField(_("mobile number"), max_length=20, blank=True, validators=[_mobile])
 
     class Meta:
         verbose_name = _("staff profile")

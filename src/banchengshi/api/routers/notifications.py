@@ -24,9 +24,7 @@ router = Router(tags=["notifications"])
 NoticeId = PathEx[int, P(ge=1, le=MAX_ID)]
 
 
-@router.get(
-    "/notifications", response={200: NotificationListOut, **ERRORS}, summary="My notices"
-)
+@router.get("/notifications", response={200: NotificationListOut, **ERRORS}, summary="My notices")
 def list_notifications(
     request: HttpRequest,
     unread: QueryEx[bool, P(description="only the unread ones")] = False,

@@ -6,38 +6,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_case_search'),
-        ('notify', '0002_notifications'),
+        ("cases", "0005_case_search"),
+        ("notify", "0002_notifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NotificationPreference',
+            name="NotificationPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reminder.before_yellow', 'deadline approaching'), ('reminder.yellow', 'deadline turned yellow'), ('reminder.red', 'deadline overdue'), ('reminder.digest', 'daily digest of overdue cases'), ('case.dispatched', 'case dispatched to your unit'), ('cohandling.requested', 'co-handling requested'), ('supervision.opened', 'supervision opened'), ('extension.granted', 'extension granted'), ('deadline.moved', 'deadline recomputed'), ('calendar.missing_year', "next year's holiday schedule missing"), ('webhook.disabled', 'webhook endpoint disabled'), ('outbox.given_up', 'message could not be sent')], max_length=40)),
-                ('sms', models.BooleanField(default=False)),
-                ('email', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reminder.before_yellow", "deadline approaching"),
+                            ("reminder.yellow", "deadline turned yellow"),
+                            ("reminder.red", "deadline overdue"),
+                            ("reminder.digest", "daily digest of overdue cases"),
+                            ("case.dispatched", "case dispatched to your unit"),
+                            ("cohandling.requested", "co-handling requested"),
+                            ("supervision.opened", "supervision opened"),
+                            ("extension.granted", "extension granted"),
+                            ("deadline.moved", "deadline recomputed"),
+                            ("calendar.missing_year", "next year's holiday schedule missing"),
+                            ("webhook.disabled", "webhook endpoint disabled"),
+                            ("outbox.given_up", "message could not be sent"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("sms", models.BooleanField(default=False)),
+                ("email", models.BooleanField(default=False)),
             ],
         ),
         migrations.RemoveIndex(
-            model_name='notification',
-            name='notification_unread',
+            model_name="notification",
+            name="notification_unread",
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(condition=models.Q(('read_at__isnull', True)), fields=['user', '-id'], name='notification_unread'),
+            model_name="notification",
+            index=models.Index(
+                condition=models.Q(("read_at__isnull", True)),
+                fields=["user", "-id"],
+                name="notification_unread",
+            ),
         ),
         migrations.AddField(
-            model_name='notificationpreference',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preferences', to=settings.AUTH_USER_MODEL),
+            model_name="notificationpreference",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notification_preferences",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notificationpreference',
-            constraint=models.UniqueConstraint(fields=('user', 'kind'), name='notification_preference_unique'),
+            model_name="notificationpreference",
+            constraint=models.UniqueConstraint(
+                fields=("user", "kind"), name="notification_preference_unique"
+            ),
         ),
     ]

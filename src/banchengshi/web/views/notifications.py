@@ -87,5 +87,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
             return redirect(reverse("web:notification_settings"))
     status = 422 if form.errors else 200
     return render(
-        request, "web/notifications_settings.html", {"form": form, "email": user.email}, status=status
+        request,
+        "web/notifications_settings.html",
+        {"form": form, "email": user.email},
+        status=status,
     )
