@@ -33,7 +33,7 @@ def do_mark_read(user: User, notification_id: int) -> Notification:
     read."""
     with transaction.atomic():
         notice = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .filter(pk=notification_id, user=user)
             .select_related("case")
             .only("id", "kind", "params", "created_at", "read_at", "case_id", "case__tracking_no")
