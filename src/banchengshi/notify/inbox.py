@@ -12,13 +12,15 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from banchengshi.notify.models import Notification, NotificationKind
+from banchengshi.notify.models import Notification, NotificationKind, OutboxMessage
 from banchengshi.notify.outbox import enqueue
 from banchengshi.notify.preferences import Channel, channels_for
 from banchengshi.notify.wording import sms_what, staff_email
 from banchengshi.org.models import Membership, Role
 
 TEMPLATE = "staff_notification"
+# An address longer than the outbox keeps (User.email allows 254) cannot be written to it.
+RECIPIENT_MAX = OutboxMessage._meta.get_field("recipient").max_length or 0
 
 
 def people_of(unit_ids: Iterable[int], roles: Iterable[Role] | None = None) -> list[int]:
@@ -83,7 +85,7 @@ def _send_copies(
                 payload=dict(sms),
                 case_id=case_id,
             )
-        if Channel.EMAIL in wanted[user_id] and address:
+        if Channel.EMAIL in wanted[user_id] and address and len(address) <= RECIPIENT_MAX:
             enqueue(
                 channel=Channel.EMAIL.value,
                 recipient=address,
