@@ -1,4 +1,4 @@
-"""The reminder sweep (notify.reminders.sweep) at 10,000 and at a larger number of cases, with
+"""The reminder sweep (cases.reminders.sweep) at 10,000 and at a larger number of cases, with
 the same number of reminders due.
 
 For each engine and size a fresh database is filled by `python -m bench.generate`, then a
@@ -60,8 +60,8 @@ def worker(size: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from banchengshi.cases.models import Case, Clock
+    from banchengshi.cases.reminders import sweep
     from banchengshi.notify.models import ReminderSent
-    from banchengshi.notify.reminders import sweep
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

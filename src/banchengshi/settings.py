@@ -198,6 +198,8 @@ BANCHENGSHI_KIOSK_IDLE_SECONDS = int(os.environ.get("BANCHENGSHI_KIOSK_IDLE_SECO
 # holiday schedule is not loaded (a banner, a daily notice): the State Council publishes it
 # in November or December.
 BANCHENGSHI_CALENDAR_WARN_FROM = os.environ.get("BANCHENGSHI_CALENDAR_WARN_FROM", "11-01")
+# How often (seconds) the workbench's bell asks for the unread count.
+BANCHENGSHI_INBOX_POLL_SECONDS = int(os.environ.get("BANCHENGSHI_INBOX_POLL_SECONDS", "30"))
 # The address the public knows the portal by: links in SMS point there.
 BANCHENGSHI_PUBLIC_URL = os.environ.get("BANCHENGSHI_PUBLIC_URL", "http://127.0.0.1:8000")
 # Outbound webhooks: seconds to wait for a receiver's answer, and how many failures in a row

@@ -12,6 +12,9 @@ LIFECYCLE = [
     ("get", "/api/v1/units"),
     ("get", "/api/v1/matters"),
     ("get", "/api/v1/causes"),
+    ("get", "/api/v1/notifications"),
+    ("post", "/api/v1/notifications/read"),
+    ("post", "/api/v1/notifications/{notification_id}/read"),
     *(
         ("post", f"/api/v1/cases/{{case_id}}/{action}")
         for action in (
@@ -51,6 +54,18 @@ def test_the_openapi_document_lists_the_lifecycle() -> None:
     create = schema["paths"]["/api/v1/cases"]["post"]
     assert {"201", "200", "409", "422"} <= set(create["responses"])
     assert any(p["name"] == "Idempotency-Key" for p in create["parameters"])
+    notices = schema["paths"]["/api/v1/notifications"]["get"]
+    assert {p["name"] for p in notices["parameters"]} == {"unread", "limit", "offset"}
+    item = schema["components"]["schemas"]["NotificationOut"]
+    assert list(item["properties"]) == [
+        "id",
+        "kind",
+        "case_id",
+        "tracking_no",
+        "text",
+        "created_at",
+        "read",
+    ]
 
 
 def test_the_docs_page_uses_the_bundled_swagger_ui() -> None:

@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from banchengshi.cases.actions.answer import check_return_visit, check_supervise_case
 from banchengshi.intake import portal
 from banchengshi.notify.messages import sms_text, sms_values
 from banchengshi.notify.models import OutboxMessage, ShortLink
@@ -56,18 +55,6 @@ def test_the_reply_sms_carries_a_short_link_for_that_answer(
     link = ShortLink.objects.get(code=found.group(1))
     assert (link.case_id, link.round, link.purpose) == (case.pk, 1, "rate")
     assert sms_values("reply", {"tracking_no": "X", "link": link.code})["link"] == link.code
-
-
-def test_a_notice_to_a_unit_is_logged_as_it_is(
-    org: Org, cases: CaseBuilder, caplog: pytest.LogCaptureFixture
-) -> None:
-    case = cases.replied()
-    check_return_visit(org.dispatcher, case.pk, satisfaction=2, solved=False, comment="没解决")
-    check_supervise_case(org.dispatcher, case.pk, reason="回访不满意，督办", days=3)
-    with caplog.at_level(logging.INFO, logger="banchengshi.notify"):
-        send_pending()
-    assert any(t.startswith("notice to unit") and "supervision" in t for t in sent_texts(caplog))
-    assert not OutboxMessage.objects.filter(status="pending").exists()
 
 
 def test_an_sms_without_words_is_given_up_at_once(org: Org, cases: CaseBuilder) -> None:

@@ -139,7 +139,7 @@ def test_repeated_failure_disables_the_endpoint_and_tells_the_administrators(
     assert not endpoint.enabled
     assert endpoint.consecutive_failures == 3
     assert endpoint.disabled_reason == "HTTP 503 Service Unavailable"
-    (notice,) = Notification.objects.all()
+    (notice,) = Notification.objects.filter(kind=NotificationKind.WEBHOOK_DISABLED)
     assert notice.user_id == org.sysadmin.pk
     assert notice.kind == NotificationKind.WEBHOOK_DISABLED
     assert notice.params == {
@@ -164,7 +164,7 @@ def test_repeated_failure_disables_the_endpoint_and_tells_the_administrators(
         0,
         "",
     )
-    assert Notification.objects.count() == 1
+    assert Notification.objects.filter(kind=NotificationKind.WEBHOOK_DISABLED).count() == 1
 
 
 def test_a_removed_endpoint_s_messages_are_dropped(

@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 
 from banchengshi.api import docs, errors
 from banchengshi.api.auth import SessionAuth, TokenAuth
-from banchengshi.api.routers import cases, catalog, intake
+from banchengshi.api.routers import cases, catalog, intake, notifications
 
 api = NinjaAPI(
     title="Banchengshi API",
@@ -30,6 +30,7 @@ errors.install(api)
 api.add_router("", catalog.router)
 api.add_router("", cases.router)
 api.add_router("", intake.router)
+api.add_router("", notifications.router)
 
 
 @api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs_asset")

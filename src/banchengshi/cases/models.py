@@ -267,7 +267,7 @@ class Clock(models.Model):
     pauses: Any = models.JSONField(default=list, blank=True)
     # The next reminder (R-SLA-6): when, and which level (policy.reminders.ReminderLevel);
     # NULL once stopped, paused or past red. Set by cases.clocks.arm from due, paused_at and
-    # stopped_at whenever one of them is written, moved on by notify.reminders.sweep.
+    # stopped_at whenever one of them is written, moved on by cases.reminders.sweep.
     remind_at = models.DateTimeField(null=True, blank=True)
     remind_level = models.CharField(max_length=16, blank=True)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from banchengshi.notify import reminders
 from banchengshi.notify.sending import send_pending
 from banchengshi.scheduler.registry import periodic
 
@@ -20,15 +19,3 @@ def send_outbox(slot: dt.datetime) -> None:
     sent = send_pending()
     if sent:
         log.info("outbox: %d sent", sent)
-
-
-@periodic(name="reminders.sweep", every=dt.timedelta(minutes=5))
-def reminder_sweep(slot: dt.datetime) -> None:
-    """Deadline reminders due by the slot's start (R-SLA-6)."""
-    reminders.sweep(slot)
-
-
-@periodic(name="reminders.digest", daily_at=dt.time(8, 30))
-def overdue_digest(slot: dt.datetime) -> None:
-    """The office administrators' morning digest of overdue cases."""
-    reminders.send_digest(slot)

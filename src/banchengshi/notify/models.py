@@ -125,9 +125,29 @@ class Notification(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["user", "-id"], name="notification_inbox"),
+            # (user, -id): the unread count and the unread list newest first, one index.
             models.Index(
-                fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"
+                fields=["user", "-id"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread",
             ),
+        ]
+
+
+class NotificationPreference(models.Model):
+    """What a person chose for one kind of notice, besides the inbox (which always gets it).
+    A kind without a row follows the defaults (notify/preferences.toml)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=40, choices=NotificationKind.choices)
+    sms = models.BooleanField(default=False)
+    email = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")
         ]
 
 

@@ -15,10 +15,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from banchengshi.identifiers import validate_mobile
 from banchengshi.ids import parse_number
 from banchengshi.org.actions import check_unit_parent, do_save_unit
 from banchengshi.org.login_guard import unlock
-from banchengshi.org.models import LoginLock, Membership, Unit
+from banchengshi.org.models import LoginLock, Membership, StaffProfile, Unit
 from banchengshi.org.names import full_name
 
 
@@ -85,6 +86,23 @@ class MembershipAdmin(IdAutocomplete, admin.ModelAdmin):
     autocomplete_fields = ("user", "unit")
 
 
+class StaffProfileForm(forms.ModelForm):
+    class Meta:
+        model = StaffProfile
+        fields = ("mobile",)
+
+    def clean_mobile(self) -> str:
+        """Kept as its 11 digits, however it was typed (spaces, dashes, full-width)."""
+        mobile: str = self.cleaned_data["mobile"]
+        return validate_mobile(mobile) if mobile else ""
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    form = StaffProfileForm
+    can_delete = False
+
+
 admin.site.unregister(User)
 
 
@@ -92,7 +110,7 @@ admin.site.unregister(User)
 class PersonAdmin(UserAdmin):
     """Django's user administration with the person's roles in units on the same page."""
 
-    inlines = (MembershipInline,)
+    inlines = (StaffProfileInline, MembershipInline)
     list_display = ("username", "name", "email", "is_staff")
 
     @admin.display(description=_("Name"), ordering="last_name")

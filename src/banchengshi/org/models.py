@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from banchengshi.identifiers import validate_mobile
+
 
 class UnitKind(models.TextChoices):
     OFFICE = "office", _("government service office")
@@ -85,6 +87,30 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+
+def _mobile(value: str) -> None:
+    validate_mobile(value)
+
+
+class StaffProfile(models.Model):
+    """What a person's account does not hold itself: the mobile number their notices may be
+    texted to (notify's preferences), optional."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+    )
+    mobile = models.CharField(_("mobile number"), max_length=20, blank=True, validators=[_mobile])
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class LoginLock(models.Model):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from banchengshi.notify.selectors import UNREAD_CAP, unread_count
 from banchengshi.org.models import Role
 from banchengshi.org.scope import scope_for
 from banchengshi.workdays.missing import REMINDED_ROLES, missing_next_year
@@ -42,7 +45,8 @@ NAV_ITEMS = (
 
 
 def workbench(request: HttpRequest) -> dict[str, Any]:
-    """Template context: the menu for the signed-in person, empty for everyone else; for the
+    """Template context: the menu for the signed-in person, empty for everyone else; their
+    unread notices for the bell (counted only when a template shows it); for the
     administrators, the year whose holiday schedule should be loaded by now and is not."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -52,4 +56,7 @@ def workbench(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_items": [item for item in NAV_ITEMS if roles & item.roles],
         "calendar_missing_year": missing,
+        "unread_notices": partial(unread_count, user.pk),
+        "unread_cap": UNREAD_CAP,
+        "inbox_poll_seconds": settings.BANCHENGSHI_INBOX_POLL_SECONDS,
     }

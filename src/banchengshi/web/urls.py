@@ -9,6 +9,7 @@ from banchengshi.web.views import (
     hub,
     inspector,
     kiosk,
+    notifications,
     portal,
     register,
     tracking,
@@ -77,6 +78,19 @@ urlpatterns = [
     ),
     path("staff/units/", units.units, name="units"),
     path("staff/units/<int:unit_id>/", units.unit, name="unit"),
+    path("staff/notifications/", notifications.inbox, name="notifications"),
+    path("staff/notifications/bell/", notifications.bell, name="notifications_bell"),
+    path("staff/notifications/read/", notifications.read_all, name="notifications_read_all"),
+    path(
+        "staff/notifications/settings/",
+        notifications.preferences,
+        name="notification_settings",
+    ),
+    path(
+        "staff/notifications/<int:notice_id>/open/",
+        notifications.open_notice,
+        name="notification_open",
+    ),
     path("staff/inspect/", inspector.inspect, name="inspect"),
     path(
         "staff/inspect/cases/<int:case_id>/audit/",

@@ -17,7 +17,7 @@ from banchengshi.cases.models import (
     WorkItem,
 )
 from banchengshi.errors import ActionRefused
-from banchengshi.notify.models import OutboxMessage
+from banchengshi.notify.models import Notification, OutboxMessage
 
 NOW_JSON = "2026-11-20T02:00:00Z"  # NOW as the audit trail's JSON writes it (UTC)
 
@@ -54,6 +54,15 @@ def outbox(case: Case) -> list[tuple[str, str, str, dict[str, Any]]]:
         OutboxMessage.objects.filter(case=case)
         .order_by("id")
         .values_list("channel", "recipient", "template", "payload")
+    )
+
+
+def notices(case: Case) -> list[tuple[str, str, dict[str, Any]]]:
+    """The staff notices about the case: (username, kind, params), in the order written."""
+    return list(
+        Notification.objects.filter(case=case)
+        .order_by("id")
+        .values_list("user__username", "kind", "params")
     )
 
 

@@ -34,6 +34,7 @@ from tests.cases.actions.helpers import (
     events,
     fresh,
     last_event,
+    notices,
     outbox,
     refused,
     work,
@@ -191,12 +192,13 @@ def test_supervise_opens_round_two(org: Org, cases: CaseBuilder, frozen_time: Fr
     )
     assert clocks(case)["reply", 1].stopped_at == NOW
     assert work(case) == [("handle", org.dept_a.pk, end_of(2026, 11, 30))]
-    assert outbox(case)[-1] == (
-        "notice",
-        str(org.dept_a.pk),
-        "supervision",
-        {"tracking_no": case.tracking_no, "round": 2, "due": "2026-11-30T23:59:59.999999+08:00"},
-    )
+    # The handling unit's people are told; by default also by SMS, but they have no mobile.
+    supervision_params = {"round": 2, "due": "2026-11-30T23:59:59.999999+08:00"}
+    assert notices(case)[-2:] == [
+        ("handlerA", "supervision.opened", supervision_params),
+        ("leaderA", "supervision.opened", supervision_params),
+    ]
+    assert [channel for channel, *_ in outbox(case)] == ["sms"]  # the petitioner's reply SMS
     event = last_event(case)
     assert event.action == "supervise"
     assert event.before == {"state": "replied", "round": 1}

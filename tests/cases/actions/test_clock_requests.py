@@ -28,6 +28,7 @@ from tests.cases.actions.helpers import (
     clocks,
     fresh,
     last_event,
+    notices,
     outbox,
     refused,
     work,
@@ -66,12 +67,10 @@ def test_extension_within_the_putuo_cap(org: Org, cases: CaseBuilder) -> None:
     assert [kind for kind, _, _ in work(case)] == ["handle"]
     assert outbox(case) == [
         ("sms", PHONE, "extension", {"tracking_no": case.tracking_no, "due": "2026-12-04"}),
-        (
-            "notice",
-            str(org.hall.pk),
-            "extension",
-            {"tracking_no": case.tracking_no, "due": "2026-12-04"},
-        ),
+    ]
+    assert notices(case)[-2:] == [
+        ("clerk", "extension.granted", {"due": "2026-12-04"}),
+        ("windowhead", "extension.granted", {"due": "2026-12-04"}),
     ]
     event = last_event(case)
     assert event.action == "approve_extension"
@@ -285,7 +284,8 @@ def test_extension_informs_the_window(org: Org, cases: CaseBuilder) -> None:
     case = cases.in_progress()
     request = check_request_extension(org.handler_a, case.pk, days=2, reason="需要跨部门调取档案")
     check_decide_request(org.dispatcher, case.pk, request_id=request.pk, approve=True)
-    assert [(c, r) for c, r, _, _ in outbox(case)] == [
-        ("sms", PHONE),
-        ("notice", str(org.hall.pk)),
+    assert [(c, r) for c, r, _, _ in outbox(case)] == [("sms", PHONE)]
+    assert [(who, kind) for who, kind, _ in notices(case)][-2:] == [
+        ("clerk", "extension.granted"),
+        ("windowhead", "extension.granted"),
     ]

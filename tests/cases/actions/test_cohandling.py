@@ -19,6 +19,7 @@ from tests.cases.actions.helpers import (
     fresh,
     last_event,
     links,
+    notices,
     refused,
     work,
 )
@@ -57,6 +58,13 @@ def test_cohandling_has_its_own_task_clock_and_answer(org: Org, cases: CaseBuild
     assert event.action == "request_cohandling"
     assert (event.before, event.after) == ({}, {})
     assert event.payload == {"task": task.pk, "unit": "DEPT-B", "days": 2}
+    assert notices(case)[-1:] == [
+        (
+            "handlerB",
+            "cohandling.requested",
+            {"unit": "区人社局", "due": "2026-11-24T23:59:59.999999+08:00"},
+        )
+    ]
 
     check_record_cause(org.handler_a, case.pk, code="materials", note="缺少社保缴费证明")
     error = refused(lambda: check_reply_case(org.handler_a, case.pk, text="已答复申请人结果"))

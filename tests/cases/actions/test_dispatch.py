@@ -34,6 +34,7 @@ from tests.cases.actions.helpers import (
     fresh,
     last_event,
     links,
+    notices,
     outbox,
     refused,
     work,
@@ -47,6 +48,14 @@ from tests.cases.conftest import (
 )
 
 # --- screening and automatic dispatch (R-IN-4, R-DIS-1) ---------------------------------------
+
+# The people of each unit a case can be dispatched to (tests/cases/conftest.py).
+PEOPLE = {
+    "dept_a": ["handlerA", "leaderA"],
+    "dept_b": ["handlerB"],
+    "center_a1": ["handlerA1"],
+    "hall": ["clerk", "windowhead"],
+}
 
 
 def test_accept_starts_the_putuo_clocks(org: Org, cases: CaseBuilder) -> None:
@@ -119,6 +128,11 @@ def test_automatic_dispatch(
             "unit": unit.code,
             "automatic": True,
         }
+        # Everyone of the unit is told, in their inbox.
+        params = {"unit": unit.name}
+        assert notices(case) == [(name, "case.dispatched", params) for name in PEOPLE[target]]
+    if target is None:
+        assert notices(case) == []
 
 
 def test_screening_confirms_category_and_complexity(org: Org, cases: CaseBuilder) -> None:
@@ -270,6 +284,7 @@ def test_manual_dispatch_from_the_hub_queue(org: Org, cases: CaseBuilder) -> Non
     assert event.before == {"state": "awaiting_dispatch", "handling_unit_id": None}
     assert event.after == {"state": "dispatched", "handling_unit_id": org.dept_b.pk}
     assert event.payload == {"unit": "DEPT-B", "automatic": False}
+    assert notices(case) == [("handlerB", "case.dispatched", {"unit": "区人社局"})]
 
 
 @pytest.mark.parametrize("unit", ["hub", "office", "inspectorate"])
@@ -358,6 +373,7 @@ def test_dispatch_down_keeps_the_owner(org: Org, cases: CaseBuilder) -> None:
     assert event.before == {"handling_unit_id": org.dept_a.pk}
     assert event.after == {"handling_unit_id": org.center_a1.pk}
     assert event.payload == {"unit": "CTR-A1"}
+    assert notices(case)[-1:] == [("handlerA1", "case.dispatched", {"unit": "市场监管所"})]
     # The sub-center handles; it may not return a case its owner passed down.
     check_record_cause(org.handler_a1, case.pk, code="materials", note="缺少股东会决议原件")
     error = refused(lambda: check_return_case(org.handler_a1, case.pk, reason="不属于本所职责"))

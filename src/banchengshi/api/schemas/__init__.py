@@ -5,6 +5,7 @@
 - catalog.py  units, matters, causes, the caller
 - cases.py    worklist, case lists and the case with its clocks, timeline and records
 - inputs.py   the bodies of case registration and of every action
+- notifications.py  a person's notices
 
 Inputs are bounded (lengths, ranges, known choices, no NUL characters) so that malformed
 requests get a 422, never a server error; the actions still make every business check.

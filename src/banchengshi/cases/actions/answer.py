@@ -35,7 +35,9 @@ from banchengshi.cases.models import (
 )
 from banchengshi.cases.states import Act
 from banchengshi.errors import Forbidden, InvalidInput, InvalidState
-from banchengshi.notify.outbox import enqueue, text_petitioner
+from banchengshi.notify.inbox import notify, people_of
+from banchengshi.notify.models import NotificationKind
+from banchengshi.notify.outbox import text_petitioner
 from banchengshi.org.scope import scope_for
 
 MAX_SUPERVISION_DAYS = 30
@@ -262,12 +264,11 @@ def do_supervise_case(
         )
         new_clock(case, ClockKind.REPLY, change.now, due, workdays=days).save()
         add_work(case, WorkKind.HANDLE, case.handling_unit_id, due)
-        enqueue(
-            channel="notice",
-            recipient=str(case.handling_unit_id),
-            template="supervision",
-            payload={"tracking_no": case.tracking_no, "round": case.round, "due": due.isoformat()},
+        notify(
+            user_ids=people_of([case.handling_unit_id]),
+            kind=NotificationKind.SUPERVISION_OPENED,
             case_id=case.pk,
+            params={"round": case.round, "due": due.isoformat()},
         )
         change.payload = {"reason": reason, "round": case.round, "due": due.isoformat()}
     return supervision

@@ -41,7 +41,9 @@ from banchengshi.cases.models import (
 )
 from banchengshi.cases.states import Act
 from banchengshi.errors import InvalidInput, InvalidState, NotFound
-from banchengshi.notify.outbox import enqueue, text_petitioner
+from banchengshi.notify.inbox import notify, people_of
+from banchengshi.notify.models import NotificationKind
+from banchengshi.notify.outbox import text_petitioner
 from banchengshi.policy.deadlines import local_date
 
 MAX_EXTENSION_DAYS = 30
@@ -191,12 +193,11 @@ def do_decide_request(
                 payload={"due": due_date},
             )
             # R-SLA-5: the window where the appeal was registered is told as well.
-            enqueue(
-                channel="notice",
-                recipient=str(case.registered_unit_id),
-                template="extension",
-                payload={"tracking_no": case.tracking_no, "due": due_date},
+            notify(
+                user_ids=people_of([case.registered_unit_id]),
+                kind=NotificationKind.EXTENSION_GRANTED,
                 case_id=case.pk,
+                params={"due": due_date},
             )
         elif approve:
             case.suspended_at = change.now

@@ -19,6 +19,8 @@ from banchengshi.cases.clocks import due_in_workdays, new_clock, stop_where
 from banchengshi.cases.models import CaseUnit, Clock, ClockKind, CoHandlingTask, WorkItem, WorkKind
 from banchengshi.cases.states import Act
 from banchengshi.errors import Forbidden, InvalidInput, NotFound
+from banchengshi.notify.inbox import notify, people_of
+from banchengshi.notify.models import NotificationKind
 from banchengshi.org.models import Unit
 from banchengshi.org.scope import scope_for
 
@@ -64,6 +66,12 @@ def do_request_cohandling(
         link_unit(case, unit.pk, CaseUnit.Relation.COHANDLING)
         add_work(case, WorkKind.COHANDLE, unit.pk, due, task=task)
         change.payload = {"task": task.pk, "unit": unit.code, "days": days}
+        notify(
+            user_ids=people_of([unit.pk]),
+            kind=NotificationKind.COHANDLING_REQUESTED,
+            case_id=case.pk,
+            params={"unit": unit.name, "due": due.isoformat()},
+        )
     return task
 
 

@@ -35,6 +35,8 @@ from banchengshi.cases.models import (
 )
 from banchengshi.cases.states import Act
 from banchengshi.errors import InvalidInput
+from banchengshi.notify.inbox import notify, people_of
+from banchengshi.notify.models import NotificationKind
 from banchengshi.org.models import Unit
 
 
@@ -145,6 +147,16 @@ def _dispatch_to(change: Change, unit: Unit, *, automatic: bool) -> None:
     if contact is not None and not running_clocks(case, ClockKind.CONTACT):
         limit_clock(case, ClockKind.CONTACT, contact, change.now).save()
     change.payload.update({"unit": unit.code, "automatic": automatic})
+    _tell_unit(case, unit)
+
+
+def _tell_unit(case: Case, unit: Unit) -> None:
+    notify(
+        user_ids=people_of([unit.pk]),
+        kind=NotificationKind.CASE_DISPATCHED,
+        case_id=case.pk,
+        params={"unit": unit.name},
+    )
 
 
 def check_resolve_on_spot(
@@ -241,4 +253,5 @@ def do_dispatch_down(
         case.handling_unit = unit
         link_unit(case, unit.pk, CaseUnit.Relation.HANDLING)
         change.payload = {"unit": unit.code}
+        _tell_unit(case, unit)
     return change.case

@@ -13,7 +13,7 @@ from banchengshi.cases.actions.cohandling import check_answer_cohandling, check_
 from banchengshi.cases.actions.dispatch import do_dispatch_down
 from banchengshi.cases.models import Case, ClockKind, CoHandlingTask
 from tests.cases.conftest import CaseBuilder, FrozenTime, Org, sh
-from tests.notify.test_reminders import HUB_AND_OFFICE, Sweeper, midnight
+from tests.cases.test_reminders import HUB_AND_OFFICE, Sweeper, midnight
 
 # Everything below is started on Fri 2026-11-20 10:00 with 3 working days: due Wed 11-25.
 BEFORE_YELLOW, YELLOW, RED = sh(2026, 11, 24, 9), midnight(2026, 11, 25), midnight(2026, 11, 26)

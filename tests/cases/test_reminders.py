@@ -10,8 +10,8 @@ from collections.abc import Callable
 import pytest
 
 from banchengshi.cases.models import Case, Clock, ClockKind
+from banchengshi.cases.reminders import Step, step, sweep
 from banchengshi.notify.models import Notification, ReminderSent
-from banchengshi.notify.reminders import Step, step, sweep
 from banchengshi.policy.reminders import Reminder, ReminderLevel
 from tests.cases.conftest import CaseBuilder, FrozenTime, Org, end_of, sh
 

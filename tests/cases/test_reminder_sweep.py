@@ -17,11 +17,11 @@ from banchengshi.cases.actions.clock_requests import (
     do_resume_case,
 )
 from banchengshi.cases.models import Case, Clock, ClockKind, ClockRequest
+from banchengshi.cases.reminders import sweep
 from banchengshi.notify.models import Notification, ReminderSent
-from banchengshi.notify.reminders import sweep
 from banchengshi.workdays.calendar import WorkingCalendar
 from tests.cases.conftest import CaseBuilder, FrozenTime, Org, end_of, sh
-from tests.notify.test_reminders import (
+from tests.cases.test_reminders import (
     HANDLER,
     HUB_AND_OFFICE,
     LEADER,
@@ -117,7 +117,7 @@ def test_a_clock_moved_under_the_sweep_keeps_its_new_reminder(
     case = cases.in_progress(complexity="general")
     clock = Clock.objects.get(case=case, kind=ClockKind.REPLY)
     moved = sh(2026, 11, 30, 9)
-    from banchengshi.notify import reminders
+    from banchengshi.cases import reminders
 
     plan = reminders._plan
 
@@ -154,6 +154,6 @@ def test_sweep_queries_do_not_depend_on_other_cases(
     assert (result.clocks, result.sent, result.notices) == (4, {"before_yellow": 4}, 4)
     assert all(reminders_of(case) == 1 for case in due)
     # The hub once; per batch: the clocks, the units' paths, the memberships, what was sent;
-    # per reminder: the claim, the record and the notices (and, inside the test's
-    # transaction, a savepoint and its release).
-    assert len(queries) == 1 + 4 + 5 * 4
+    # per reminder: the claim, the record, the notices and the people's choices of copies
+    # (and, inside the test's transaction, a savepoint and its release).
+    assert len(queries) == 1 + 4 + 6 * 4
