@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "banchengshi.cases",
     "banchengshi.audit",
     "banchengshi.notify",
+    "banchengshi.webhooks",
     "banchengshi.scheduler",
     "banchengshi.tokens",
     "banchengshi.api",

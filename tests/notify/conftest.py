@@ -10,7 +10,6 @@ from tests.cases.conftest import (  # noqa: F401
     frozen_time,
     org,
 )
-from tests.notify.receiver import receiver  # noqa: F401
 from tests.notify.servers import LocalServer, serve
 
 

@@ -129,15 +129,3 @@ class Notification(models.Model):
                 fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"
             ),
         ]
-
-
-# Defined in their package, registered with the app here (Django looks in models.py).
-from banchengshi.notify.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402
-
-__all__ = [
-    "Notification",
-    "NotificationKind",
-    "OutboxMessage",
-    "WebhookDelivery",
-    "WebhookEndpoint",
-]
