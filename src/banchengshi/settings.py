@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "banchengshi.cases",
     "banchengshi.audit",
     "banchengshi.notify",
+    "banchengshi.webhooks",
     "banchengshi.scheduler",
     "banchengshi.tokens",
     "django_tasks",

@@ -27,8 +27,8 @@ from tests.cases.conftest import CaseBuilder, Org
         "cases/policyversion",
         "tokens/apitoken",
         "workdays/calendaryear",
-        "notify/webhookendpoint",
-        "notify/webhookdelivery",
+        "webhooks/webhookendpoint",
+        "webhooks/webhookdelivery",
         "notify/outboxmessage",
     ],
 )

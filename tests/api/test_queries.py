@@ -16,7 +16,7 @@ AsUser = Callable[..., Api]
 # form names 2, the registration 12 (savepoint, tracking number 1 (UPDATE … RETURNING), the
 # policy version (cached per process once a registration commits, which a test's transaction
 # never does), case, search row, unit link, work item, audit head lock + event + head update,
-# the enabled webhook endpoints (notify.webhooks: none here), release) and the answer none: it
+# the enabled webhook endpoints (webhooks: none here), release) and the answer none: it
 # is built from the rows the registration read and wrote.
 CREATE_QUERIES = 16
 # + the key lookup, the savepoint around case and key, the key row, its release.

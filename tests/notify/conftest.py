@@ -11,7 +11,6 @@ from tests.cases.conftest import (  # noqa: F401
     org,
     use_policy,
 )
-from tests.notify.receiver import receiver  # noqa: F401
 from tests.notify.servers import LocalServer, serve
 
 

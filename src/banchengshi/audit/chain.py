@@ -19,7 +19,7 @@ GENESIS = "0" * 64
 
 # Sent with `events` (the stored AuditEvent rows) inside the transaction that wrote them:
 # every change to a case passes here, whichever app made it, so apps that must react to
-# case events in the same transaction (notify's webhooks) listen here rather than in each
+# case events in the same transaction (webhooks) listen here rather than in each
 # action, and the audit chain needs to know nothing of them. A receiver that raises rolls
 # the change back.
 events_appended = Signal()

@@ -1,6 +1,7 @@
 """Provisional deadlines made final: when an administrator loads a year's holiday schedule,
 every clock counted through that year with Monday to Friday assumed (R-SLA-1) is computed
-again, in the loading transaction (`workdays.actions.do_load_calendar_year`).
+again, in the loading transaction (`workdays.actions.do_load_calendar_year`, which sends
+`workdays.signals.year_loaded`; CasesConfig.ready() connects `on_year_loaded` to it).
 
 Each case is locked as an action would lock it. Its provisional clocks are found through the
 partial index on `Clock.provisional` and recomputed from what made them (`recompute_due`);
@@ -38,23 +39,13 @@ from banchengshi.org.models import Unit, UnitKind
 from banchengshi.org.scope import HUB_QUEUE_ROLES
 from banchengshi.policy.deadlines import SHANGHAI, is_provisional, reckon_due, recompute_due
 from banchengshi.workdays.calendar import WorkingCalendar
+from banchengshi.workdays.signals import Recomputation
 
 # How the audit trail names the system when no person acted (the loader may be a console).
 SYSTEM_LABEL = "系统"
 # Work whose deadline is the hub's own review limit, counted from the item's creation rather
 # than taken from a clock.
 HUB_REVIEW_WORK = (WorkKind.APPROVE, WorkKind.SUPERVISE)
-
-
-@dataclass
-class Recomputation:
-    """What loading a year did to the deadlines: for the console and the admin's message."""
-
-    cases_changed: int = 0
-    clocks_changed: int = 0
-    clocks_confirmed: int = 0  # flag dropped, deadline unchanged
-    still_provisional: int = 0
-    notices: int = 0
 
 
 @dataclass
@@ -77,14 +68,21 @@ class _CaseChange:
         )
 
 
-def recompute_provisional(calendar: WorkingCalendar, *, year: int) -> Recomputation:
-    """Recompute every provisional deadline under `calendar` (which holds the loaded year).
-    Trusts the caller to run it inside the loading transaction."""
-    report = Recomputation()
+def on_year_loaded(
+    sender: object, *, year: int, calendar: WorkingCalendar, report: Recomputation, **kwargs: Any
+) -> None:
+    """The receiver of `workdays.signals.year_loaded`."""
+    recompute_provisional(calendar, year=year, report=report)
+
+
+def recompute_provisional(calendar: WorkingCalendar, *, year: int, report: Recomputation) -> None:
+    """Recompute every provisional deadline under `calendar` (which holds the loaded year),
+    counting what it did in `report`. Trusts the caller to run it inside the loading
+    transaction."""
     case_ids = set(Clock.objects.filter(provisional=True).values_list("case_id", flat=True))
     case_ids |= set(WorkItem.objects.filter(provisional=True).values_list("case_id", flat=True))
     if not case_ids:
-        return report
+        return
     now = timezone.now()
     # Locked in id order, as one action locks one case: no deadlock with actions under way.
     cases = Case.objects.select_for_update(of=("self",)).select_related("policy")
@@ -116,7 +114,6 @@ def recompute_provisional(calendar: WorkingCalendar, *, year: int) -> Recomputat
             case_id=case.pk,
             params={"tracking_no": case.tracking_no, "year": year, "deadlines": change.changes},
         )
-    return report
 
 
 def _recompute_case(calendar: WorkingCalendar, case: Case, report: Recomputation) -> _CaseChange:

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from banchengshi.identifiers import mask_phone
 from banchengshi.notify.models import OutboxMessage
-from banchengshi.notify.webhooks import admin as _webhooks  # noqa: F401  (registers its pages)
 
 
 @admin.register(OutboxMessage)

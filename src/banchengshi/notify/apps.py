@@ -11,9 +11,4 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from banchengshi.audit.chain import events_appended
         from banchengshi.notify import checks  # noqa: F401  (registers the system check)
-        from banchengshi.notify.webhooks.emission import on_events_appended
-
-        # Every case event is written through the audit chain: webhooks hear them there.
-        events_appended.connect(on_events_appended, dispatch_uid="notify.webhooks")

@@ -176,14 +176,3 @@ class DigestSent(models.Model):
     overdue = models.PositiveIntegerField()
     recipients = models.PositiveSmallIntegerField()
 
-
-# Defined in their package, registered with the app here (Django looks in models.py).
-from banchengshi.notify.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402
-
-__all__ = [
-    "Notification",
-    "NotificationKind",
-    "OutboxMessage",
-    "WebhookDelivery",
-    "WebhookEndpoint",
-]

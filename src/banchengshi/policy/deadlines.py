@@ -10,24 +10,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from banchengshi.policy.rules import Limit, LimitRule
-from banchengshi.workdays.calendar import DayInfo, Reckoned, WorkingCalendar, reckon
+from banchengshi.workdays.calendar import (
+    SHANGHAI,
+    DayInfo,
+    Reckoned,
+    WorkingCalendar,
+    local_date,
+    reckon,
+)
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_YELLOW_WINDOW = dt.timedelta(hours=24)
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
     """The last instant of `day` in Asia/Shanghai."""
     return dt.datetime.combine(day, dt.time.max, tzinfo=SHANGHAI)
-
-
-def local_date(instant: dt.datetime) -> dt.date:
-    if instant.tzinfo is None:
-        raise ValueError("an instant needs a time zone offset")
-    return instant.astimezone(SHANGHAI).date()
 
 
 @dataclass(frozen=True)

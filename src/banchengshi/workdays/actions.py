@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
@@ -12,9 +11,7 @@ from django.utils.translation import gettext as _
 from banchengshi.workdays.models import CalendarYear
 from banchengshi.workdays.registry import build_calendar, forget_calendar
 from banchengshi.workdays.schedule import ScheduleError, YearSchedule, parse_schedule
-
-if TYPE_CHECKING:
-    from banchengshi.cases.provisional import Recomputation
+from banchengshi.workdays.signals import Recomputation, year_loaded
 
 MAX_FILE_BYTES = 64 * 1024
 
@@ -48,12 +45,9 @@ def do_load_calendar_year(
     source_name: str,
     actor: User | AnonymousUser | None = None,
 ) -> Loaded:
-    """Store the year (replacing an earlier load of it) and, in the same transaction,
-    recompute every provisional deadline with it (cases.provisional). Trusts the schedule to
-    come from check_load_calendar_year."""
-    # The case engine is above the calendar; only loading a year reaches up into it.
-    from banchengshi.cases.provisional import recompute_provisional
-
+    """Store the year (replacing an earlier load of it) and, in the same transaction, tell
+    `year_loaded`'s receivers (cases recomputes its provisional deadlines), whose failure rolls
+    the load back. Trusts the schedule to come from check_load_calendar_year."""
     loaded_by = actor if isinstance(actor, User) else None
     with transaction.atomic():
         row, created = CalendarYear.objects.select_for_update().update_or_create(
@@ -65,7 +59,10 @@ def do_load_calendar_year(
                 "loaded_by": loaded_by,
             },
         )
+        recomputed = Recomputation()
         # Read inside the transaction: the tables with the year just stored.
-        recomputed = recompute_provisional(build_calendar(), year=schedule.year)
+        year_loaded.send(
+            sender=CalendarYear, year=schedule.year, calendar=build_calendar(), report=recomputed
+        )
         transaction.on_commit(forget_calendar)
     return Loaded(row, created, recomputed)

@@ -17,10 +17,20 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext
 
 from banchengshi.workdays.schedule import YearSchedule
+
+# The statutory days are days in Asia/Shanghai.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def local_date(instant: dt.datetime) -> dt.date:
+    if instant.tzinfo is None:
+        raise ValueError("an instant needs a time zone offset")
+    return instant.astimezone(SHANGHAI).date()
 
 
 class UnknownYearError(LookupError):

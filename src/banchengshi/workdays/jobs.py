@@ -8,8 +8,8 @@ from django.db import transaction
 
 from banchengshi.notify.inbox import notify, people_with
 from banchengshi.notify.models import Notification, NotificationKind
-from banchengshi.policy.deadlines import local_date
 from banchengshi.scheduler.registry import periodic
+from banchengshi.workdays.calendar import local_date
 from banchengshi.workdays.missing import REMINDED_ROLES, missing_next_year
 
 

@@ -12,15 +12,15 @@ from django.utils.translation import gettext as _
 
 from banchengshi.errors import ActionRefused
 from banchengshi.ids import parse_number
-from banchengshi.notify.webhooks.actions import (
+from banchengshi.webhooks.actions import (
     check_new_endpoint,
     do_add_endpoint,
     do_enable_endpoint,
     do_remove_endpoint,
     endpoint_not_found,
 )
-from banchengshi.notify.webhooks.models import WebhookEndpoint
-from banchengshi.notify.webhooks.selectors import endpoints_with_last_attempt
+from banchengshi.webhooks.models import WebhookEndpoint
+from banchengshi.webhooks.selectors import endpoints_with_last_attempt
 
 
 def events_text(endpoint: WebhookEndpoint) -> str:

@@ -10,9 +10,9 @@ import pytest
 from banchengshi.cases.actions.dispatch import do_receive_case
 from banchengshi.cases.models import Case
 from banchengshi.errors import ActionRefused
-from banchengshi.notify.webhooks.models import WebhookEndpoint
+from banchengshi.webhooks.models import WebhookEndpoint
 from tests.cases.conftest import ID_NUMBER, PHONE, CaseBuilder, Org
-from tests.notify.webhooks import add_endpoint, webhook_messages
+from tests.webhooks.webhooks import add_endpoint, webhook_messages
 
 
 def test_no_endpoint_no_message(cases: CaseBuilder) -> None:

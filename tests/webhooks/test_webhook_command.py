@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from banchengshi.notify.models import OutboxMessage
-from banchengshi.notify.webhooks.actions import Attempt, do_record_attempt
-from banchengshi.notify.webhooks.models import WebhookEndpoint
+from banchengshi.webhooks.actions import Attempt, do_record_attempt
+from banchengshi.webhooks.models import WebhookEndpoint
 from tests.cases.conftest import NOW, Org
 
 

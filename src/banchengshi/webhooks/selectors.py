@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from banchengshi.notify.webhooks.models import WebhookDelivery, WebhookEndpoint
+from banchengshi.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 def endpoints_with_last_attempt() -> QuerySet[WebhookEndpoint]:

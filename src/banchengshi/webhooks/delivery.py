@@ -17,11 +17,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from banchengshi.notify.models import OutboxMessage
-from banchengshi.notify.webhooks.actions import Attempt, do_record_attempt
-from banchengshi.notify.webhooks.models import WebhookEndpoint
-from banchengshi.notify.webhooks.signing import signed_headers
+from banchengshi.webhooks.actions import Attempt, do_record_attempt
+from banchengshi.webhooks.models import WebhookEndpoint
+from banchengshi.webhooks.signing import signed_headers
 
-log = logging.getLogger("banchengshi.notify.webhooks")
+log = logging.getLogger("banchengshi.webhooks")
 # What is read of a receiver's answer: its body means nothing to us.
 MAX_RESPONSE = 4096
 

@@ -19,9 +19,9 @@ from banchengshi.errors import InvalidInput, NotFound
 from banchengshi.ids import MAX_ID
 from banchengshi.notify.inbox import notify, people_with
 from banchengshi.notify.models import NotificationKind
-from banchengshi.notify.webhooks.models import MAX_URL, WebhookDelivery, WebhookEndpoint
-from banchengshi.notify.webhooks.signing import new_secret
 from banchengshi.org.models import Role
+from banchengshi.webhooks.models import MAX_URL, WebhookDelivery, WebhookEndpoint
+from banchengshi.webhooks.signing import new_secret
 
 MAX_DESCRIPTION = 200
 _url_validator = URLValidator(schemes=["http", "https"])

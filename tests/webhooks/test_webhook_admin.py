@@ -7,14 +7,14 @@ from django.test import Client
 from django.urls import reverse
 
 from banchengshi.notify.models import OutboxMessage
-from banchengshi.notify.webhooks.actions import Attempt, do_record_attempt
-from banchengshi.notify.webhooks.models import WebhookDelivery, WebhookEndpoint
+from banchengshi.webhooks.actions import Attempt, do_record_attempt
+from banchengshi.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.cases.conftest import NOW, Org
 
 
 def test_an_endpoint_made_in_the_admin_shows_its_secret_once(admin_client_en: Client) -> None:
     response = admin_client_en.post(
-        reverse("admin:notify_webhookendpoint_add"),
+        reverse("admin:webhooks_webhookendpoint_add"),
         {"url": "https://hooks.example.com/bcs", "description": "12345", "event_types": ["reply"]},
         follow=True,
     )
@@ -22,14 +22,16 @@ def test_an_endpoint_made_in_the_admin_shows_its_secret_once(admin_client_en: Cl
     secret = page.split("shown only this once: ")[1].split("<")[0].strip()
     endpoint = WebhookEndpoint.objects.get()
     assert (endpoint.secret, endpoint.event_types) == (secret, ["reply"])
-    again = admin_client_en.get(reverse("admin:notify_webhookendpoint_change", args=[endpoint.pk]))
+    again = admin_client_en.get(
+        reverse("admin:webhooks_webhookendpoint_change", args=[endpoint.pk])
+    )
     assert again.status_code == 200
     assert secret not in again.content.decode()
 
 
 def test_a_bad_address_is_refused_in_words(admin_client_en: Client) -> None:
     response = admin_client_en.post(
-        reverse("admin:notify_webhookendpoint_add"), {"url": "ftp://example.com/x"}
+        reverse("admin:webhooks_webhookendpoint_add"), {"url": "ftp://example.com/x"}
     )
     assert response.status_code == 200
     assert (
@@ -52,7 +54,7 @@ def test_the_change_page_shows_the_deliveries_and_keeps_the_url(
         attempt=Attempt(502, "HTTP 502 Bad Gateway", 31),
         at=NOW,
     )
-    change = reverse("admin:notify_webhookendpoint_change", args=[endpoint.pk])
+    change = reverse("admin:webhooks_webhookendpoint_change", args=[endpoint.pk])
     page = admin_client_en.get(change).content.decode()
     assert (
         "<tr><td>2026-11-20 10:00:00</td><td>case.reply</td><td>msg_abc</td><td>1</td>"
@@ -70,7 +72,7 @@ def test_the_change_page_shows_the_deliveries_and_keeps_the_url(
         ["close"],
     )
     delivery = WebhookDelivery.objects.get()
-    url = reverse("admin:notify_webhookdelivery_change", args=[delivery.pk])
+    url = reverse("admin:webhooks_webhookdelivery_change", args=[delivery.pk])
     assert admin_client_en.post(url, {"status_code": 200}).status_code == 403
 
 
@@ -79,7 +81,7 @@ def test_endpoints_are_enabled_again(admin_client_en: Client) -> None:
         url="https://a.example.com/h", secret="whsec_AAAA", enabled=False, consecutive_failures=20
     )
     response = admin_client_en.post(
-        reverse("admin:notify_webhookendpoint_changelist"),
+        reverse("admin:webhooks_webhookendpoint_changelist"),
         {"action": "enable", "_selected_action": [endpoint.pk]},
         follow=True,
     )

@@ -2,9 +2,9 @@
 endpoint subscribed to it, written in the transaction of the change (a change that rolls
 back sends nothing).
 
-It listens on `audit.chain.events_appended`, connected by notify's AppConfig: every case
-event of every app is written there, and the import graph stays one-way (notify reads audit
-and cases' models; neither imports notify for this).
+It listens on `audit.chain.events_appended`, connected by this app's AppConfig: every case
+event of every app is written there, and the import graph stays one-way (webhooks reads audit,
+cases and notify; none of them imports webhooks).
 
 The body is what any API token sees of any case it may see, and less: numbers, codes and
 times, never a name, phone or ID number, nor the texts people wrote. Receivers fetch more
@@ -19,8 +19,8 @@ from typing import Any
 from banchengshi.audit.models import AuditEvent
 from banchengshi.cases.models import Case
 from banchengshi.notify.models import OutboxMessage
-from banchengshi.notify.webhooks.models import WebhookEndpoint
-from banchengshi.notify.webhooks.signing import new_webhook_id
+from banchengshi.webhooks.models import WebhookEndpoint
+from banchengshi.webhooks.signing import new_webhook_id
 
 CASE_FIELDS = (
     "tracking_no",

@@ -19,12 +19,12 @@ from standardwebhooks.webhooks import WebhookVerificationError
 
 from banchengshi.notify.models import Notification, NotificationKind
 from banchengshi.notify.sending import send_pending
-from banchengshi.notify.webhooks.actions import do_enable_endpoint
-from banchengshi.notify.webhooks.models import WebhookDelivery, WebhookEndpoint
-from banchengshi.notify.webhooks.signing import new_secret
+from banchengshi.webhooks.actions import do_enable_endpoint
+from banchengshi.webhooks.models import WebhookDelivery, WebhookEndpoint
+from banchengshi.webhooks.signing import new_secret
 from tests.cases.conftest import CaseBuilder, FrozenTime, Org
-from tests.notify.receiver import Receiver
-from tests.notify.webhooks import add_endpoint, send_once, webhook_messages
+from tests.webhooks.receiver import Receiver
+from tests.webhooks.webhooks import add_endpoint, send_once, webhook_messages
 
 
 @pytest.fixture

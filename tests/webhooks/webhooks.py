@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from banchengshi.notify.models import OutboxMessage
-from banchengshi.notify.webhooks.actions import check_new_endpoint, do_add_endpoint
-from banchengshi.notify.webhooks.delivery import WebhookFailed, deliver_webhook
-from banchengshi.notify.webhooks.models import WebhookEndpoint
+from banchengshi.webhooks.actions import check_new_endpoint, do_add_endpoint
+from banchengshi.webhooks.delivery import WebhookFailed, deliver_webhook
+from banchengshi.webhooks.models import WebhookEndpoint
 
 
 def add_endpoint(

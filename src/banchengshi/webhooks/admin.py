@@ -19,14 +19,14 @@ from django.utils.translation import ngettext
 
 from banchengshi.cases.events import LABELS
 from banchengshi.errors import InvalidInput
-from banchengshi.notify.webhooks.actions import (
+from banchengshi.webhooks.actions import (
     check_new_endpoint,
     do_add_endpoint,
     do_change_endpoint,
     do_enable_endpoint,
 )
-from banchengshi.notify.webhooks.models import WebhookDelivery, WebhookEndpoint
-from banchengshi.notify.webhooks.selectors import endpoints_with_last_attempt, recent_deliveries
+from banchengshi.webhooks.models import WebhookDelivery, WebhookEndpoint
+from banchengshi.webhooks.selectors import endpoints_with_last_attempt, recent_deliveries
 
 # The action's field names as the form calls them.
 FORM_FIELDS = {"url": "url", "events": "event_types", "description": "description"}
@@ -124,7 +124,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
                 for d in recent_deliveries(obj)
             ),
         )
-        link = reverse("admin:notify_webhookdelivery_changelist") + f"?endpoint__id__exact={obj.pk}"
+        link = (
+            reverse("admin:webhooks_webhookdelivery_changelist") + f"?endpoint__id__exact={obj.pk}"
+        )
         return format_html('<table>{}</table><a href="{}">{}</a>', rows, link, _("All deliveries"))
 
     @admin.action(description=_("Enable the selected endpoints again"))
