@@ -6,6 +6,7 @@ DEBUG          "1" (default, development) or "0"
 ALLOWED_HOSTS  comma-separated, used when DEBUG is off
 BANCHENGSHI_POLICY  the deployment's time-limit policy (putuo, chongming, liuzhou)
 BANCHENGSHI_VAR_DIR where the SQLite file, secret key and uploads live (default: var/)
+BANCHENGSHI_TABLET_MINUTES  how long a window tablet's rating screen stays open (default: 5)
 """
 
 import os
@@ -172,6 +173,8 @@ BANCHENGSHI_KIOSK_ADDRESSES = [
 ]
 # Seconds without a touch after which a kiosk starts again, forgetting the last person.
 BANCHENGSHI_KIOSK_IDLE_SECONDS = int(os.environ.get("BANCHENGSHI_KIOSK_IDLE_SECONDS", "120"))
+# Minutes a window tablet's rating screen stays open after the clerk hands it over.
+BANCHENGSHI_TABLET_MINUTES = int(os.environ.get("BANCHENGSHI_TABLET_MINUTES", "5"))
 # The address the public knows the portal by: links in SMS point there.
 BANCHENGSHI_PUBLIC_URL = os.environ.get("BANCHENGSHI_PUBLIC_URL", "http://127.0.0.1:8000")
 

@@ -20,6 +20,7 @@ INTERNAL = {
     CaseEvent.REFUSE_EXTENSION,
     CaseEvent.REFUSE_SUSPENSION,
     CaseEvent.ATTACH,
+    CaseEvent.WINDOW_RATING,  # the clerk opening the tablet; the rating itself is RATE
 }
 
 

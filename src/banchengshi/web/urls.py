@@ -11,6 +11,7 @@ from banchengshi.web.views import (
     kiosk,
     portal,
     register,
+    tablet,
     tracking,
     units,
     worklist,
@@ -67,6 +68,10 @@ urlpatterns = [
         case_page.case_attachment,
         name="case_attachment",
     ),
+    # The window's tablet: the petitioner rates the answer in the clerk's session.
+    path("staff/tablet/", tablet.waiting, name="tablet"),
+    path("staff/tablet/thanks/", tablet.thanks, name="tablet_thanks"),
+    path("staff/tablet/<int:handoff_id>/", tablet.rate, name="tablet_rate"),
     path("staff/hub/", hub.hub, name="hub"),
     path("staff/hub/dispatch/", hub.hub_dispatch, name="hub_dispatch"),
     path(
