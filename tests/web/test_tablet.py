@@ -130,9 +130,8 @@ def test_a_used_screen_refuses(cases: CaseBuilder, staff: SignedIn) -> None:
     assert clerk.post(location, RATING).status_code == 302
     for response in (clerk.get(location), clerk.post(location, RATING)):
         assert response.status_code == 409
-        assert (
-            "This rating screen has been used already; open a new one on the case page."
-            in text(response.content.decode())
+        assert "This rating screen has been used already; open a new one on the case page." in text(
+            response.content.decode()
         )
 
 

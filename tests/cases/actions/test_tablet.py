@@ -94,8 +94,7 @@ def test_only_the_registering_centers_window_hands_it(
     case = cases.replied()
     assert said(lambda: do_hand_tablet(org.user(who), case.pk)) == (
         "forbidden",
-        "Your roles do not allow you to hand the tablet for the petitioner's rating of this "
-        "case.",
+        "Your roles do not allow you to hand the tablet for the petitioner's rating of this case.",
         "您的角色无权对该工单执行“递交平板请反映人评价”操作。",
     )
 
@@ -118,9 +117,7 @@ def test_the_handling_units_people_are_refused(org: Org, cases: CaseBuilder, who
     assert said(lambda: do_hand_tablet(org.user(who), case.pk)) == HANDLING_UNIT_REFUSED
 
 
-def test_a_clerk_who_is_also_of_the_handling_unit_is_refused(
-    org: Org, cases: CaseBuilder
-) -> None:
+def test_a_clerk_who_is_also_of_the_handling_unit_is_refused(org: Org, cases: CaseBuilder) -> None:
     case = cases.replied()
     do_grant_role(org.clerk, org.dept_a, Role.UNIT_HANDLER)
     assert said(lambda: do_hand_tablet(anew(org.clerk), case.pk)) == (

@@ -6,31 +6,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_case_search'),
+        ("cases", "0005_case_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='returnvisit',
-            name='channel',
-            field=models.CharField(blank=True, choices=[('sms_link', "link in the reply's SMS"), ('portal', 'tracking page'), ('kiosk', 'self-service terminal'), ('window_tablet', 'tablet at the window')], max_length=16),
+            model_name="returnvisit",
+            name="channel",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("sms_link", "link in the reply's SMS"),
+                    ("portal", "tracking page"),
+                    ("kiosk", "self-service terminal"),
+                    ("window_tablet", "tablet at the window"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.CreateModel(
-            name='TabletHandoff',
+            name="TabletHandoff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField()),
-                ('opened_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tablet_handoffs', to='cases.case')),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField()),
+                ("opened_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tablet_handoffs",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['opened_by', 'opened_at'], name='tablet_handoff_clerk')],
+                "indexes": [
+                    models.Index(fields=["opened_by", "opened_at"], name="tablet_handoff_clerk")
+                ],
             },
         ),
     ]
