@@ -7,6 +7,7 @@ ALLOWED_HOSTS  comma-separated, used when DEBUG is off
 BANCHENGSHI_POLICY  the deployment's time-limit policy (putuo, chongming, liuzhou)
 BANCHENGSHI_VAR_DIR where the SQLite file, secret key and uploads live (default: var/)
 BANCHENGSHI_TASKS   the task backend: database (default), rq (with REDIS_URL), immediate
+BANCHENGSHI_TABLET_MINUTES  how long a window tablet's rating screen stays open (default: 5)
 """
 
 import os
@@ -201,6 +202,8 @@ BANCHENGSHI_KIOSK_IDLE_SECONDS = int(os.environ.get("BANCHENGSHI_KIOSK_IDLE_SECO
 BANCHENGSHI_CALENDAR_WARN_FROM = os.environ.get("BANCHENGSHI_CALENDAR_WARN_FROM", "11-01")
 # How often (seconds) the workbench's bell asks for the unread count.
 BANCHENGSHI_INBOX_POLL_SECONDS = int(os.environ.get("BANCHENGSHI_INBOX_POLL_SECONDS", "30"))
+# Minutes a window tablet's rating screen stays open after the clerk hands it over.
+BANCHENGSHI_TABLET_MINUTES = int(os.environ.get("BANCHENGSHI_TABLET_MINUTES", "5"))
 # The address the public knows the portal by: links in SMS point there.
 BANCHENGSHI_PUBLIC_URL = os.environ.get("BANCHENGSHI_PUBLIC_URL", "http://127.0.0.1:8000")
 # Outbound webhooks: seconds to wait for a receiver's answer, and how many failures in a row

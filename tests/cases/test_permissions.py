@@ -29,7 +29,8 @@ from .conftest import ID_NUMBER, PHONE, USER_NAMES, CaseBuilder, Org
 
 # A case registered at hall H, received (so owned and handled) by department A, in progress.
 # Y: may(scope_for(user), act, case) is true. ".": it is not. Rating is the petitioner's own,
-# proven on a public page (cases.actions.answer.check_rate_case), never a staff role's.
+# proven on a public page (cases.actions.answer.check_rate_case), never a staff role's; the
+# window's tablet is handed over by the registering center's window (cases.actions.tablet).
 MATRIX = """
 act                 clerk whead  hA   lA   hA1  hB   disp office insp sys
 view                  Y     Y    Y    Y    .    .    Y     Y     Y    Y
@@ -53,6 +54,7 @@ supervise             .     .    .    .    .    .    Y     Y     .    .
 close                 .     .    .    .    .    .    Y     Y     .    .
 attach                Y     Y    Y    Y    .    .    Y     Y     .    .
 rate                  .     .    .    .    .    .    .     .     .    .
+window_rating         Y     Y    .    .    .    .    .     .     .    .
 """
 COLUMNS = {
     "clerk": "clerk",

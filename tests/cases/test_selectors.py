@@ -270,7 +270,9 @@ def test_case_detail_timeline(org: Org, cases: CaseBuilder) -> None:
         ("not_admissible", "clerk", [Act.REPLY]),
         ("visited", "dispatcher", [Act.RETURN_VISIT, Act.SUPERVISE, Act.CLOSE]),
         ("visited", "handler_a", [Act.RETURN_VISIT]),
-        ("visited", "clerk", []),
+        # The petitioner has not rated yet: the registering center's window may hand the tablet.
+        ("visited", "clerk", [Act.WINDOW_RATING]),
+        ("closed", "clerk", [Act.WINDOW_RATING]),
         ("closed", "dispatcher", [Act.SUPERVISE]),
         ("closed", "officeadmin", [Act.SUPERVISE]),
         ("closed", "handler_a", []),

@@ -9,6 +9,7 @@ unit), "cohandling" (a unit asked to co-handle) or "hub" (dispatch hub and offic
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.models import Case, CaseUnit, CoHandlingTask
@@ -50,6 +51,16 @@ RULES: dict[Act, tuple[tuple[frozenset[Role], str], ...]] = {
         (HANDLER, "cohandling"),
         (HUB, "hub"),
     ),
+    # Not the handling unit's people (EXCLUDED): a unit never takes the rating of its own work.
+    Act.WINDOW_RATING: ((WINDOW, "registered"),),
+}
+# Who a rule above lets act but must not, and why: anyone holding a role at a unit of these
+# relations to the case, whatever other role they hold where the rule asks for it.
+EXCLUDED: dict[Act, tuple[tuple[str, ...], Promise]] = {
+    Act.WINDOW_RATING: (
+        ("handling", "cohandling"),
+        _("People of a unit that handled this case cannot take the petitioner's rating of it."),
+    ),
 }
 
 
@@ -85,9 +96,19 @@ def may_see(scope: Scope, case: Case) -> bool:
     return bool(linked & scope.visible_unit_ids)
 
 
+def _excluded(scope: Scope, act: Act, case: Case) -> Promise | None:
+    relations, reason = EXCLUDED.get(act, ((), None))
+    for relation in relations:
+        if any(unit in scope.roles_by_unit for unit in _case_units(case, relation)):
+            return reason
+    return None
+
+
 def may(scope: Scope, act: Act, case: Case) -> bool:
     if act is Act.VIEW:
         return may_see(scope, case)
+    if _excluded(scope, act, case) is not None:
+        return False
     for roles, relation in RULES.get(act, ()):
         if relation == "hub":
             if scope.has_role(roles):
@@ -102,6 +123,9 @@ def require(scope: Scope, act: Act, case: Case) -> None:
     if not may_see(scope, case):
         # Same answer as a case that does not exist: outsiders learn nothing.
         raise NotFound(_("No case with this number is within your reach."))
+    excluded = _excluded(scope, act, case)
+    if excluded is not None:
+        raise Forbidden(excluded)
     if not may(scope, act, case):
         raise Forbidden(
             _("Your roles do not allow you to %(action)s this case.") % {"action": ACT_LABELS[act]}
@@ -162,4 +186,5 @@ ACT_LABELS = {
     Act.CLOSE: _("close"),
     Act.ATTACH: _("attach files to"),
     Act.RATE: _("rate the answer to"),
+    Act.WINDOW_RATING: _("hand the tablet for the petitioner's rating of"),
 }

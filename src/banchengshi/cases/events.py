@@ -37,6 +37,7 @@ class CaseEvent(StrEnum):
     REPLY = "reply"
     RETURN_VISIT = "return_visit"
     RATE = "rate"
+    WINDOW_RATING = "window_rating"
     SUPERVISE = "supervise"
     CLOSE = "close"
     ATTACH = "attach"
@@ -68,6 +69,7 @@ LABELS: dict[CaseEvent, Promise] = {
     E.REPLY: _("Replied"),
     E.RETURN_VISIT: _("Return visit"),
     E.RATE: _("Rated by the petitioner"),
+    E.WINDOW_RATING: _("Tablet handed to the petitioner for rating"),
     E.SUPERVISE: _("Reopened under supervision"),
     E.CLOSE: _("Closed"),
     E.ATTACH: _("File attached"),

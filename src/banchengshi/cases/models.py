@@ -427,6 +427,8 @@ class ReturnVisit(models.Model):
         SMS_LINK = "sms_link", _("link in the reply's SMS")
         PORTAL = "portal", _("tracking page")
         KIOSK = "kiosk", _("self-service terminal")
+        # Handed to the petitioner by a clerk of the registering center (TabletHandoff).
+        WINDOW_TABLET = "window_tablet", _("tablet at the window")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="return_visits")
     by = models.CharField(max_length=12, choices=By.choices)
@@ -436,7 +438,7 @@ class ReturnVisit(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # Where the petitioner rated; blank for a return visit by staff.
-    channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
     visited_at = models.DateTimeField()
     satisfaction = models.PositiveSmallIntegerField(choices=Satisfaction.choices)
     solved = models.BooleanField()
@@ -452,6 +454,26 @@ class ReturnVisit(models.Model):
                 name="return_visit_one_rating_per_round",
             )
         ]
+
+
+class TabletHandoff(models.Model):
+    """The window's tablet handed to the petitioner to rate one answer (R-RV-2): opened on the
+    case page by a clerk of the center that registered the case, for the case's current round;
+    it works once, only in that clerk's session, until `expires_at`
+    (cases.actions.tablet)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tablet_handoffs")
+    round = models.PositiveSmallIntegerField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The tablet's waiting screen asks for the clerk's handoffs of the last few minutes.
+        indexes = [models.Index(fields=["opened_by", "opened_at"], name="tablet_handoff_clerk")]
 
 
 class Supervision(models.Model):

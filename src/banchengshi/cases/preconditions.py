@@ -8,6 +8,7 @@ pays only for the facts its own precondition reads, and the case page for each a
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import cached_property
 
@@ -20,6 +21,7 @@ from banchengshi.cases.models import (
     CoHandlingTask,
     ReturnVisit,
     State,
+    TabletHandoff,
 )
 from banchengshi.cases.states import Act
 from banchengshi.errors import InvalidState
@@ -126,6 +128,16 @@ def _rate(facts: CaseFacts) -> Reason:
     return None
 
 
+def _window_rating(facts: CaseFacts) -> Reason:
+    """The tablet at the window: the same answer the petitioner would rate on a public page,
+    in the staff's words."""
+    if facts.case.handling_unit_id is None:
+        return _("This appeal was not handled by a unit; there is nothing to rate.")
+    if facts.rated_this_round:
+        return _("The petitioner has already rated this answer.")
+    return None
+
+
 def _attach(facts: CaseFacts) -> Reason:
     if facts.case.state == State.CLOSED:
         return _("A closed case takes no new files; it must be reopened first.")
@@ -142,6 +154,7 @@ PRECONDITIONS: dict[Act, Precondition] = {
     Act.SUPERVISE: _supervise,
     Act.CLOSE: _close,
     Act.RATE: _rate,
+    Act.WINDOW_RATING: _window_rating,
     Act.ATTACH: _attach,
 }
 
@@ -150,6 +163,22 @@ def blocker(act: Act, facts: CaseFacts) -> Reason:
     """Why `act` cannot succeed on the case now (the state allowing it), or None."""
     precondition = PRECONDITIONS.get(act)
     return precondition(facts) if precondition is not None else None
+
+
+def handoff_blocker(handoff: TabletHandoff, case: Case, now: dt.datetime) -> Reason:
+    """Why the tablet's rating screen `handoff` no longer takes a rating of `case` (beyond
+    WINDOW_RATING's own precondition): read by the tablet's page and, under the case's lock,
+    by cases.actions.tablet."""
+    if handoff.used_at is not None:
+        return _("This rating screen has been used already; open a new one on the case page.")
+    if handoff.round != case.round:
+        return _(
+            "The case was reopened after this rating screen was opened; open a new one on the "
+            "case page."
+        )
+    if now >= handoff.expires_at:
+        return _("This rating screen has expired; open a new one on the case page.")
+    return None
 
 
 def require_possible(act: Act, facts: CaseFacts) -> None:

@@ -32,6 +32,9 @@ class Act(StrEnum):
     CLOSE = "close"
     # The petitioner's own rating (cases.actions.answer.check_rate_case); no staff role may do it.
     RATE = "rate"
+    # A clerk of the registering center hands the window's tablet to the petitioner, who rates
+    # there (cases.actions.tablet): the rating is still the petitioner's, the clerk its operator.
+    WINDOW_RATING = "window_rating"
     # Not in ALLOWED_STATES: adding a file changes no state; cases.attachments refuses it on a
     # closed case, which only reopening may change (R-RV-4).
     ATTACH = "attach"
@@ -58,6 +61,7 @@ ALLOWED_STATES: dict[Act, frozenset[State]] = {
     Act.SUPERVISE: frozenset({S.REPLIED, S.CLOSED}),
     Act.CLOSE: frozenset({S.REPLIED}),
     Act.RATE: frozenset({S.REPLIED, S.CLOSED}),
+    Act.WINDOW_RATING: frozenset({S.REPLIED, S.CLOSED}),
 }
 
 ACTIVE_STATES = frozenset(

@@ -175,4 +175,3 @@ class DigestSent(models.Model):
     sent_at = models.DateTimeField()
     overdue = models.PositiveIntegerField()
     recipients = models.PositiveSmallIntegerField()
-

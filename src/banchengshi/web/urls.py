@@ -12,6 +12,7 @@ from banchengshi.web.views import (
     notifications,
     portal,
     register,
+    tablet,
     tracking,
     units,
     worklist,
@@ -69,6 +70,10 @@ urlpatterns = [
         case_page.case_attachment,
         name="case_attachment",
     ),
+    # The window's tablet: the petitioner rates the answer in the clerk's session.
+    path("staff/tablet/", tablet.waiting, name="tablet"),
+    path("staff/tablet/thanks/", tablet.thanks, name="tablet_thanks"),
+    path("staff/tablet/<int:handoff_id>/", tablet.rate, name="tablet_rate"),
     path("staff/hub/", hub.hub, name="hub"),
     path("staff/hub/dispatch/", hub.hub_dispatch, name="hub_dispatch"),
     path(

@@ -33,6 +33,7 @@ from banchengshi.cases.actions.dispatch import (
     do_receive_case,
 )
 from banchengshi.cases.actions.handling import check_record_cause, check_record_contact
+from banchengshi.cases.actions.tablet import do_hand_tablet
 from banchengshi.cases.models import (
     Case,
     CoHandlingTask,
@@ -75,6 +76,7 @@ EXPECTED_ALLOWED_STATES = {
     Act.SUPERVISE: {S.REPLIED, S.CLOSED},
     Act.CLOSE: {S.REPLIED},
     Act.RATE: {S.REPLIED, S.CLOSED},
+    Act.WINDOW_RATING: {S.REPLIED, S.CLOSED},
 }
 
 
@@ -122,6 +124,7 @@ ATTEMPTS: dict[Act, Callable[[User, Case, Org], Any]] = {
     Act.RETURN_VISIT: lambda u, c, o: check_return_visit(u, c.pk, satisfaction=5, solved=True),
     Act.SUPERVISE: lambda u, c, o: check_supervise_case(u, c.pk, reason="群众不满意需督办", days=3),
     Act.CLOSE: lambda u, c, o: do_close_case(u, c.pk),
+    Act.WINDOW_RATING: lambda u, c, o: do_hand_tablet(u, c.pk),
 }
 
 
@@ -168,6 +171,8 @@ def _expected_refusal(act: Act, state: State) -> str:
         S.DISPATCHED,  # no owner until receipt; no co-handling yet
     }:
         return "forbidden"
+    if act is Act.WINDOW_RATING and state in {S.DISPATCHED, S.IN_PROGRESS}:
+        return "forbidden"  # everyone of the handling unit, as the omni-person is
     return "invalid_state"
 
 

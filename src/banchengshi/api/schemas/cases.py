@@ -184,10 +184,17 @@ class ClockRequestOut(Out):
 
 class ReturnVisitOut(Out):
     id: int
-    by: str = Field(description="unit, hub, or petitioner (rated on a public page)")
+    by: str = Field(
+        description="unit, hub, or petitioner (rated on a public page or the window's tablet)"
+    )
     round: int
-    visited_by: PersonName = Field(description="empty when the petitioner rated")
-    channel: str = Field(description="where the petitioner rated: sms_link, portal, kiosk")
+    visited_by: PersonName = Field(
+        description="empty when the petitioner rated on a public page; on the window's tablet, "
+        "the clerk who handed it over"
+    )
+    channel: str = Field(
+        description="where the petitioner rated: sms_link, portal, kiosk, window_tablet"
+    )
     visited_at: LocalTime
     satisfaction: int
     solved: bool

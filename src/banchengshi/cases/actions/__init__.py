@@ -15,4 +15,5 @@ checking has only its `do_*`.
 - clock_requests: extension and suspension requests, their decision, resumption
 - answer: the reply, return visits and the petitioner's rating, supervision, closing
 - window: the window's registration form, registered and dealt with in one step
+- tablet: the window's tablet handed to the petitioner, and the rating taken on it
 """

@@ -100,7 +100,7 @@ def do_reply_case(
     return change.case
 
 
-def _opinion(satisfaction: int, comment: str, *, limit: int | None = None) -> str:
+def opinion_value(satisfaction: int, comment: str, *, limit: int | None = None) -> str:
     if satisfaction not in Satisfaction.values:
         raise InvalidInput({"satisfaction": [_("Choose one of the five satisfaction levels.")]})
     if limit is None:
@@ -117,7 +117,7 @@ def check_return_visit(
     comment: str = "",
     version: int | None = None,
 ) -> ReturnVisit:
-    comment = _opinion(satisfaction, comment)
+    comment = opinion_value(satisfaction, comment)
     return do_return_visit(
         actor,
         case_id,
@@ -140,12 +140,12 @@ def do_return_visit(
     """回访 (R-RV-1)."""
     with changing_case(actor, case_id, Act.RETURN_VISIT, version=version) as change:
         by = ReturnVisit.By.HUB if visits_for_hub(scope_for(actor)) else ReturnVisit.By.UNIT
-        visit = _record_opinion(change, satisfaction, solved, comment, by=by, visited_by=actor)
+        visit = record_opinion(change, satisfaction, solved, comment, by=by, visited_by=actor)
         change.payload = {"by": by, "satisfaction": satisfaction, "solved": solved}
     return visit
 
 
-def _record_opinion(
+def record_opinion(
     change: Change, satisfaction: int, solved: bool, comment: str, **who: Any
 ) -> ReturnVisit:
     """An opinion of the current answer (`who`: by whom, and how), and what it leads to at the
@@ -195,7 +195,7 @@ def check_rate_case(
                 "access code you were given."
             )
         )
-    comment = _opinion(satisfaction, comment, limit=MAX_RATING_COMMENT)
+    comment = opinion_value(satisfaction, comment, limit=MAX_RATING_COMMENT)
     if channel not in ReturnVisit.Channel.values:
         raise InvalidInput({"channel": [_("Unknown channel.")]})
     return do_rate_case(
@@ -226,7 +226,7 @@ def do_rate_case(
             raise InvalidState(
                 _("This link is for an earlier answer; use the link sent with the latest one.")
             )
-        visit = _record_opinion(
+        visit = record_opinion(
             change, satisfaction, solved, comment, by=ReturnVisit.By.PETITIONER, channel=channel
         )
         change.payload = {

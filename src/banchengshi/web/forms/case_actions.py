@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.forms import BoundField
 from django.forms.forms import DeclarativeFieldsMetaclass
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -44,6 +45,7 @@ from banchengshi.cases.actions.dispatch import (
     do_receive_case,
 )
 from banchengshi.cases.actions.handling import check_record_cause, check_record_contact
+from banchengshi.cases.actions.tablet import do_hand_tablet
 from banchengshi.cases.models import (
     MAX_TEXT,
     Category,
@@ -101,7 +103,12 @@ class ActionForm(forms.Form, metaclass=_AbstractFormMeta):
         """Call the action's check_* with the cleaned fields."""
 
     def success_message(self) -> str:
+        """Said on the next page; empty: nothing to say."""
         return str(self.done)
+
+    def next_url(self, case_id: int) -> str:
+        """Where the person goes after it worked: back to the case."""
+        return reverse("web:case", args=[case_id])
 
     @property
     def record_id(self) -> int | None:
@@ -519,6 +526,22 @@ class CloseForm(VersionedForm):
         do_close_case(actor, case_id, version=self.seen_version)
 
 
+class HandTabletForm(VersionedForm):
+    """The clerk opens the rating screen and hands this browser (or the tablet signed in as
+    them) to the petitioner: the next page is the petitioner's."""
+
+    act = Act.WINDOW_RATING
+    title = _("Hand the tablet to the petitioner for rating")
+    done = ""
+    handoff_id: int | None = None
+
+    def perform(self, actor: User, case_id: int) -> None:
+        self.handoff_id = do_hand_tablet(actor, case_id, version=self.seen_version).pk
+
+    def next_url(self, case_id: int) -> str:
+        return reverse("web:tablet_rate", args=[self.handoff_id])
+
+
 class AttachmentForm(ActionForm):
     act = Act.ATTACH
     title = _("Attach a file")
@@ -563,5 +586,6 @@ ACTION_FORMS: dict[Act, type[ActionForm]] = {
         ReturnVisitForm,
         SuperviseForm,
         CloseForm,
+        HandTabletForm,
     )
 }

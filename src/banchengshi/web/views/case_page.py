@@ -14,7 +14,6 @@ from typing import cast
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, reselect, reswap, retarget
@@ -87,8 +86,10 @@ def _submit(request: HtmxRequest, case_id: int, form: ActionForm) -> HttpRespons
         form.add_error(None, str(refused.message))
         conflict = isinstance(refused, Conflict)
         return _page(request, case_id, form, status=refused.status, refresh_version=conflict)
-    messages.success(request, form.success_message())
-    url = reverse("web:case", args=[case_id])
+    message = form.success_message()
+    if message:
+        messages.success(request, message)
+    url = form.next_url(case_id)
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
