@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "banchengshi.notify",
     "banchengshi.webhooks",
     "banchengshi.scheduler",
+    "banchengshi.knowledge",
     "banchengshi.tokens",
     "django_tasks",
     "django_tasks_db",
