@@ -33,7 +33,7 @@ def test_one_digest_per_administrator_per_working_day(
     monday = sh(2026, 11, 23, 8, 30)
     numbers = [first.tracking_no, second.tracking_no]
     assert send_digest(monday) == Digest(dt.date(2026, 11, 23), 2, numbers, 2)
-    params = {"day": "2026-11-23", "overdue": 2, "capped": False, "tracking_numbers": numbers}
+    params = {"day": "2026-11-23", "count": 2, "capped": False, "tracking_numbers": numbers}
     assert digests() == [("officeadmin", params), ("sysadmin", params)]
     assert send_digest(monday + dt.timedelta(hours=3)) is None  # once a day
     assert len(digests()) == 2

@@ -25,7 +25,10 @@ def test_the_outbox_job_runs_every_minute() -> None:
 def test_scheduler_once_sends_what_waits(frozen_time: FrozenTime) -> None:
     frozen_time.set(dt.datetime(2026, 11, 20, 10, 0, 42, tzinfo=SHANGHAI))
     message = OutboxMessage.objects.create(
-        channel=OutboxMessage.Channel.NOTICE, recipient="7", template="case_dispatched"
+        channel=OutboxMessage.Channel.EMAIL,
+        recipient="dispatcher@example.gov.cn",
+        template="staff_notification",
+        payload={"subject": "案件派发", "body": "案件 PT-2026-000042 已派发至本单位。"},
     )
     out = io.StringIO()
     call_command("scheduler", "--once", "--job=notify.outbox", stdout=out)

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from banchengshi.identifiers import mask_phone
 from banchengshi.intake import portal
 from banchengshi.notify import sending
 from banchengshi.notify.models import Notification, OutboxMessage
@@ -98,6 +99,7 @@ def test_a_message_given_up_tells_the_system_administrators(
         "channel": "sms",
         "template": "appeal_filed",
         "attempts": 4,
+        "recipient": mask_phone(message.recipient),
     }
 
 

@@ -33,9 +33,9 @@ WORDS: dict[NotificationKind, tuple[dict[str, Any], str, str]] = {
         "Case PT-2026-000042 is overdue since 2026-11-25 23:59.",
     ),
     K.OVERDUE_DIGEST: (
-        {"count": 7},
-        "您所在单位有 7 件案件超期，请查看督办列表。",
-        "7 cases of your units are overdue; see the supervision list.",
+        {"count": 7, "tracking_numbers": ["PT-2026-000042", "PT-2026-000043"]},
+        "有 7 件案件超期，包括 PT-2026-000042、PT-2026-000043，请查看督办列表。",
+        "7 cases are overdue, among them PT-2026-000042, PT-2026-000043; see the supervision list.",
     ),
     K.CASE_DISPATCHED: (
         {"unit": "区市场监管局"},

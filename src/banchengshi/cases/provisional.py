@@ -112,7 +112,14 @@ def recompute_provisional(calendar: WorkingCalendar, *, year: int, report: Recom
             user_ids=_people_seeing(change.seen_by, hub_id),
             kind=NotificationKind.DEADLINE_MOVED,
             case_id=case.pk,
-            params={"tracking_no": case.tracking_no, "year": year, "deadlines": change.changes},
+            params={
+                "tracking_no": case.tracking_no,
+                "year": year,
+                "deadlines": change.changes,
+                # The first deadline moved, for the notice's one sentence.
+                "old_due": change.changes[0]["before"],
+                "new_due": change.changes[0]["after"],
+            },
         )
 
 

@@ -365,7 +365,7 @@ def send_digest(now: dt.datetime) -> Digest | None:
             return None
         params = {
             "day": day.isoformat(),
-            "overdue": len(numbers),
+            "count": len(numbers),
             "capped": len(rows) >= DIGEST_CAP,
             "tracking_numbers": named,
         }

@@ -16,7 +16,7 @@ from banchengshi.errors import InvalidInput, NotFound
 from banchengshi.identifiers import validate_mobile
 from banchengshi.ids import MAX_ID
 from banchengshi.notify.models import Notification, NotificationKind, NotificationPreference
-from banchengshi.notify.preferences import Channel, Channels
+from banchengshi.notify.preferences import COPY_CHANNELS, Channel, Channels
 from banchengshi.org.models import StaffProfile
 
 
@@ -65,7 +65,7 @@ def check_save_preferences(
         if kind not in NotificationKind.values:
             raise InvalidInput({"kind": [_("Unknown kind of notice.")]})
         wanted = set(channels)
-        if not wanted <= set(Channel):
+        if not wanted <= set(COPY_CHANNELS):
             raise InvalidInput({"channel": [_("Choose SMS or e-mail.")]})
         chosen[NotificationKind(kind)] = frozenset(Channel(c) for c in wanted)
     mobile = (mobile or "").strip()

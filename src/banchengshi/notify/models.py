@@ -23,8 +23,6 @@ class OutboxMessage(models.Model):
         SMS = "sms", _("SMS")
         EMAIL = "email", _("e-mail")
         WEBHOOK = "webhook", _("webhook")
-        # Being replaced by staff notifications (notify.inbox); kept until its uses are gone.
-        NOTICE = "notice", _("notice to a unit")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting to be sent")

@@ -5,21 +5,15 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from enum import StrEnum
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from banchengshi.notify.models import NotificationKind, NotificationPreference
+from banchengshi.notify.models import NotificationKind, NotificationPreference, OutboxMessage
 
-
-class Channel(StrEnum):
-    """The channels a person may add to the inbox; the outbox's channel names."""
-
-    SMS = "sms"
-    EMAIL = "email"
-
-
+Channel = OutboxMessage.Channel
+# The outbox's channels a person may add to the inbox.
+COPY_CHANNELS = (Channel.SMS, Channel.EMAIL)
 Channels = frozenset[Channel]
 DEFAULTS_FILE = Path(__file__).resolve().parent / "preferences.toml"
 
@@ -35,11 +29,9 @@ def load_defaults(text: str, name: str) -> dict[NotificationKind, Channels]:
     for key, channels in raw.items():
         if key not in NotificationKind.values:
             raise ImproperlyConfigured(f"{name}: {key!r} is no kind of notice")
-        if not isinstance(channels, list) or not all(
-            c in Channel._value2member_map_ for c in channels
-        ):
+        if not isinstance(channels, list) or not all(c in COPY_CHANNELS for c in channels):
             raise ImproperlyConfigured(
-                f"{name}: {key!r} must list channels among {', '.join(Channel)}"
+                f"{name}: {key!r} must list channels among {', '.join(COPY_CHANNELS)}"
             )
         defaults[NotificationKind(key)] = frozenset(Channel(c) for c in channels)
     return defaults

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from banchengshi.identifiers import mask_phone
 from banchengshi.notify.delivery import Undeliverable
 from banchengshi.notify.inbox import notify, people_with
 from banchengshi.notify.messages import without_secrets
@@ -154,5 +155,10 @@ def _tell_administrators(message: OutboxMessage) -> None:
             "channel": message.channel,
             "template": message.template,
             "attempts": message.attempts,
+            "recipient": (
+                mask_phone(message.recipient)
+                if message.channel == OutboxMessage.Channel.SMS
+                else message.recipient
+            ),
         },
     )

@@ -6,12 +6,12 @@ params each kind reads, as the code that calls `notify()` writes them (all optio
 notice missing one is still worded, in a shorter sentence):
 
     reminder.before_yellow, reminder.yellow, reminder.red   due (ISO 8601 instant)
-    reminder.digest                      count (overdue cases)
+    reminder.digest                      count (overdue cases), tracking_numbers (the first few)
     case.dispatched                      unit (the unit's name)
     cohandling.requested                 unit (the unit asked), due (ISO 8601 instant)
     supervision.opened                   round, due (ISO 8601 instant)
     extension.granted                    due (ISO 8601 date)
-    deadline.moved                       old_due, new_due (ISO 8601 instants)
+    deadline.moved                       old_due, new_due (ISO 8601 instants: the first moved)
     calendar.missing_year                year
     webhook.disabled                     url
     outbox.given_up                      channel, recipient (already masked)
@@ -26,7 +26,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, override
+from django.utils.translation import gettext_noop, override, pgettext
 
 from banchengshi.notify.models import NotificationKind
 
@@ -81,10 +81,16 @@ def _reminder(with_due: str, without: str) -> Composer:
 def _digest(p: Params) -> str:
     count = p.number("count")
     if count is None:
-        return _("Cases of your units are overdue; see the supervision list.")
-    return _("%(count)d cases of your units are overdue; see the supervision list.") % {
-        "count": count
-    }
+        return _("Cases are overdue; see the supervision list.")
+    numbers = p.values.get("tracking_numbers")
+    if isinstance(numbers, list) and numbers and all(isinstance(n, str) for n in numbers):
+        return _(
+            "%(count)d cases are overdue, among them %(numbers)s; see the supervision list."
+        ) % {
+            "count": count,
+            "numbers": pgettext("list separator", ", ").join(numbers),
+        }
+    return _("%(count)d cases are overdue; see the supervision list.") % {"count": count}
 
 
 def _dispatched(p: Params) -> str:

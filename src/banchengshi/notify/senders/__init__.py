@@ -8,12 +8,11 @@ AppConfig.ready() with `register_sender`, so that notify imports none of them.""
 from __future__ import annotations
 
 from banchengshi.notify.delivery import Sender
-from banchengshi.notify.senders import email, notice, sms
+from banchengshi.notify.senders import email, sms
 
 SENDERS: dict[str, Sender] = {
     "sms": sms.send,
     "email": email.send,
-    "notice": notice.send,
 }
 
 

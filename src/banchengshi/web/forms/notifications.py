@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.notify.models import NotificationKind
-from banchengshi.notify.preferences import Channel, Channels
+from banchengshi.notify.preferences import COPY_CHANNELS, Channel, Channels
 from banchengshi.notify.selectors import MAX_OFFSET, PER_PAGE
 from banchengshi.web.forms.engine_form import EngineForm
 from banchengshi.web.forms.fields import TextField, page_field
@@ -43,7 +43,7 @@ class PreferencesForm(EngineForm):
     ) -> None:
         super().__init__(data, initial={"mobile": mobile}, label_suffix="")
         for kind in NotificationKind:
-            for channel in Channel:
+            for channel in COPY_CHANNELS:
                 self.fields[channel_field(kind, channel)] = forms.BooleanField(
                     label=CHANNEL_LABELS[channel],
                     required=False,
@@ -53,7 +53,7 @@ class PreferencesForm(EngineForm):
     def rows(self) -> list[tuple[NotificationKind, list[forms.BoundField]]]:
         """Each kind with its channels' boxes, for the table of the page."""
         return [
-            (kind, [self[channel_field(kind, channel)] for channel in Channel])
+            (kind, [self[channel_field(kind, channel)] for channel in COPY_CHANNELS])
             for kind in NotificationKind
         ]
 
@@ -62,7 +62,7 @@ class PreferencesForm(EngineForm):
         return {
             kind.value: [
                 channel.value
-                for channel in Channel
+                for channel in COPY_CHANNELS
                 if self.cleaned_data.get(channel_field(kind, channel))
             ]
             for kind in NotificationKind
