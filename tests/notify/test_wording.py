@@ -78,6 +78,26 @@ WORDS: dict[NotificationKind, tuple[dict[str, Any], str, str]] = {
         "发往 138****5678 的消息（sms）无法发送，已放弃重试。",
         "A message (sms) to 138****5678 could not be sent and was given up.",
     ),
+    K.RECTIFICATION_OPENED: (
+        {"item": 3, "unit": "区市场监管局", "due": DUE},
+        "已为区市场监管局立项第 3 号整改，须于 2026-11-25 23:59 前完成。",
+        "Rectification no. 3 is opened for 区市场监管局; due by 2026-11-25 23:59.",
+    ),
+    K.RECTIFICATION_DUE_SOON: (
+        {"item": 3, "unit": "区市场监管局", "due": DUE},
+        "区市场监管局第 3 号整改须于 2026-11-25 23:59 前完成。",
+        "Rectification no. 3 of 区市场监管局 is due by 2026-11-25 23:59.",
+    ),
+    K.RECTIFICATION_OVERDUE: (
+        {"item": 3, "unit": "区市场监管局", "due": DUE},
+        "区市场监管局第 3 号整改已于 2026-11-25 23:59 超期。",
+        "Rectification no. 3 of 区市场监管局 is overdue since 2026-11-25 23:59.",
+    ),
+    K.RECTIFICATION_SENT_BACK: (
+        {"item": 3, "unit": "区市场监管局", "due": DUE},
+        "区市场监管局第 3 号整改被退回，须于 2026-11-25 23:59 前完成。",
+        "Rectification no. 3 of 区市场监管局 was sent back; due by 2026-11-25 23:59.",
+    ),
 }
 
 

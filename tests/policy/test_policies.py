@@ -289,7 +289,8 @@ def test_unknown_clock() -> None:
     text = VALID.replace('contact = "reply.general"', 'visit = "reply.general"')
     assert error_of(text) == (
         "test.toml: unknown clock 'visit' (known: reply, contact, "
-        "not_admissible_reply, cause_analysis, extension_cap, return_visit, hub_review)"
+        "not_admissible_reply, cause_analysis, extension_cap, return_visit, hub_review, "
+        "rectification)"
     )
 
 

@@ -8,3 +8,11 @@ class KnowledgeConfig(AppConfig):
 
     name = "banchengshi.knowledge"
     verbose_name = _("Knowledge and learning")
+
+    def ready(self) -> None:
+        from banchengshi.audit.chain import events_appended
+        from banchengshi.knowledge.rectification.listener import on_events_appended
+
+        # A department-side cause analysis opens a rectification item (R-KB-2) in its
+        # transaction: heard on the audit chain, so that cases does not import knowledge.
+        events_appended.connect(on_events_appended, dispatch_uid="knowledge.rectification")

@@ -103,6 +103,10 @@ class NotificationKind(models.TextChoices):
     CALENDAR_MISSING_YEAR = "calendar.missing_year", _("next year's holiday schedule missing")
     WEBHOOK_DISABLED = "webhook.disabled", _("webhook endpoint disabled")
     MESSAGE_GIVEN_UP = "outbox.given_up", _("message could not be sent")
+    RECTIFICATION_OPENED = "rectification.opened", _("rectification opened")
+    RECTIFICATION_DUE_SOON = "rectification.due_soon", _("rectification deadline approaching")
+    RECTIFICATION_OVERDUE = "rectification.overdue", _("rectification overdue")
+    RECTIFICATION_SENT_BACK = "rectification.sent_back", _("rectification sent back")
 
 
 class Notification(models.Model):

@@ -15,6 +15,8 @@ notice missing one is still worded, in a shorter sentence):
     calendar.missing_year                year
     webhook.disabled                     url
     outbox.given_up                      channel, recipient (already masked)
+    rectification.*                      item (its number), unit (the owner unit's name),
+                                         due (ISO 8601 instant)
 """
 
 from __future__ import annotations
@@ -160,6 +162,16 @@ def _given_up(p: Params) -> str:
     }
 
 
+def _rectification(with_due: str, without: str) -> Composer:
+    def compose(p: Params) -> str:
+        values = {"item": p.number("item"), "unit": p.text("unit"), "due": p.when("due")}
+        if None in values.values():
+            return _(without)
+        return _(with_due) % values
+
+    return compose
+
+
 # The reminders' msgids are only marked (gettext_noop) and translated when composed: the
 # language is the reader's at that moment, not the one at import.
 COMPOSERS: dict[NotificationKind, Composer] = {
@@ -184,6 +196,22 @@ COMPOSERS: dict[NotificationKind, Composer] = {
     NotificationKind.CALENDAR_MISSING_YEAR: _missing_year,
     NotificationKind.WEBHOOK_DISABLED: _webhook,
     NotificationKind.MESSAGE_GIVEN_UP: _given_up,
+    NotificationKind.RECTIFICATION_OPENED: _rectification(
+        gettext_noop("Rectification no. %(item)d is opened for %(unit)s; due by %(due)s."),
+        gettext_noop("A rectification is opened for your unit."),
+    ),
+    NotificationKind.RECTIFICATION_DUE_SOON: _rectification(
+        gettext_noop("Rectification no. %(item)d of %(unit)s is due by %(due)s."),
+        gettext_noop("A rectification of your unit is due soon."),
+    ),
+    NotificationKind.RECTIFICATION_OVERDUE: _rectification(
+        gettext_noop("Rectification no. %(item)d of %(unit)s is overdue since %(due)s."),
+        gettext_noop("A rectification of your unit is overdue."),
+    ),
+    NotificationKind.RECTIFICATION_SENT_BACK: _rectification(
+        gettext_noop("Rectification no. %(item)d of %(unit)s was sent back; due by %(due)s."),
+        gettext_noop("A rectification of your unit was sent back."),
+    ),
 }
 
 

@@ -26,6 +26,7 @@ OPTIONAL_CLOCKS = (
     "extension_cap",
     "return_visit",
     "hub_review",
+    "rectification",
 )
 MAX_DAYS = 60
 # Reminders (R-SLA-6) of a stored policy version written before they existed: the values the
@@ -57,6 +58,13 @@ class Limit:
         return ngettext("%(days)s working day", "%(days)s working days", self.days) % {
             "days": self.days
         }
+
+
+# The rectification of a department-side cause (R-KB-2) where a policy names no
+# `rectification` clock: stored policy versions written before it existed keep working.
+DEFAULT_RECTIFICATION = Limit(
+    "rectification", LimitRule.WORKING_DAYS, 20, "整改：20个工作日内完成（本系统设定）"
+)
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,11 @@ class Policy:
         """The limit of an optional clock (contact, cause_analysis, …), None where not run."""
         name = self.clocks.get(clock)
         return self.limits[name] if name else None
+
+    def rectification_limit(self) -> Limit:
+        """The limit a rectification item runs under (R-KB-2): the policy's optional
+        `rectification` clock, else DEFAULT_RECTIFICATION."""
+        return self.clock_limit("rectification") or DEFAULT_RECTIFICATION
 
     def reply_limit(self, complexity: str = "", cause_side: str = "") -> Limit:
         return self.limits[self.reply.limit_name(complexity, cause_side)]

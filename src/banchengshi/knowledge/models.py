@@ -1,0 +1,141 @@
+"""The learning loop's rows. Rectification (R-KB-2): an item per unit and department-side
+cause while it is open, the cases behind it, its history and the reminders sent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class FixTarget(models.TextChoices):
+    """What a rectification fixes (seeds 001 §四(五), 002 §三(三))."""
+
+    IMPLEMENTATION_LIST = "implementation_list", _("implementation list")
+    PROCESS = "process", _("process")
+    SERVICE_GUIDE = "service_guide", _("service guide")
+    SYSTEM = "system", _("information system")
+    CONDUCT = "conduct", _("conduct")
+
+
+class RectificationStatus(models.TextChoices):
+    """Overdue is no status: an open item past its deadline (`due`)."""
+
+    OPEN = "open", _("open")
+    DONE = "done", _("done, awaiting verification")
+    VERIFIED = "verified", _("verified")
+
+
+class RectificationItem(models.Model):
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    cause_code = models.CharField(_("cause"), max_length=40)
+    target = models.CharField(_("what to fix"), max_length=24, choices=FixTarget.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=RectificationStatus.choices,
+        default=RectificationStatus.OPEN,
+    )
+    # The policy version of the case that opened it: its limit and reminder times.
+    policy = models.ForeignKey("cases.PolicyVersion", on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("opened"))
+    due = models.DateTimeField(_("deadline"))
+    provisional = models.BooleanField(default=False)
+    remind_at = models.DateTimeField(null=True, blank=True)
+    remind_level = models.CharField(max_length=16, blank=True)
+    evidence = models.TextField(_("evidence of the fix"), blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The knowledge entry that records the fix: connected when entries exist (R-KB-1).
+    knowledge_entry_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # A unit's list and the office's list filtered by unit: status, then deadline.
+            models.Index(fields=["unit", "status", "due", "id"], name="rectification_unit"),
+            # The office's list by status, overdue (the earliest deadlines) first.
+            models.Index(fields=["status", "due", "id"], name="rectification_status"),
+            # The reminder sweep reads only items with a reminder to come.
+            models.Index(
+                fields=["remind_at"],
+                condition=Q(remind_at__isnull=False),
+                name="rectification_remind",
+            ),
+        ]
+        constraints = [
+            # One open item per unit and cause: later cases join it.
+            models.UniqueConstraint(
+                fields=["unit", "cause_code"],
+                condition=Q(status="open"),
+                name="rectification_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.cause_code}"
+
+
+class RectificationCase(models.Model):
+    """A case behind an item."""
+
+    item = models.ForeignKey(RectificationItem, on_delete=models.CASCADE, related_name="links")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "case"], name="rectification_case_once")
+        ]
+        indexes = [models.Index(fields=["case"], name="rectification_of_case")]
+
+
+class RectificationAction(models.TextChoices):
+    OPENED = "opened", _("opened")
+    CASE_ADDED = "case_added", _("case added")
+    DONE = "done", _("reported done")
+    VERIFIED = "verified", _("verified")
+    SENT_BACK = "sent_back", _("sent back")
+
+
+class RectificationEvent(models.Model):
+    """An item's history, one row per transition (each is also on the audit chain)."""
+
+    item = models.ForeignKey(RectificationItem, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16, choices=RectificationAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField()
+    note = models.TextField(blank=True)
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["item", "id"], name="rectification_history")]
+
+
+class RectificationReminder(models.Model):
+    """A reminder level sent for an item's deadline: once per item, level and deadline."""
+
+    item = models.ForeignKey(RectificationItem, on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=16)
+    due = models.DateTimeField()
+    sent_at = models.DateTimeField()
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "level", "due"], name="rectification_reminded_once"
+            )
+        ]

@@ -1,0 +1,43 @@
+"""The rectification tests build cases with the fixtures of tests/cases."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+
+from banchengshi.cases.actions.handling import check_record_cause
+from banchengshi.cases.models import Case
+from tests.cases.conftest import (  # noqa: F401
+    CaseBuilder,
+    Org,
+    _forget_policy_versions,
+    cases,
+    frozen_time,
+    org,
+    use_policy,
+)
+
+
+class Analysed:
+    """Cases in progress at department A with a cause recorded by its handler."""
+
+    def __init__(self, builder: CaseBuilder) -> None:
+        self.cases = builder
+
+    def __call__(self, code: str = "process", side: str = "", by: User | None = None) -> Case:
+        case = self.cases.in_progress()
+        return check_record_cause(
+            by or self.cases.org.handler_a,
+            case.pk,
+            code=code,
+            side=side,
+            note="审批流程要求重复提交材料",
+        )
+
+
+@pytest.fixture
+def analysed(cases: CaseBuilder) -> Analysed:  # noqa: F811
+    return Analysed(cases)
+
+
+__all__ = ["Org"]
