@@ -8,3 +8,11 @@ class KnowledgeConfig(AppConfig):
 
     name = "banchengshi.knowledge"
     verbose_name = _("Knowledge and learning")
+
+    def ready(self) -> None:
+        from banchengshi.audit.chain import events_appended
+        from banchengshi.knowledge.proposals.records import on_events_appended
+
+        # Every channel registers through the audit chain: each new case's proposal is kept
+        # there, without the case engine importing this app.
+        events_appended.connect(on_events_appended, dispatch_uid="knowledge.proposals")
