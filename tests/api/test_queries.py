@@ -13,12 +13,13 @@ from tests.api.conftest import Api, District, registration
 AsUser = Callable[..., Api]
 
 # Measured (SQLite and PostgreSQL alike): the token 1, the scope 1, the units and the matter the
-# form names 2, the registration 12 (savepoint, tracking number 1 (UPDATE … RETURNING), the
+# form names 2, the registration 15 (savepoint, tracking number 1 (UPDATE … RETURNING), the
 # policy version (cached per process once a registration commits, which a test's transaction
 # never does), case, search row, unit link, work item, audit head lock + event + head update,
-# the enabled webhook endpoints (webhooks: none here), release) and the answer none: it
-# is built from the rows the registration read and wrote.
-CREATE_QUERIES = 16
+# the enabled webhook endpoints (webhooks: none here), the proposal kept (knowledge: the
+# catalogue's matters, the similar cases, the record), release) and the answer none: it is
+# built from the rows the registration read and wrote.
+CREATE_QUERIES = 19
 # + the key lookup, the savepoint around case and key, the key row, its release.
 CREATE_WITH_KEY_QUERIES = CREATE_QUERIES + 4
 

@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 
 from banchengshi.api import docs, errors
 from banchengshi.api.auth import SessionAuth, TokenAuth
-from banchengshi.api.routers import cases, catalog, intake, notifications, rectification
+from banchengshi.api.routers import cases, catalog, intake, notifications, proposals, rectification
 
 api = NinjaAPI(
     title="Banchengshi API",
@@ -31,6 +31,7 @@ api.add_router("", catalog.router)
 api.add_router("", cases.router)
 api.add_router("", intake.router)
 api.add_router("", notifications.router)
+api.add_router("", proposals.router)
 api.add_router("", rectification.router)
 
 

@@ -1,0 +1,177 @@
+"""The proposer: from what was typed and the catalogue, a category, a complexity, a matter and
+a responsible unit, each with its reason in words (R-IN-5); the similar cases and knowledge
+entries that fit (R-IN-7).
+
+Category and complexity come from the terms of rules.toml. The matter is the catalogue's
+active matter whose name's character bigrams the text covers best, each bigram weighted by
+how rare it is among the names (so 申领, 登记 count for little); everyday words are first
+rewritten to the catalogue's (aliases). The unit follows the matter by the dispatch rule
+(R-DIS-1, `auto_dispatch_target`). Cost: one query for the catalogue (its size, never the
+number of cases), one for the unit, and the similar cases' bounded reads."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from banchengshi.cases.actions.dispatch import auto_dispatch_target
+from banchengshi.cases.models import Case, Category, Channel, Complexity, PetitionerType
+from banchengshi.cases.registration import Registration
+from banchengshi.cases.similar import SimilarCase, bigrams, registration_hints
+from banchengshi.catalog.models import Matter
+from banchengshi.knowledge.proposals.rules import Ladder, rules
+from banchengshi.org.models import Unit
+from banchengshi.org.scope import Scope
+
+# Share of a matter name's (weighted) bigrams the text must contain for the matter to be proposed.
+MIN_COVER = 0.45
+
+FIELDS = ("category", "complexity", "matter", "unit")
+
+TERM_REASONS: dict[str, Promise] = {
+    Category.COMPLAINT: _("Contains complaint wording such as '%(term)s'."),
+    Category.SUGGESTION: _("Contains suggestion wording such as '%(term)s'."),
+    Category.CONSULTATION: _("Contains question wording such as '%(term)s'."),
+    Complexity.SPECIAL: _("Contains '%(term)s': a special case."),
+    Complexity.COMPLEX: _("Contains '%(term)s': several visits or units are likely involved."),
+    Complexity.SIMPLE: _("A question ('%(term)s') that can be answered at once."),
+}
+DEFAULT_REASONS: dict[str, Promise] = {
+    "category": _("No question, complaint or suggestion wording: a matter to be handled."),
+    "complexity": _("Nothing suggests more or less than a general case."),
+}
+
+
+@dataclass(frozen=True)
+class ProposalInput:
+    description: str
+    request: str = ""
+    matter_id: int | None = None
+    matter_text: str = ""
+
+
+@dataclass
+class Proposal:
+    category: str
+    complexity: str
+    matter: Matter | None
+    unit: Unit | None
+    # One sentence per field of FIELDS, in the active language when the proposal was made.
+    reasons: dict[str, str]
+    knowledge: list[Any] = field(default_factory=list)
+    similar: list[SimilarCase] = field(default_factory=list)
+
+    @property
+    def matter_id(self) -> int | None:
+        return self.matter.pk if self.matter else None
+
+    @property
+    def unit_id(self) -> int | None:
+        return self.unit.pk if self.unit else None
+
+
+def _by_terms(ladder: Ladder, text: str, name: str) -> tuple[str, str]:
+    for rule in ladder.rules:
+        term = rule.first_term(text)
+        if term is not None:
+            return rule.value, str(TERM_REASONS[rule.value] % {"term": term})
+    return ladder.default, str(DEFAULT_REASONS[name])
+
+
+def _expanded(text: str) -> str:
+    """The text with the catalogue's word appended for each everyday word found in it."""
+    extra = [word for alias, word in rules().aliases.items() if alias in text]
+    return "\n".join([text, *extra])
+
+
+def _best_matter(text: str, matters: list[Matter]) -> tuple[Matter, float] | None:
+    names = {m.pk: bigrams(m.name) for m in matters}
+    seen = Counter(g for grams in names.values() for g in grams)
+    weight = {g: math.log(1 + len(matters) / n) for g, n in seen.items()}
+    grams = bigrams(_expanded(text))
+    best: tuple[float, float, Matter] | None = None
+    for matter in matters:
+        name = names[matter.pk]
+        total = sum(weight[g] for g in name)
+        if not total:
+            continue
+        found = sum(weight[g] for g in name & grams)
+        key = (found / total, found, matter)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    if best is None or best[0] < MIN_COVER:
+        return None
+    return best[2], best[0]
+
+
+def _matter(data: ProposalInput) -> tuple[Matter | None, str]:
+    matters = list(Matter.objects.filter(is_active=True).select_related("owning_department"))
+    if data.matter_id is not None:
+        chosen = next((m for m in matters if m.pk == data.matter_id), None)
+        if chosen is not None:
+            return chosen, str(_("Chosen on the form."))
+    # The words naming the matter are the surest; the description only when they fit none.
+    for text in (data.matter_text, f"{data.description}\n{data.request}"):
+        found = _best_matter(text, matters) if text.strip() else None
+        if found is not None:
+            matter, cover = found
+            reason = _("The text has %(percent)s%% of the words of the matter '%(name)s'.")
+            return matter, str(reason % {"percent": round(cover * 100), "name": matter.name})
+    return None, str(_("No matter of the catalogue fits the text."))
+
+
+def _unit(matter: Matter | None) -> tuple[Unit | None, str]:
+    unit = auto_dispatch_target(Case(matter=matter)) if matter is not None else None
+    if unit is None or matter is None:
+        return None, str(_("No single responsible unit: the hub dispatches by hand."))
+    if unit.pk == matter.owning_department_id:
+        return unit, str(_("The department owning '%(matter)s'.") % {"matter": matter.name})
+    reason = _("The only place where '%(matter)s' is handled.")
+    return unit, str(reason % {"matter": matter.name})
+
+
+def knowledge_for(data: ProposalInput, matter: Matter | None) -> list[Any]:
+    """The knowledge entries that fit the appeal. Empty until the knowledge base exists: the
+    helper building knowledge entries fills this one function (the API, the form's panel
+    and the records already carry the list)."""
+    return []
+
+
+def propose(data: ProposalInput, *, scope: Scope | None = None) -> Proposal:
+    """What the system proposes for an appeal; with a scope, the similar cases that person
+    may see (none without: intake channels store the proposal, nobody reads the cases)."""
+    text = f"{data.description}\n{data.request}"
+    category, category_reason = _by_terms(rules().category, text, "category")
+    complexity, complexity_reason = _by_terms(rules().complexity, text, "complexity")
+    matter, matter_reason = _matter(data)
+    unit, unit_reason = _unit(matter)
+    similar: list[SimilarCase] = []
+    if scope is not None:
+        typed = Registration(
+            channel=Channel.WINDOW,
+            petitioner_type=PetitionerType.PERSON,
+            petitioner_name="",
+            phone="",
+            description=text,
+            matter_id=matter.pk if matter else None,
+        )
+        similar = registration_hints(scope, typed).similar
+    return Proposal(
+        category=category,
+        complexity=complexity,
+        matter=matter,
+        unit=unit,
+        reasons={
+            "category": category_reason,
+            "complexity": complexity_reason,
+            "matter": matter_reason,
+            "unit": unit_reason,
+        },
+        knowledge=knowledge_for(data, matter),
+        similar=similar,
+    )
