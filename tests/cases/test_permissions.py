@@ -55,6 +55,7 @@ close                 .     .    .    .    .    .    Y     Y     .    .
 attach                Y     Y    Y    Y    .    .    Y     Y     .    .
 rate                  .     .    .    .    .    .    .     .     .    .
 window_rating         Y     Y    .    .    .    .    .     .     .    .
+add_to_library        Y     Y    Y    Y    .    .    Y     Y     .    .
 """
 COLUMNS = {
     "clerk": "clerk",
