@@ -132,6 +132,7 @@ def test_sub_center_handles_what_is_passed_down(org: Org, cases: CaseBuilder) ->
         Act.REPLY,
         Act.RETURN_VISIT,
         Act.ATTACH,
+        Act.ADD_TO_LIBRARY,
     ):
         expected["handler_a1", act] = True
     # dispatch_down stays with the owner
