@@ -30,9 +30,10 @@ FIELDS = EntryFields(
 
 
 def refusal(call, *args) -> str:  # type: ignore[no-untyped-def]
-    with translation.override("zh-hans"), pytest.raises(ActionRefused) as exc:
-        call(*args)
-    return str(exc.value.message)
+    with translation.override("zh-hans"):
+        with pytest.raises(ActionRefused) as exc:
+            call(*args)
+        return str(exc.value.message)
 
 
 def test_create_publish_and_find(org: Org) -> None:

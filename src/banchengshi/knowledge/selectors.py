@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
 
-from banchengshi.knowledge.models import Entry, EntryStatus, EntryVersion, Visibility
+from banchengshi.knowledge.models import Entry, EntryStatus, EntryVersion
 from banchengshi.knowledge.search import search_entries
 
 
@@ -23,6 +23,17 @@ def staff_entries(*, text: str = "", status: str = "") -> QuerySet[Entry]:
     else:
         entries = entries.exclude(status=EntryStatus.WITHDRAWN)
     return entries.order_by("-id")
+
+
+def listed_entries(*, text: str, internal: bool) -> QuerySet[Entry]:
+    """Entries with a published version (the API's list): all of them for staff (`internal`),
+    else the public ones; searched by `text`, else the latest published first."""
+    if text.strip():
+        return search_entries(Entry.objects.all(), text, public=not internal)
+    rows = Entry.objects.filter(search_row__isnull=False)
+    if not internal:
+        rows = rows.filter(search_row__public=True)
+    return rows.order_by("-published_at", "-id")
 
 
 def faq_entries(text: str = "") -> QuerySet[Entry]:
@@ -55,7 +66,3 @@ def published_texts(entries: list[Entry]) -> dict[int, PublishedText]:
 
 def history(entry: Entry) -> list[EntryVersion]:
     return list(entry.versions.select_related("author", "reviewer").order_by("-number"))
-
-
-def is_public(entry: Entry) -> bool:
-    return entry.visibility == Visibility.PUBLIC and entry.status == EntryStatus.PUBLISHED
