@@ -4,7 +4,6 @@ only public ones; a draft written by hand or from a closed case, with exact refu
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.test import Client
@@ -41,7 +40,9 @@ def test_write_publish_and_search(
         status=201,
     )
     assert (internal["status"], internal["author"], internal["published_version"]) == (
-        "draft", "Handler", 0,
+        "draft",
+        "Handler",
+        0,
     )
     frozen_time.set(sh(2026, 11, 20, 11))
     public = handler.ok(
@@ -63,7 +64,9 @@ def test_write_publish_and_search(
     assert [i["id"] for i in body["items"]] == [public["id"]]  # the latest published first
     item = body["items"][0]
     assert (item["status"], item["reviewer"], item["matter_ids"]) == (
-        "published", "Dispatcher", [district.matter.pk],
+        "published",
+        "Dispatcher",
+        [district.matter.pk],
     )
     assert item["published_at"] == "2026-11-20T11:00:00+08:00"
     assert [i["id"] for i in handler.get("/knowledge", q="食", offset=1).json()["items"]] == [
@@ -78,7 +81,8 @@ def test_write_publish_and_search(
     assert [i["id"] for i in api.get("/knowledge").json()["items"]] == [public["id"]]
     refused = api.post("/knowledge", {"problem": "问题描述足够", "solution": "解决办法足够"})
     assert (refused.status_code, refused.json()["message"]) == (
-        403, "Your roles do not allow you to write knowledge entries.",
+        403,
+        "Your roles do not allow you to write knowledge entries.",
     )
 
 
@@ -91,7 +95,8 @@ def test_draft_from_a_closed_case(district: District, as_user: AsUser) -> None:
     assert "13812345678" not in entry["problem"]
     again = as_user("dispatcher", language="zh-hans").post("/knowledge", {"case_id": cid})
     assert (again.status_code, again.json()) == (
-        409, {"code": "invalid_state", "message": "该案例已收入案例库。", "field": None},
+        409,
+        {"code": "invalid_state", "message": "该案例已收入案例库。", "field": None},
     )
     outside = as_user("other_handler").post("/knowledge", {"case_id": cid})
     assert outside.status_code == 404
@@ -105,7 +110,9 @@ def test_bad_input(district: District, as_user: AsUser) -> None:
     assert nul.status_code == 422
     short = handler.post("/knowledge", {"problem": "短", "solution": "解决办法足够"})
     assert (short.status_code, short.json()["field"], short.json()["message"]) == (
-        422, "problem", "The problem needs at least 4 characters.",
+        422,
+        "problem",
+        "The problem needs at least 4 characters.",
     )
     assert handler.get("/knowledge", q="a\u0000b").status_code == 400
     assert handler.get("/knowledge", q="！？").json()["items"] == []

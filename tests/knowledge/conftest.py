@@ -16,14 +16,15 @@ from tests.cases.conftest import (  # noqa: F401
 )
 
 
-def published(org: Org, problem: str, solution: str, **fields: object) -> Entry:
+def published(district: Org, problem: str, solution: str, **fields: object) -> Entry:
     """An entry written by handler A and published by the office administrator."""
     entry = check_create_entry(
-        org.handler_a, EntryFields(problem=problem, solution=solution, **fields)  # type: ignore[arg-type]
+        district.handler_a,
+        EntryFields(problem=problem, solution=solution, **fields),  # type: ignore[arg-type]
     )
-    return do_publish_entry(org.officeadmin, entry.pk)
+    return do_publish_entry(district.officeadmin, entry.pk)
 
 
 @pytest.fixture
-def publish(org: Org):  # type: ignore[no-untyped-def]
+def publish(org: Org):  # type: ignore[no-untyped-def]  # noqa: F811
     return lambda problem, solution, **fields: published(org, problem, solution, **fields)

@@ -38,11 +38,14 @@ def refusal(call, *args) -> str:  # type: ignore[no-untyped-def]
 
 def test_create_publish_and_find(org: Org) -> None:
     entry = check_create_entry(org.handler_a, FIELDS)
-    assert entry.status == EntryStatus.DRAFT and entry.author == org.handler_a
+    assert entry.status == EntryStatus.DRAFT
+    assert entry.author == org.handler_a
     assert not staff_entries(text="社保").exists()  # a draft is not searched
     entry = check_publish_entry(org.officeadmin, entry.pk)
     assert (entry.status, entry.published_version, entry.reviewer) == (
-        EntryStatus.PUBLISHED, 1, org.officeadmin,
+        EntryStatus.PUBLISHED,
+        1,
+        org.officeadmin,
     )
     assert list(staff_entries(text="社保")) == [entry]
     assert not faq_entries("社保").exists()  # internal
@@ -124,7 +127,9 @@ def test_draft_from_a_closed_case(org: Org, cases: CaseBuilder) -> None:
     event = AuditEvent.objects.filter(case_id=case.pk).order_by("-seq").first()
     assert event is not None
     assert (event.action, event.actor_id, event.payload) == (
-        "add_to_library", org.handler_a.pk, {"entry_id": entry.pk},
+        "add_to_library",
+        org.handler_a.pk,
+        {"entry_id": entry.pk},
     )
     assert refusal(check_draft_from_case, org.dispatcher, case.pk) == "该案例已收入案例库。"
 

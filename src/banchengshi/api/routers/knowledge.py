@@ -40,7 +40,9 @@ def entry_out(entry: Entry, published: object | None = None) -> EntryOut:
 @router.get("/knowledge", response={200: EntryListOut, **ERRORS}, summary="Search the library")
 def list_entries(
     request: HttpRequest,
-    q: QueryEx[str, P(max_length=100, pattern=NO_NUL, description="words, 1 character or more")] = "",
+    q: QueryEx[
+        str, P(max_length=100, pattern=NO_NUL, description="words, 1 character or more")
+    ] = "",
     limit: QueryEx[int, P(ge=1, le=100)] = 25,
     offset: QueryEx[int, P(ge=0, le=10_000)] = 0,
 ) -> EntryListOut:

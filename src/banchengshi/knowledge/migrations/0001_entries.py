@@ -18,81 +18,183 @@ def drop_index(apps, schema_editor):
     ENTRY_INDEX.drop(schema_editor)
 
 
-
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0008_tablet_handoff'),
-        ('catalog', '0001_initial'),
-        ('org', '0003_staff_profile'),
+        ("cases", "0008_tablet_handoff"),
+        ("catalog", "0001_initial"),
+        ("org", "0003_staff_profile"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Entry',
+            name="Entry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('problem', models.TextField(verbose_name='problem')),
-                ('cause_code', models.CharField(blank=True, max_length=32, verbose_name='cause')),
-                ('solution', models.TextField(verbose_name='solution')),
-                ('tags', models.CharField(blank=True, max_length=200, verbose_name='tags')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published'), ('withdrawn', 'withdrawn')], default='draft', max_length=12, verbose_name='status')),
-                ('visibility', models.CharField(choices=[('internal', 'staff only'), ('public', 'also on the public FAQ')], default='internal', max_length=10, verbose_name='visibility')),
-                ('published_version', models.PositiveIntegerField(default=0)),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('matters', models.ManyToManyField(blank=True, related_name='+', to='catalog.matter', verbose_name='service matters')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by')),
-                ('source_cases', models.ManyToManyField(blank=True, related_name='knowledge_entries', to='cases.case', verbose_name='source cases')),
-                ('units', models.ManyToManyField(blank=True, related_name='+', to='org.unit', verbose_name='departments')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("problem", models.TextField(verbose_name="problem")),
+                ("cause_code", models.CharField(blank=True, max_length=32, verbose_name="cause")),
+                ("solution", models.TextField(verbose_name="solution")),
+                ("tags", models.CharField(blank=True, max_length=200, verbose_name="tags")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("published", "published"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[("internal", "staff only"), ("public", "also on the public FAQ")],
+                        default="internal",
+                        max_length=10,
+                        verbose_name="visibility",
+                    ),
+                ),
+                ("published_version", models.PositiveIntegerField(default=0)),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "matters",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="catalog.matter",
+                        verbose_name="service matters",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewed by",
+                    ),
+                ),
+                (
+                    "source_cases",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="knowledge_entries",
+                        to="cases.case",
+                        verbose_name="source cases",
+                    ),
+                ),
+                (
+                    "units",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="org.unit", verbose_name="departments"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'knowledge entry',
-                'verbose_name_plural': 'knowledge entries',
+                "verbose_name": "knowledge entry",
+                "verbose_name_plural": "knowledge entries",
             },
         ),
         migrations.CreateModel(
-            name='EntrySearch',
+            name="EntrySearch",
             fields=[
-                ('entry', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_row', serialize=False, to='knowledge.entry')),
-                ('problem', models.TextField()),
-                ('tags', models.TextField()),
-                ('solution', models.TextField()),
-                ('matters', models.TextField()),
-                ('public', models.BooleanField(default=False)),
+                (
+                    "entry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search_row",
+                        serialize=False,
+                        to="knowledge.entry",
+                    ),
+                ),
+                ("problem", models.TextField()),
+                ("tags", models.TextField()),
+                ("solution", models.TextField()),
+                ("matters", models.TextField()),
+                ("public", models.BooleanField(default=False)),
             ],
         ),
         migrations.CreateModel(
-            name='EntryVersion',
+            name="EntryVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('problem', models.TextField()),
-                ('cause_code', models.CharField(blank=True, max_length=32)),
-                ('solution', models.TextField()),
-                ('tags', models.CharField(blank=True, max_length=200)),
-                ('published_at', models.DateTimeField()),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='knowledge.entry')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("problem", models.TextField()),
+                ("cause_code", models.CharField(blank=True, max_length=32)),
+                ("solution", models.TextField()),
+                ("tags", models.CharField(blank=True, max_length=200)),
+                ("published_at", models.DateTimeField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="knowledge.entry",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='entry',
-            index=models.Index(fields=['status', '-id'], name='kb_entry_status'),
+            model_name="entry",
+            index=models.Index(fields=["status", "-id"], name="kb_entry_status"),
         ),
         migrations.AddIndex(
-            model_name='entry',
-            index=models.Index(fields=['status', 'visibility', '-id'], name='kb_entry_public'),
+            model_name="entry",
+            index=models.Index(fields=["status", "visibility", "-id"], name="kb_entry_public"),
         ),
         migrations.AddConstraint(
-            model_name='entryversion',
-            constraint=models.UniqueConstraint(fields=('entry', 'number'), name='kb_version_unique'),
+            model_name="entryversion",
+            constraint=models.UniqueConstraint(
+                fields=("entry", "number"), name="kb_version_unique"
+            ),
         ),
         migrations.RunPython(create_index, drop_index),
     ]
