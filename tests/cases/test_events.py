@@ -22,6 +22,7 @@ INTERNAL = {
     CaseEvent.ATTACH,
     CaseEvent.RECOMPUTE_DEADLINES,
     CaseEvent.WINDOW_RATING,  # the clerk opening the tablet; the rating itself is RATE
+    CaseEvent.ADD_TO_LIBRARY,  # the library gets an anonymised draft; nothing for the petitioner
 }
 
 

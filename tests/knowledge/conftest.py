@@ -1,4 +1,4 @@
-"""The rectification tests build cases with the fixtures of tests/cases."""
+"""The knowledge tests build cases and people with the fixtures of tests/cases."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from django.contrib.auth.models import User
 
 from banchengshi.cases.actions.handling import check_record_cause
 from banchengshi.cases.models import Case
+from banchengshi.knowledge.actions import EntryFields, check_create_entry, do_publish_entry
+from banchengshi.knowledge.models import Entry
 from tests.cases.conftest import (  # noqa: F401
     CaseBuilder,
     Org,
@@ -38,6 +40,20 @@ class Analysed:
 @pytest.fixture
 def analysed(cases: CaseBuilder) -> Analysed:  # noqa: F811
     return Analysed(cases)
+
+
+def published(district: Org, problem: str, solution: str, **fields: object) -> Entry:
+    """An entry written by handler A and published by the office administrator."""
+    entry = check_create_entry(
+        district.handler_a,
+        EntryFields(problem=problem, solution=solution, **fields),  # type: ignore[arg-type]
+    )
+    return do_publish_entry(district.officeadmin, entry.pk)
+
+
+@pytest.fixture
+def publish(org: Org):  # type: ignore[no-untyped-def]  # noqa: F811
+    return lambda problem, solution, **fields: published(org, problem, solution, **fields)
 
 
 __all__ = ["Org"]

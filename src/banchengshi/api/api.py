@@ -8,7 +8,15 @@ from ninja import NinjaAPI
 
 from banchengshi.api import docs, errors
 from banchengshi.api.auth import SessionAuth, TokenAuth
-from banchengshi.api.routers import cases, catalog, intake, notifications, proposals, rectification
+from banchengshi.api.routers import (
+    cases,
+    catalog,
+    intake,
+    knowledge,
+    notifications,
+    proposals,
+    rectification,
+)
 
 api = NinjaAPI(
     title="Banchengshi API",
@@ -33,6 +41,7 @@ api.add_router("", intake.router)
 api.add_router("", notifications.router)
 api.add_router("", proposals.router)
 api.add_router("", rectification.router)
+api.add_router("", knowledge.router)
 
 
 @api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs_asset")

@@ -53,6 +53,8 @@ RULES: dict[Act, tuple[tuple[frozenset[Role], str], ...]] = {
     ),
     # Not the handling unit's people (EXCLUDED): a unit never takes the rating of its own work.
     Act.WINDOW_RATING: ((WINDOW, "registered"),),
+    # The people who handled or registered it know what solved it; the hub reads every case.
+    Act.ADD_TO_LIBRARY: ((HANDLER, "handling"), (WINDOW, "registered"), (HUB, "hub")),
 }
 # Who a rule above lets act but must not, and why: anyone holding a role at a unit of these
 # relations to the case, whatever other role they hold where the rule asks for it.
@@ -187,4 +189,5 @@ ACT_LABELS = {
     Act.ATTACH: _("attach files to"),
     Act.RATE: _("rate the answer to"),
     Act.WINDOW_RATING: _("hand the tablet for the petitioner's rating of"),
+    Act.ADD_TO_LIBRARY: _("add to the case library"),
 }

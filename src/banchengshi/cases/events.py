@@ -41,6 +41,7 @@ class CaseEvent(StrEnum):
     SUPERVISE = "supervise"
     CLOSE = "close"
     ATTACH = "attach"
+    ADD_TO_LIBRARY = "add_to_library"
     # Not a person's action: loading a year's holiday schedule recomputed provisional deadlines.
     RECOMPUTE_DEADLINES = "recompute_deadlines"
 
@@ -73,6 +74,7 @@ LABELS: dict[CaseEvent, Promise] = {
     E.SUPERVISE: _("Reopened under supervision"),
     E.CLOSE: _("Closed"),
     E.ATTACH: _("File attached"),
+    E.ADD_TO_LIBRARY: _("Added to the case library"),
     E.RECOMPUTE_DEADLINES: _("Deadlines recomputed with the loaded holiday schedule"),
 }
 

@@ -38,6 +38,8 @@ class Act(StrEnum):
     # Not in ALLOWED_STATES: adding a file changes no state; cases.attachments refuses it on a
     # closed case, which only reopening may change (R-RV-4).
     ATTACH = "attach"
+    # Draft a knowledge entry from the closed case (knowledge.actions, "收入案例库").
+    ADD_TO_LIBRARY = "add_to_library"
 
 
 S = State
@@ -62,6 +64,7 @@ ALLOWED_STATES: dict[Act, frozenset[State]] = {
     Act.CLOSE: frozenset({S.REPLIED}),
     Act.RATE: frozenset({S.REPLIED, S.CLOSED}),
     Act.WINDOW_RATING: frozenset({S.REPLIED, S.CLOSED}),
+    Act.ADD_TO_LIBRARY: frozenset({S.CLOSED}),
 }
 
 ACTIVE_STATES = frozenset(

@@ -5,6 +5,7 @@ from django.urls import path
 from banchengshi.web.views import (
     auth,
     case_page,
+    faq,
     guide,
     hub,
     inspector,
@@ -33,6 +34,8 @@ urlpatterns = [
     path("s/<str:code>/", tracking.short_link, name="short_link"),
     path("guide/", guide.guide, name="guide"),
     path("guide/<str:code>/", guide.guide_matter, name="guide_matter"),
+    path("faq/", faq.faq, name="faq"),
+    path("faq/<str:entry_id>/", faq.faq_item, name="faq_item"),
     path("elder/", portal.elder_switch, name="elder"),
     path("kiosk/", kiosk.start, name="kiosk"),
     path("kiosk/report/", kiosk.report, name="kiosk_report"),
