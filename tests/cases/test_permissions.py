@@ -55,6 +55,7 @@ close                 .     .    .    .    .    .    Y     Y     .    .
 attach                Y     Y    Y    Y    .    .    Y     Y     .    .
 rate                  .     .    .    .    .    .    .     .     .    .
 window_rating         Y     Y    .    .    .    .    .     .     .    .
+link_similar          .     .    Y    Y    .    .    Y     Y     .    .
 """
 COLUMNS = {
     "clerk": "clerk",
@@ -131,6 +132,7 @@ def test_sub_center_handles_what_is_passed_down(org: Org, cases: CaseBuilder) ->
         Act.REPLY,
         Act.RETURN_VISIT,
         Act.ATTACH,
+        Act.LINK_SIMILAR,
     ):
         expected["handler_a1", act] = True
     # dispatch_down stays with the owner

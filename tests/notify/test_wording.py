@@ -78,6 +78,11 @@ WORDS: dict[NotificationKind, tuple[dict[str, Any], str, str]] = {
         "发往 138****5678 的消息（sms）无法发送，已放弃重试。",
         "A message (sms) to 138****5678 could not be sent and was given up.",
     ),
+    K.HOTSPOT_RAISED: (
+        {"subject": "社保卡补办", "count": 12, "since": "2026-11-10"},
+        "热点：自2026-11-10以来有12件关于社保卡补办的案件。",
+        "Hot spot: 12 cases about 社保卡补办 since 2026-11-10.",
+    ),
 }
 
 

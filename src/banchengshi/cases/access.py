@@ -53,6 +53,8 @@ RULES: dict[Act, tuple[tuple[frozenset[Role], str], ...]] = {
     ),
     # Not the handling unit's people (EXCLUDED): a unit never takes the rating of its own work.
     Act.WINDOW_RATING: ((WINDOW, "registered"),),
+    # Whoever answers the case may group it with similar ones; the hub and office any.
+    Act.LINK_SIMILAR: ((HANDLER, "handling"), (HUB, "hub")),
 }
 # Who a rule above lets act but must not, and why: anyone holding a role at a unit of these
 # relations to the case, whatever other role they hold where the rule asks for it.
@@ -187,4 +189,5 @@ ACT_LABELS = {
     Act.ATTACH: _("attach files to"),
     Act.RATE: _("rate the answer to"),
     Act.WINDOW_RATING: _("hand the tablet for the petitioner's rating of"),
+    Act.LINK_SIMILAR: _("link similar cases to"),
 }

@@ -41,6 +41,7 @@ class CaseEvent(StrEnum):
     SUPERVISE = "supervise"
     CLOSE = "close"
     ATTACH = "attach"
+    LINK_SIMILAR = "link_similar"
     # Not a person's action: loading a year's holiday schedule recomputed provisional deadlines.
     RECOMPUTE_DEADLINES = "recompute_deadlines"
 
@@ -73,6 +74,7 @@ LABELS: dict[CaseEvent, Promise] = {
     E.SUPERVISE: _("Reopened under supervision"),
     E.CLOSE: _("Closed"),
     E.ATTACH: _("File attached"),
+    E.LINK_SIMILAR: _("Linked with similar cases"),
     E.RECOMPUTE_DEADLINES: _("Deadlines recomputed with the loaded holiday schedule"),
 }
 

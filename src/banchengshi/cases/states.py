@@ -38,9 +38,15 @@ class Act(StrEnum):
     # Not in ALLOWED_STATES: adding a file changes no state; cases.attachments refuses it on a
     # closed case, which only reopening may change (R-RV-4).
     ATTACH = "attach"
+    # 举一反三 (R-KB-3): an open case joins a group of similar ones answered together
+    # (knowledge.hotspots); the group is the knowledge app's, the audit event the case's.
+    LINK_SIMILAR = "link_similar"
 
 
 S = State
+ACTIVE_STATES = frozenset(
+    {S.REGISTERED, S.NOT_ADMISSIBLE, S.AWAITING_DISPATCH, S.DISPATCHED, S.IN_PROGRESS}
+)
 ALLOWED_STATES: dict[Act, frozenset[State]] = {
     Act.SCREEN: frozenset({S.REGISTERED}),
     Act.RESOLVE_ON_SPOT: frozenset({S.REGISTERED}),
@@ -62,11 +68,8 @@ ALLOWED_STATES: dict[Act, frozenset[State]] = {
     Act.CLOSE: frozenset({S.REPLIED}),
     Act.RATE: frozenset({S.REPLIED, S.CLOSED}),
     Act.WINDOW_RATING: frozenset({S.REPLIED, S.CLOSED}),
+    Act.LINK_SIMILAR: ACTIVE_STATES,
 }
-
-ACTIVE_STATES = frozenset(
-    {S.REGISTERED, S.NOT_ADMISSIBLE, S.AWAITING_DISPATCH, S.DISPATCHED, S.IN_PROGRESS}
-)
 
 
 def require_state(act: Act, state: str) -> None:

@@ -103,6 +103,7 @@ class NotificationKind(models.TextChoices):
     CALENDAR_MISSING_YEAR = "calendar.missing_year", _("next year's holiday schedule missing")
     WEBHOOK_DISABLED = "webhook.disabled", _("webhook endpoint disabled")
     MESSAGE_GIVEN_UP = "outbox.given_up", _("message could not be sent")
+    HOTSPOT_RAISED = "hotspot.raised", _("hot spot of similar cases")
 
 
 class Notification(models.Model):

@@ -15,6 +15,8 @@ notice missing one is still worded, in a shorter sentence):
     calendar.missing_year                year
     webhook.disabled                     url
     outbox.given_up                      channel, recipient (already masked)
+    hotspot.raised                       subject (the matter's, unit's or cause's name),
+                                         count, since (ISO 8601 date)
 """
 
 from __future__ import annotations
@@ -160,6 +162,13 @@ def _given_up(p: Params) -> str:
     }
 
 
+def _hotspot(p: Params) -> str:
+    values = {"subject": p.text("subject"), "count": p.number("count"), "since": p.when("since")}
+    if None in values.values():
+        return _("Similar cases are piling up; see the hot spots.")
+    return _("Hot spot: %(count)d cases about %(subject)s since %(since)s.") % values
+
+
 # The reminders' msgids are only marked (gettext_noop) and translated when composed: the
 # language is the reader's at that moment, not the one at import.
 COMPOSERS: dict[NotificationKind, Composer] = {
@@ -184,6 +193,7 @@ COMPOSERS: dict[NotificationKind, Composer] = {
     NotificationKind.CALENDAR_MISSING_YEAR: _missing_year,
     NotificationKind.WEBHOOK_DISABLED: _webhook,
     NotificationKind.MESSAGE_GIVEN_UP: _given_up,
+    NotificationKind.HOTSPOT_RAISED: _hotspot,
 }
 
 
