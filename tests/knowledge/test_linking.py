@@ -61,7 +61,7 @@ def test_link_refuses_a_closed_case_naming_it(org: Org, cases: CaseBuilder) -> N
     with translation.override("en"), pytest.raises(ActionRefused) as refused:
         check_link_cases(org.dispatcher, origin.pk, others=[closed.pk])
     assert str(refused.value.message) == (
-        f"{closed.tracking_no}: This cannot be done now: the case is closed."
+        f"{closed.tracking_no}: Only open cases are linked with similar ones."
     )
     assert refused.value.status == 409
     assert not CaseGroupMember.objects.exists()
@@ -88,9 +88,10 @@ def test_link_refuses_a_case_of_another_group(org: Org, cases: CaseBuilder) -> N
 
 def test_link_needs_a_case(org: Org, cases: CaseBuilder) -> None:
     origin = cases.in_progress()
-    with translation.override("zh-hans"), pytest.raises(InvalidInput) as refused:
-        check_link_cases(org.dispatcher, origin.pk, others=[origin.pk])
-    assert refused.value.errors == {"case_ids": ["请至少选择一件要关联的类似案件。"]}
+    with translation.override("zh-hans"):
+        with pytest.raises(InvalidInput) as refused:
+            check_link_cases(org.dispatcher, origin.pk, others=[origin.pk])
+        assert refused.value.errors == {"case_ids": ["请至少选择一件要关联的类似案件。"]}
 
 
 def test_group_answer_one_event_per_case_and_a_refusal_reported(

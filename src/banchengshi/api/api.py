@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 
 from banchengshi.api import docs, errors
 from banchengshi.api.auth import SessionAuth, TokenAuth
-from banchengshi.api.routers import cases, catalog, intake, notifications
+from banchengshi.api.routers import cases, catalog, hotspots, intake, notifications
 
 api = NinjaAPI(
     title="Banchengshi API",
@@ -31,6 +31,7 @@ api.add_router("", catalog.router)
 api.add_router("", cases.router)
 api.add_router("", intake.router)
 api.add_router("", notifications.router)
+api.add_router("", hotspots.router)
 
 
 @api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs_asset")

@@ -39,7 +39,8 @@ class Act(StrEnum):
     # closed case, which only reopening may change (R-RV-4).
     ATTACH = "attach"
     # 举一反三 (R-KB-3): an open case joins a group of similar ones answered together
-    # (knowledge.hotspots); the group is the knowledge app's, the audit event the case's.
+    # (knowledge.hotspots); the group is the knowledge app's, the audit event the case's. Not in
+    # ALLOWED_STATES (it is no form of the case page): its precondition asks for an open case.
     LINK_SIMILAR = "link_similar"
 
 
@@ -68,7 +69,6 @@ ALLOWED_STATES: dict[Act, frozenset[State]] = {
     Act.CLOSE: frozenset({S.REPLIED}),
     Act.RATE: frozenset({S.REPLIED, S.CLOSED}),
     Act.WINDOW_RATING: frozenset({S.REPLIED, S.CLOSED}),
-    Act.LINK_SIMILAR: ACTIVE_STATES,
 }
 
 
