@@ -11,6 +11,7 @@ from django.utils import timezone
 from banchengshi.knowledge.hotspots import concentrations
 from banchengshi.policy.rules import HotspotRules
 from tests.api.conftest import Api, District, registration
+from tests.knowledge.conftest import use_hotspot_rules
 
 AsUser = Callable[..., Api]
 
@@ -62,13 +63,7 @@ def test_hotspots_list(
 ) -> None:
     cases = [dispatched(district, as_user) for _ in range(2)]
     rules = HotspotRules(period_days=30, thresholds=(("matter", 2),))
-    real = concentrations.policy_in_force
-
-    class WithRules:
-        def __getattr__(self, name: str) -> object:
-            return rules if name == "hotspots" else getattr(real(), name)
-
-    monkeypatch.setattr(concentrations, "policy_in_force", WithRules)
+    use_hotspot_rules(monkeypatch, rules)
     concentrations.raise_hotspots(timezone.now())
     [alert] = as_user("dispatcher").get("/hotspots").json()["items"]
     assert (alert["dimension"], alert["subject"], alert["count"], alert["threshold"]) == (

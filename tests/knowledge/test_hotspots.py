@@ -22,6 +22,7 @@ from banchengshi.notify.wording import notice_text
 from banchengshi.policy.rules import HotspotRules, PolicyError, parse_policy
 from banchengshi.scheduler.registry import JOBS
 from tests.cases.conftest import CaseBuilder, FrozenTime, Org, sh
+from tests.knowledge.conftest import use_hotspot_rules
 
 
 def hotspot_notices() -> QuerySet[Notification]:
@@ -59,22 +60,10 @@ def test_concentrations_by_matter_and_cause(
     assert len(a + analysed) == 4
 
 
-def _settings_rules(monkeypatch: pytest.MonkeyPatch, rules: HotspotRules) -> None:
-    from banchengshi.knowledge.hotspots import concentrations as module
-
-    real = module.policy_in_force
-
-    class WithRules:
-        def __getattr__(self, name: str) -> object:
-            return rules if name == "hotspots" else getattr(real(), name)
-
-    monkeypatch.setattr(module, "policy_in_force", WithRules)
-
-
 def test_alert_raised_once_per_period_with_its_cases(
     org: Org, cases: CaseBuilder, frozen_time: FrozenTime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _settings_rules(monkeypatch, HotspotRules(period_days=30, thresholds=(("matter", 3),)))
+    use_hotspot_rules(monkeypatch, HotspotRules(period_days=30, thresholds=(("matter", 3),)))
     three = [cases.dispatched() for _ in range(3)]  # Friday 10:00
     job = JOBS["hotspots.daily"]
 
@@ -122,7 +111,7 @@ def test_alert_raised_once_per_period_with_its_cases(
 def test_below_threshold_raises_nothing(
     org: Org, cases: CaseBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _settings_rules(monkeypatch, HotspotRules(period_days=30, thresholds=(("matter", 3),)))
+    use_hotspot_rules(monkeypatch, HotspotRules(period_days=30, thresholds=(("matter", 3),)))
     cases.dispatched()
     cases.dispatched()
     assert raise_hotspots(timezone.now()) == []

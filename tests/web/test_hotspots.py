@@ -17,6 +17,7 @@ from banchengshi.knowledge.hotspots.actions import check_link_cases
 from banchengshi.knowledge.hotspots.models import CaseGroupMember
 from banchengshi.policy.rules import HotspotRules
 from tests.cases.conftest import CaseBuilder, Org
+from tests.knowledge.conftest import use_hotspot_rules
 from tests.web.conftest import SignedIn
 
 
@@ -95,13 +96,7 @@ def test_hotspot_page_opens_its_cases(
 ) -> None:
     three = [cases.dispatched() for _ in range(3)]
     rules = HotspotRules(period_days=30, thresholds=(("matter", 3),))
-    real = concentrations.policy_in_force
-
-    class WithRules:
-        def __getattr__(self, name: str) -> object:
-            return rules if name == "hotspots" else getattr(real(), name)
-
-    monkeypatch.setattr(concentrations, "policy_in_force", WithRules)
+    use_hotspot_rules(monkeypatch, rules)
     concentrations.raise_hotspots(timezone.now())
     html = staff("officeadmin").get(reverse("web:hotspots")).content.decode()
     assert "service matter: 营业执照变更登记" in text_of(html)
