@@ -4,6 +4,8 @@ per case, and a group answered together: one event per case, a refused case repo
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from banchengshi.audit.models import AuditEvent
@@ -123,3 +125,19 @@ def test_group_answer_checks_the_text_once(org: Org, cases: CaseBuilder) -> None
         check_answer_group(org.handler_a, group.pk, text="好")
     assert refused.value.errors == {"text": ["The reply needs at least 5 characters."]}
     assert events(first.pk, CaseEvent.REPLY) == 0
+
+
+def test_similar_cost_does_not_grow_with_cases(org: Org, cases: CaseBuilder) -> None:
+    origin = cases.analysed()
+    scope = scope_for(org.handler_a)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            similar_open_cases(scope, origin)
+        return len(captured)
+
+    cases.analysed()
+    few = queries()
+    for _ in range(12):
+        cases.analysed()
+    assert queries() == few
