@@ -21,6 +21,7 @@ INTERNAL = {
     CaseEvent.REFUSE_SUSPENSION,
     CaseEvent.ATTACH,
     CaseEvent.RECOMPUTE_DEADLINES,
+    CaseEvent.LINK_SIMILAR,  # grouped with similar cases: the staff's way of answering
     CaseEvent.WINDOW_RATING,  # the clerk opening the tablet; the rating itself is RATE
     CaseEvent.ADD_TO_LIBRARY,  # the library gets an anonymised draft; nothing for the petitioner
 }

@@ -56,6 +56,7 @@ attach                Y     Y    Y    Y    .    .    Y     Y     .    .
 rate                  .     .    .    .    .    .    .     .     .    .
 window_rating         Y     Y    .    .    .    .    .     .     .    .
 add_to_library        Y     Y    Y    Y    .    .    Y     Y     .    .
+link_similar          .     .    Y    Y    .    .    Y     Y     .    .
 """
 COLUMNS = {
     "clerk": "clerk",
@@ -133,6 +134,7 @@ def test_sub_center_handles_what_is_passed_down(org: Org, cases: CaseBuilder) ->
         Act.RETURN_VISIT,
         Act.ATTACH,
         Act.ADD_TO_LIBRARY,
+        Act.LINK_SIMILAR,
     ):
         expected["handler_a1", act] = True
     # dispatch_down stays with the owner

@@ -272,10 +272,10 @@ def test_case_detail_timeline(org: Org, cases: CaseBuilder) -> None:
         ("visited", "handler_a", [Act.RETURN_VISIT]),
         # The petitioner has not rated yet: the registering center's window may hand the tablet.
         ("visited", "clerk", [Act.WINDOW_RATING]),
-        ("closed", "clerk", [Act.WINDOW_RATING]),
-        ("closed", "dispatcher", [Act.SUPERVISE]),
-        ("closed", "officeadmin", [Act.SUPERVISE]),
-        ("closed", "handler_a", []),
+        ("closed", "clerk", [Act.WINDOW_RATING, Act.ADD_TO_LIBRARY]),
+        ("closed", "dispatcher", [Act.SUPERVISE, Act.ADD_TO_LIBRARY]),
+        ("closed", "officeadmin", [Act.SUPERVISE, Act.ADD_TO_LIBRARY]),
+        ("closed", "handler_a", [Act.ADD_TO_LIBRARY]),
     ],
 )
 def test_case_detail_actions(

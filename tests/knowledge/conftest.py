@@ -8,7 +8,9 @@ from django.contrib.auth.models import User
 from banchengshi.cases.actions.handling import check_record_cause
 from banchengshi.cases.models import Case
 from banchengshi.knowledge.actions import EntryFields, check_create_entry, do_publish_entry
+from banchengshi.knowledge.hotspots import concentrations
 from banchengshi.knowledge.models import Entry
+from banchengshi.policy.rules import HotspotRules
 from tests.cases.conftest import (  # noqa: F401
     CaseBuilder,
     Org,
@@ -54,6 +56,17 @@ def published(district: Org, problem: str, solution: str, **fields: object) -> E
 @pytest.fixture
 def publish(org: Org):  # type: ignore[no-untyped-def]  # noqa: F811
     return lambda problem, solution, **fields: published(org, problem, solution, **fields)
+
+
+def use_hotspot_rules(monkeypatch: pytest.MonkeyPatch, rules: HotspotRules) -> None:
+    """The policy in force, with these hot-spot rules (the shipped files' are for a district)."""
+    real = concentrations.policy_in_force
+
+    class WithRules:
+        def __getattr__(self, name: str) -> object:
+            return rules if name == "hotspots" else getattr(real(), name)
+
+    monkeypatch.setattr(concentrations, "policy_in_force", WithRules)
 
 
 __all__ = ["Org"]

@@ -93,7 +93,7 @@ def test_list_remove_and_enable(org: Org) -> None:
             "answer_cohandling, record_contact, record_cause, request_extension, "
             "request_suspension, approve_extension, refuse_extension, approve_suspension, "
             "refuse_suspension, resume, reply, return_visit, rate, window_rating, supervise, "
-            "close, attach, add_to_library, recompute_deadlines.",
+            "close, attach, add_to_library, link_similar, recompute_deadlines.",
         ),
         (
             ("add", "https://example.com/h", "--description", "a\x00b"),

@@ -55,6 +55,8 @@ RULES: dict[Act, tuple[tuple[frozenset[Role], str], ...]] = {
     Act.WINDOW_RATING: ((WINDOW, "registered"),),
     # The people who handled or registered it know what solved it; the hub reads every case.
     Act.ADD_TO_LIBRARY: ((HANDLER, "handling"), (WINDOW, "registered"), (HUB, "hub")),
+    # Whoever answers the case may group it with similar ones; the hub and office any.
+    Act.LINK_SIMILAR: ((HANDLER, "handling"), (HUB, "hub")),
 }
 # Who a rule above lets act but must not, and why: anyone holding a role at a unit of these
 # relations to the case, whatever other role they hold where the rule asks for it.
@@ -190,4 +192,5 @@ ACT_LABELS = {
     Act.RATE: _("rate the answer to"),
     Act.WINDOW_RATING: _("hand the tablet for the petitioner's rating of"),
     Act.ADD_TO_LIBRARY: _("add to the case library"),
+    Act.LINK_SIMILAR: _("link similar cases to"),
 }

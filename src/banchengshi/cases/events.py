@@ -42,6 +42,7 @@ class CaseEvent(StrEnum):
     CLOSE = "close"
     ATTACH = "attach"
     ADD_TO_LIBRARY = "add_to_library"
+    LINK_SIMILAR = "link_similar"
     # Not a person's action: loading a year's holiday schedule recomputed provisional deadlines.
     RECOMPUTE_DEADLINES = "recompute_deadlines"
 
@@ -75,6 +76,7 @@ LABELS: dict[CaseEvent, Promise] = {
     E.CLOSE: _("Closed"),
     E.ATTACH: _("File attached"),
     E.ADD_TO_LIBRARY: _("Added to the case library"),
+    E.LINK_SIMILAR: _("Linked with similar cases"),
     E.RECOMPUTE_DEADLINES: _("Deadlines recomputed with the loaded holiday schedule"),
 }
 

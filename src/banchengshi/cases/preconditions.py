@@ -23,7 +23,7 @@ from banchengshi.cases.models import (
     State,
     TabletHandoff,
 )
-from banchengshi.cases.states import Act
+from banchengshi.cases.states import ACTIVE_STATES, Act
 from banchengshi.errors import InvalidState
 
 
@@ -144,6 +144,12 @@ def _attach(facts: CaseFacts) -> Reason:
     return None
 
 
+def _link_similar(facts: CaseFacts) -> Reason:
+    if facts.case.state not in ACTIVE_STATES:
+        return _("Only open cases are linked with similar ones.")
+    return None
+
+
 PRECONDITIONS: dict[Act, Precondition] = {
     Act.RETURN: _return,
     Act.REQUEST_EXTENSION: _request_extension,
@@ -156,6 +162,7 @@ PRECONDITIONS: dict[Act, Precondition] = {
     Act.RATE: _rate,
     Act.WINDOW_RATING: _window_rating,
     Act.ATTACH: _attach,
+    Act.LINK_SIMILAR: _link_similar,
 }
 
 

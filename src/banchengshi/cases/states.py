@@ -40,9 +40,16 @@ class Act(StrEnum):
     ATTACH = "attach"
     # Draft a knowledge entry from the closed case (knowledge.actions, "收入案例库").
     ADD_TO_LIBRARY = "add_to_library"
+    # 举一反三 (R-KB-3): an open case joins a group of similar ones answered together
+    # (knowledge.hotspots); the group is the knowledge app's, the audit event the case's. Not in
+    # ALLOWED_STATES (it is no form of the case page): its precondition asks for an open case.
+    LINK_SIMILAR = "link_similar"
 
 
 S = State
+ACTIVE_STATES = frozenset(
+    {S.REGISTERED, S.NOT_ADMISSIBLE, S.AWAITING_DISPATCH, S.DISPATCHED, S.IN_PROGRESS}
+)
 ALLOWED_STATES: dict[Act, frozenset[State]] = {
     Act.SCREEN: frozenset({S.REGISTERED}),
     Act.RESOLVE_ON_SPOT: frozenset({S.REGISTERED}),
@@ -66,10 +73,6 @@ ALLOWED_STATES: dict[Act, frozenset[State]] = {
     Act.WINDOW_RATING: frozenset({S.REPLIED, S.CLOSED}),
     Act.ADD_TO_LIBRARY: frozenset({S.CLOSED}),
 }
-
-ACTIVE_STATES = frozenset(
-    {S.REGISTERED, S.NOT_ADMISSIBLE, S.AWAITING_DISPATCH, S.DISPATCHED, S.IN_PROGRESS}
-)
 
 
 def require_state(act: Act, state: str) -> None:

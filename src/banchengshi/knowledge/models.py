@@ -328,3 +328,14 @@ class EntrySearch(models.Model):
     matters = models.TextField()
     # Copied from the entry so that the FAQ's search needs no join to refuse internal ones.
     public = models.BooleanField(default=False)
+
+
+# Defined in their area's package, registered with the app here (Django looks in models.py).
+from banchengshi.knowledge.hotspots.models import (  # noqa: E402
+    CaseGroup,
+    CaseGroupMember,
+    HotspotAlert,
+    HotspotDimension,
+)
+
+__all__ = ["CaseGroup", "CaseGroupMember", "HotspotAlert", "HotspotDimension"]

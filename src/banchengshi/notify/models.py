@@ -107,6 +107,7 @@ class NotificationKind(models.TextChoices):
     RECTIFICATION_DUE_SOON = "rectification.due_soon", _("rectification deadline approaching")
     RECTIFICATION_OVERDUE = "rectification.overdue", _("rectification overdue")
     RECTIFICATION_SENT_BACK = "rectification.sent_back", _("rectification sent back")
+    HOTSPOT_RAISED = "hotspot.raised", _("hot spot of similar cases")
 
 
 class Notification(models.Model):

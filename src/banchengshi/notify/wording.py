@@ -17,6 +17,8 @@ notice missing one is still worded, in a shorter sentence):
     outbox.given_up                      channel, recipient (already masked)
     rectification.*                      item (its number), unit (the owner unit's name),
                                          due (ISO 8601 instant)
+    hotspot.raised                       subject (the matter's, unit's or cause's name),
+                                         count, since (ISO 8601 date)
 """
 
 from __future__ import annotations
@@ -172,6 +174,13 @@ def _rectification(with_due: str, without: str) -> Composer:
     return compose
 
 
+def _hotspot(p: Params) -> str:
+    values = {"subject": p.text("subject"), "count": p.number("count"), "since": p.when("since")}
+    if None in values.values():
+        return _("Similar cases are piling up; see the hot spots.")
+    return _("Hot spot: %(count)d cases about %(subject)s since %(since)s.") % values
+
+
 # The reminders' msgids are only marked (gettext_noop) and translated when composed: the
 # language is the reader's at that moment, not the one at import.
 COMPOSERS: dict[NotificationKind, Composer] = {
@@ -212,6 +221,7 @@ COMPOSERS: dict[NotificationKind, Composer] = {
         gettext_noop("Rectification no. %(item)d of %(unit)s was sent back; due by %(due)s."),
         gettext_noop("A rectification of your unit was sent back."),
     ),
+    NotificationKind.HOTSPOT_RAISED: _hotspot,
 }
 
 

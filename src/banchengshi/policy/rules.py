@@ -33,6 +33,12 @@ MAX_DAYS = 60
 # shipped files set, so that cases accepted earlier are reminded like new ones.
 DEFAULT_BEFORE_YELLOW_HOURS = 48
 DEFAULT_WORKING_HOURS = (dt.time(9, 0), dt.time(17, 0))
+# Hot spots (R-KB-3) of a policy without a [hotspots] table (every stored version before them).
+HOTSPOT_DIMENSIONS = ("matter", "department", "cause")
+DEFAULT_HOTSPOT_PERIOD_DAYS = 30
+DEFAULT_HOTSPOT_THRESHOLD = 5
+MAX_HOTSPOT_PERIOD_DAYS = 366
+MAX_HOTSPOT_THRESHOLD = 100_000
 
 
 class PolicyError(ValueError):
@@ -93,6 +99,18 @@ class ReminderTimes:
 
 
 @dataclass(frozen=True)
+class HotspotRules:
+    """When cases make a hot spot (R-KB-3): within one period of `period_days` (periods are
+    counted from 2000-01-01, Asia/Shanghai), at least `thresholds[dimension]` cases received
+    of the same matter, department or cause; a dimension left out is not watched."""
+
+    period_days: int = DEFAULT_HOTSPOT_PERIOD_DAYS
+    thresholds: tuple[tuple[str, int], ...] = tuple(
+        (dimension, DEFAULT_HOTSPOT_THRESHOLD) for dimension in HOTSPOT_DIMENSIONS
+    )
+
+
+@dataclass(frozen=True)
 class Policy:
     name: str
     version: str
@@ -103,6 +121,7 @@ class Policy:
     reply: ReplyRule
     clocks: dict[str, str]
     reminders: ReminderTimes = ReminderTimes()
+    hotspots: HotspotRules = HotspotRules()
 
     @property
     def key(self) -> str:
@@ -161,6 +180,7 @@ def parse_policy(text: str, origin: str) -> Policy:
         "limits",
         "clocks",
         "reminders",
+        "hotspots",
     }
     if unknown:
         raise PolicyError(f"{origin}: unknown keys {', '.join(sorted(unknown))}")
@@ -220,7 +240,38 @@ def parse_policy(text: str, origin: str) -> Policy:
         reply=reply,
         clocks=clocks,
         reminders=_parse_reminders(raw.get("reminders", {}), origin),
+        hotspots=_parse_hotspots(raw.get("hotspots", {}), origin),
     )
+
+
+def _whole(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _parse_hotspots(raw: Any, origin: str) -> HotspotRules:
+    """The optional [hotspots] table; a policy without it gets the defaults. A threshold of 0
+    stops watching that dimension."""
+    where = f"{origin}: [hotspots]"
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{where} must be a table")
+    extra = set(raw) - {"period_days", *HOTSPOT_DIMENSIONS}
+    if extra:
+        raise PolicyError(f"{where}: unknown keys {', '.join(sorted(extra))}")
+    period = raw.get("period_days", DEFAULT_HOTSPOT_PERIOD_DAYS)
+    if not _whole(period, 1, MAX_HOTSPOT_PERIOD_DAYS):
+        raise PolicyError(
+            f"{where}: 'period_days' must be a whole number from 1 to {MAX_HOTSPOT_PERIOD_DAYS}"
+        )
+    thresholds = []
+    for dimension in HOTSPOT_DIMENSIONS:
+        value = raw.get(dimension, DEFAULT_HOTSPOT_THRESHOLD)
+        if not _whole(value, 0, MAX_HOTSPOT_THRESHOLD):
+            raise PolicyError(
+                f"{where}: {dimension!r} must be a whole number from 0 to {MAX_HOTSPOT_THRESHOLD}"
+            )
+        if value:
+            thresholds.append((dimension, value))
+    return HotspotRules(period_days=period, thresholds=tuple(thresholds))
 
 
 def _parse_reminders(raw: Any, origin: str) -> ReminderTimes:

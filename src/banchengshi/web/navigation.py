@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banchengshi.notify.selectors import UNREAD_CAP, unread_count
 from banchengshi.org.models import Role
-from banchengshi.org.scope import scope_for
+from banchengshi.org.scope import SEES_ALL_ROLES, scope_for
 from banchengshi.workdays.missing import REMINDED_ROLES, missing_next_year
 
 
@@ -41,6 +41,7 @@ NAV_ITEMS = (
         frozenset({Role.UNIT_HANDLER, Role.UNIT_LEADER, Role.WINDOW_HEAD, Role.OFFICE_ADMIN}),
     ),
     NavItem("web:inspect", _("Inspection"), frozenset({Role.INSPECTOR, Role.OFFICE_ADMIN})),
+    NavItem("web:hotspots", _("Hot spots"), SEES_ALL_ROLES - {Role.SYSADMIN}),
 )
 
 

@@ -7,6 +7,7 @@ from banchengshi.web.views import (
     case_page,
     faq,
     guide,
+    hotspots,
     hub,
     inspector,
     kiosk,
@@ -66,6 +67,10 @@ urlpatterns = [
         name="print_handling",
     ),
     path("staff/cases/<int:case_id>/", case_page.case_page, name="case"),
+    path("staff/cases/<int:case_id>/similar/", hotspots.case_similar, name="case_similar"),
+    path("staff/cases/<int:case_id>/similar/link/", hotspots.case_link, name="case_link"),
+    path("staff/groups/<int:group_id>/", hotspots.group, name="group"),
+    path("staff/hotspots/", hotspots.hotspots, name="hotspots"),
     path("staff/cases/<int:case_id>/act/<slug:act>/", case_page.case_act, name="case_act"),
     path("staff/cases/<int:case_id>/attachments/", case_page.case_attach, name="case_attach"),
     path(

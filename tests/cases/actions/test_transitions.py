@@ -42,6 +42,7 @@ from banchengshi.cases.models import (
 )
 from banchengshi.cases.states import ALLOWED_STATES, Act
 from banchengshi.errors import ActionRefused, Conflict
+from banchengshi.knowledge.actions import check_draft_from_case
 from banchengshi.org.actions import do_grant_role
 from banchengshi.org.models import Role
 from tests.cases.actions.helpers import (
@@ -77,6 +78,7 @@ EXPECTED_ALLOWED_STATES = {
     Act.CLOSE: {S.REPLIED},
     Act.RATE: {S.REPLIED, S.CLOSED},
     Act.WINDOW_RATING: {S.REPLIED, S.CLOSED},
+    Act.ADD_TO_LIBRARY: {S.CLOSED},
 }
 
 
@@ -125,6 +127,7 @@ ATTEMPTS: dict[Act, Callable[[User, Case, Org], Any]] = {
     Act.SUPERVISE: lambda u, c, o: check_supervise_case(u, c.pk, reason="群众不满意需督办", days=3),
     Act.CLOSE: lambda u, c, o: do_close_case(u, c.pk),
     Act.WINDOW_RATING: lambda u, c, o: do_hand_tablet(u, c.pk),
+    Act.ADD_TO_LIBRARY: lambda u, c, o: check_draft_from_case(u, c.pk),
 }
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from banchengshi.errors import InvalidInput
 from banchengshi.notify.actions import check_mark_read, check_save_preferences, do_mark_all_read
+from banchengshi.notify.models import NotificationKind
 from banchengshi.notify.preferences import preferences_of
 from banchengshi.notify.selectors import PER_PAGE, inbox_page
 from banchengshi.org.models import StaffProfile
@@ -48,6 +49,8 @@ def bell(request: HttpRequest) -> HttpResponse:
 @staff_view
 def open_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice = check_mark_read(signed_in(request).user, notice_id)
+    if notice.kind == NotificationKind.HOTSPOT_RAISED:
+        return redirect("web:hotspots")
     if notice.case_id is None:
         return redirect("web:notifications")
     return redirect("web:case", notice.case_id)
