@@ -106,11 +106,15 @@ class _Snapshot:
         """Each case's audit events in order. The chain's sequence numbers and hashes are left
         out: they follow from the order of writing, which differs (the bulk writer chains a
         batch's events in time order, the actions append each when it happens); both chains
-        are verified instead."""
+        are verified instead. Events of no case (a rectification's, which the knowledge app opens
+        from a department-side cause on the engine's path only, as it keeps proposal records)
+        are left out: the bulk path writes the cases' history, not the learning loop's."""
         by_case: dict[str, list[dict[str, Any]]] = defaultdict(list)
         fields = ("case_id", "actor_id", "actor_label", "action", "at", "before", "after")
         for *values, payload in AuditEvent.objects.order_by("seq").values_list(*fields, "payload"):
             event = dict(zip(fields, values, strict=True))
+            if event["case_id"] is None:
+                continue
             for key, kind in (("task", "task"), ("request", "request")):
                 if key in payload:
                     payload = {**payload, key: self.refs[(kind, payload[key])]}

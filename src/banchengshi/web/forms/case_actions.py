@@ -55,6 +55,7 @@ from banchengshi.cases.models import (
     Satisfaction,
 )
 from banchengshi.cases.states import Act
+from banchengshi.knowledge.actions import check_draft_from_case
 from banchengshi.org.models import Unit
 from banchengshi.web.forms.fields import NumberField, TextField
 
@@ -542,6 +543,15 @@ class HandTabletForm(VersionedForm):
         return reverse("web:tablet_rate", args=[self.handoff_id])
 
 
+class AddToLibraryForm(ActionForm):
+    act = Act.ADD_TO_LIBRARY
+    title = _("Add to the case library")
+    done = _("A draft entry without personal data is in the case library: a reviewer publishes it.")
+
+    def perform(self, actor: User, case_id: int) -> None:
+        check_draft_from_case(actor, case_id)
+
+
 class AttachmentForm(ActionForm):
     act = Act.ATTACH
     title = _("Attach a file")
@@ -587,5 +597,6 @@ ACTION_FORMS: dict[Act, type[ActionForm]] = {
         SuperviseForm,
         CloseForm,
         HandTabletForm,
+        AddToLibraryForm,
     )
 }
