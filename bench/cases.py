@@ -26,7 +26,7 @@ bench/results/cases_explain_<engine>_<size>.txt.
 
 Environment: BENCH_LARGE (default 100000; 1000000 for the 1M run), BENCH_REPEAT (200),
 BENCH_PG_SERVER (postgres://postgres@127.0.0.1:5432; the bench creates and drops the database
-banchengshi_bench there), BENCH_ENGINES (sqlite,postgresql).
+BENCH_PG_DATABASE, default banchengshi_bench, there), BENCH_ENGINES (sqlite,postgresql).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "200"))
 WARMUP = 10
 SEED = 20240101
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
-PG_DATABASE = "banchengshi_bench"
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "banchengshi_bench")
 ENGINES = tuple(os.environ.get("BENCH_ENGINES", "sqlite,postgresql").split(","))
 RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parents[1]
