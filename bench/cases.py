@@ -26,7 +26,7 @@ bench/results/cases_explain_<engine>_<size>.txt.
 
 Environment: BENCH_LARGE (default 100000; 1000000 for the 1M run), BENCH_REPEAT (200),
 BENCH_PG_SERVER (postgres://postgres@127.0.0.1:5432; the bench creates and drops the database
-banchengshi_bench there), BENCH_ENGINES (sqlite,postgresql).
+BENCH_PG_DATABASE, default banchengshi_bench, there), BENCH_ENGINES (sqlite,postgresql).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "200"))
 WARMUP = 10
 SEED = 20240101
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
-PG_DATABASE = "banchengshi_bench"
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "banchengshi_bench")
 ENGINES = tuple(os.environ.get("BENCH_ENGINES", "sqlite,postgresql").split(","))
 RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,27 +136,42 @@ def _ratios(small: dict[str, Any], large: dict[str, Any]) -> dict[str, float]:
     return ratios
 
 
-def fill_and_measure(name: str, engine: str, sizes: tuple[int, ...]) -> dict[str, Any]:
+def fill_and_measure(
+    name: str, engine: str, sizes: tuple[int, ...], *, scale_above: int | None = None
+) -> dict[str, Any]:
     """For each size: a fresh database of `engine` filled by bench.generate, then measured by
-    `python -m bench.<name> --worker`; the database is dropped at the end."""
+    `python -m bench.<name> --worker`; the database is dropped at the end. A size above
+    `scale_above` is generated at `scale_above` cases and multiplied by bench.scale (it must
+    be a multiple of it)."""
     by_size: dict[str, Any] = {}
     try:
         for size in sizes:
             url = _fresh_database(engine)
-            print(f"[{name}] {engine}: generating {size:,} cases", file=sys.stderr, flush=True)
+            generate, factor = size, 1
+            if scale_above is not None and size > scale_above:
+                if size % scale_above:
+                    raise ValueError(f"{size} is not a multiple of {scale_above}")
+                generate, factor = scale_above, size // scale_above
+            print(f"[{name}] {engine}: generating {generate:,} cases", file=sys.stderr, flush=True)
             generated = _subprocess(
-                ["-m", "bench.generate", "--cases", str(size), "--database-url", url], url
+                ["-m", "bench.generate", "--cases", str(generate), "--database-url", url], url
             )
+            filled = {
+                "generate_seconds": generated["generate_seconds"],
+                "events": generated["events"],
+            }
+            if factor > 1:
+                print(f"[{name}] {engine}: scaling ×{factor}", file=sys.stderr, flush=True)
+                scaled = _subprocess(
+                    ["-m", "bench.scale", "--factor", str(factor), "--database-url", url], url
+                )
+                filled |= {"generated_cases": generate, **scaled}
             print(f"[{name}] {engine}: measuring at {size:,}", file=sys.stderr, flush=True)
             measured = _subprocess(
                 ["-m", f"bench.{name}", "--worker", "--database-url", url, "--size", str(size)],
                 url,
             )
-            by_size[str(size)] = {
-                "generate_seconds": generated["generate_seconds"],
-                "events": generated["events"],
-                **measured,
-            }
+            by_size[str(size)] = {**filled, **measured}
     finally:
         if engine == "postgresql":
             _pg_database(create=False)

@@ -1,8 +1,14 @@
 """The reminder sweep (cases.reminders.sweep) at 10,000 and at a larger number of cases, with
 the same number of reminders due.
 
-For each engine and size a fresh database is filled by `python -m bench.generate`, then a
-worker process (`python -m bench.reminders --worker …`):
+For each engine and size a fresh database is filled by `python -m bench.generate`; a size
+above BENCH_REMINDERS_SCALE_ABOVE (default 100,000) is generated at that many cases and then
+multiplied by `python -m bench.scale` (1,000,000 = 100,000 generated × 10): the generator
+writes a few hundred to a thousand cases a second here, the scaler clones rows in SQL. A copy
+keeps its original's state, clocks and instants (remind_at included), so the sweep meets the
+same mix of clocks, ten times as many of each; what the scaled database lacks is variety (ten
+cases share each plan) and the copies' audit events, which the sweep does not read (see
+bench/scale.py). Then a worker process (`python -m bench.reminders --worker …`):
 
 1. catches up: one sweep at the present instant sends every reminder the generated clocks
    have reached (timed and counted, not compared: it grows with the open cases);
@@ -16,9 +22,10 @@ reads the partial index on `Clock.remind_at`, so the cases kept do not enter its
 query plan is kept in bench/results/reminders_explain_<engine>_<size>.txt.
 
 Environment: BENCH_REMINDERS_LARGE (default 1000000), BENCH_REMINDERS_DUE (100),
-BENCH_REMINDERS_REPEAT (20), BENCH_ENGINES and BENCH_PG_SERVER as for bench.cases.
+BENCH_REMINDERS_REPEAT (20), BENCH_REMINDERS_SCALE_ABOVE (100000), BENCH_ENGINES and
+BENCH_PG_SERVER as for bench.cases.
 `python -m bench.reminders --worker --database-url URL --size N` measures a database that
-is already filled (the 1M one takes long to generate).
+is already filled (by bench.generate, then bench.scale if wanted).
 """
 
 from __future__ import annotations
@@ -47,6 +54,8 @@ SMALL = 10_000
 LARGE = int(os.environ.get("BENCH_REMINDERS_LARGE", "1000000"))
 DUE = int(os.environ.get("BENCH_REMINDERS_DUE", "100"))
 REPEAT = int(os.environ.get("BENCH_REMINDERS_REPEAT", "20"))
+# Larger sizes are generated at this many cases and multiplied by bench.scale.
+SCALE_ABOVE = int(os.environ.get("BENCH_REMINDERS_SCALE_ABOVE", "100000"))
 WARMUP = 3
 
 
@@ -110,8 +119,14 @@ def worker(size: int) -> dict[str, Any]:
         for query in queries.captured_queries
         if query["sql"].startswith("SELECT") and '"remind_at" <=' in query["sql"]
     )
+    # Explained with the DUE clocks due again, so that PostgreSQL's EXPLAIN ANALYZE reads
+    # what the sweep read (after the sweep they are moved on and it would read none).
+    with transaction.atomic():
+        Clock.objects.filter(pk__in=chosen).update(due=moved_due, remind_at=moved_due)
+        plan = _explain(plan_sql)
+        transaction.set_rollback(True)
     out = RESULTS / f"reminders_explain_{connection.vendor}_{size}.txt"
-    out.write_text(f"{plan_sql}\n\n{_explain(plan_sql)}\n", encoding="utf-8")
+    out.write_text(f"{plan_sql}\n\n{plan}\n", encoding="utf-8")
     return {
         "engine": connection.vendor,
         "cases": Case.objects.count(),
@@ -137,13 +152,18 @@ def worker(size: int) -> dict[str, Any]:
 def run() -> dict[str, Any]:
     RESULTS.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    figures: dict[str, Any] = {"sizes": [SMALL, LARGE], "due": DUE, "repeat": REPEAT}
+    figures: dict[str, Any] = {
+        "sizes": [SMALL, LARGE],
+        "due": DUE,
+        "repeat": REPEAT,
+        "scale_above": SCALE_ABOVE,
+    }
     engines: dict[str, Any] = {}
     for engine in ENGINES:
         if engine == "postgresql" and not _pg_available():
             engines[engine] = {"skipped": f"no PostgreSQL server at {PG_SERVER}"}
             continue
-        by_size = fill_and_measure(NAME, engine, (SMALL, LARGE))
+        by_size = fill_and_measure(NAME, engine, (SMALL, LARGE), scale_above=SCALE_ABOVE)
         small, large = by_size[str(SMALL)]["sweep"], by_size[str(LARGE)]["sweep"]
         by_size["ratio_large_to_small"] = {
             stat: round(large[stat] / small[stat], 2) if small[stat] else 0.0
