@@ -19,6 +19,7 @@ from banchengshi.cases.selectors import (
 )
 from banchengshi.org.scope import scope_for
 from tests.cases.conftest import CaseBuilder, FrozenTime, Org, sh
+from tests.plans import query_plan
 
 
 @pytest.fixture
@@ -213,24 +214,11 @@ def _fill(case: Case) -> None:
         cursor.execute("ANALYZE")
 
 
-def _plan(queryset: QuerySet[Case]) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-            return "\n".join(str(row[-1]) for row in cursor.fetchall())
-        # Some thousand rows still fit in a few pages, which a sequential scan reads as fast;
-        # forbidding it shows what serves the query when the table is large.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
-
-
 @pytest.mark.parametrize("query", ["社保", "张", "0003", "户口迁移需"])
 def test_the_index_serves_the_search(org: Org, found: dict[str, Case], query: str) -> None:
     _fill(found["c4"])
     inspector = scope_for(org.inspector)
-    plan = _plan(search_cases(inspector, text=query))
+    plan = query_plan(search_cases(inspector, text=query))
     if connection.vendor == "sqlite":
         assert "SCAN cases_casesearch_fts VIRTUAL TABLE INDEX" in plan, plan
         assert "SEARCH cases_case USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan

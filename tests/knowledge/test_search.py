@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from banchengshi.knowledge.models import Entry, EntrySearch
 from banchengshi.knowledge.selectors import faq_entries, staff_entries
 from tests.cases.conftest import FrozenTime, Org, sh
+from tests.plans import query_plan
 
 
 @pytest.fixture
@@ -93,21 +94,10 @@ def _fill(entry: Entry) -> None:
         cursor.execute("ANALYZE")
 
 
-def _plan(queryset: QuerySet[Entry]) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-            return "\n".join(str(row[-1]) for row in cursor.fetchall())
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
-
-
 def test_the_index_serves_a_two_character_query(entries: dict[str, Entry]) -> None:
     _fill(entries["hukou"])
     assert Entry.objects.count() > FILLER
-    plan = _plan(staff_entries(text="社保"))
+    plan = query_plan(staff_entries(text="社保"))
     if connection.vendor == "sqlite":
         assert "SCAN knowledge_entrysearch_fts VIRTUAL TABLE INDEX" in plan, plan
         assert "SCAN knowledge_entry " not in plan + " ", plan
