@@ -102,6 +102,27 @@ def test_draft_from_a_closed_case(district: District, as_user: AsUser) -> None:
     assert outside.status_code == 404
 
 
+def test_a_reviewer_publishes_and_withdraws_a_draft(district: District, as_user: AsUser) -> None:
+    cid = closed_case(district, as_user)
+    draft = as_user("handler").ok("/knowledge", {"case_id": cid}, status=201)
+    refused = as_user("handler").post(f"/knowledge/{draft['id']}/publish")
+    assert (refused.status_code, refused.json()["message"]) == (
+        403,
+        "Only office administrators and dispatchers review knowledge entries.",
+    )
+    dispatcher = as_user("dispatcher")
+    published = dispatcher.ok(f"/knowledge/{draft['id']}/publish")
+    assert (published["status"], published["published_version"]) == ("published", 1)
+    assert [i["id"] for i in dispatcher.get("/knowledge", q="营业执照").json()["items"]] == [
+        draft["id"]
+    ]
+    again = dispatcher.post(f"/knowledge/{draft['id']}/publish")
+    assert (again.status_code, again.json()["message"]) == (409, "Only a draft can be published.")
+    assert dispatcher.ok(f"/knowledge/{draft['id']}/withdraw")["status"] == "withdrawn"
+    assert dispatcher.get("/knowledge", q="营业执照").json()["items"] == []
+    assert dispatcher.post("/knowledge/99999999/publish").status_code == 404
+
+
 def test_bad_input(district: District, as_user: AsUser) -> None:
     handler = as_user("handler")
     both = handler.post("/knowledge", {"case_id": 1, "problem": "问题描述足够"})

@@ -5,18 +5,25 @@ of a person, holding any role) see internal entries too, everyone else the publi
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import P, QueryEx, Router, Status
+from ninja import P, PathEx, QueryEx, Router, Status
 
 from banchengshi.api.auth import actor
 from banchengshi.api.schemas.base import ERRORS, NO_NUL, Overlay
 from banchengshi.api.schemas.knowledge import EntryIn, EntryListOut, EntryOut
 from banchengshi.cases.selectors import COUNT_CAP, bounded_count
-from banchengshi.knowledge.actions import check_create_entry, check_draft_from_case
+from banchengshi.ids import MAX_ID
+from banchengshi.knowledge.actions import (
+    check_create_entry,
+    check_draft_from_case,
+    check_publish_entry,
+    check_withdraw_entry,
+)
 from banchengshi.knowledge.models import Entry
 from banchengshi.knowledge.selectors import listed_entries, published_texts
 from banchengshi.org.scope import scope_for
 
 router = Router(tags=["knowledge"])
+EntryId = PathEx[int, P(ge=1, le=MAX_ID)]
 
 
 def entry_out(entry: Entry, published: object | None = None) -> EntryOut:
@@ -76,3 +83,20 @@ def create_entry(request: HttpRequest, payload: EntryIn) -> Status[EntryOut]:
     else:
         entry = check_create_entry(person, payload.fields())
     return Status(201, entry_out(entry))
+
+
+@router.post(
+    "/knowledge/{entry_id}/publish", response={200: EntryOut, **ERRORS}, summary="Publish a draft"
+)
+def publish_entry(request: HttpRequest, entry_id: EntryId) -> EntryOut:
+    """A reviewer (office administrator, dispatcher) publishes the draft as the entry's next
+    version; searches and, for a public entry, the FAQ show it from now on."""
+    return entry_out(check_publish_entry(actor(request), entry_id))
+
+
+@router.post(
+    "/knowledge/{entry_id}/withdraw", response={200: EntryOut, **ERRORS}, summary="Withdraw"
+)
+def withdraw_entry(request: HttpRequest, entry_id: EntryId) -> EntryOut:
+    """A reviewer takes the entry out of searches and the FAQ; its versions stay."""
+    return entry_out(check_withdraw_entry(actor(request), entry_id))
