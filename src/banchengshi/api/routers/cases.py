@@ -8,11 +8,11 @@ code "conflict") instead of overwriting someone else's work (R-Q-4)."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import HeaderEx, P, PathEx, QueryEx, Router, Status
+from ninja import HeaderEx, P, QueryEx, Router, Status
 
 from banchengshi.api.auth import actor
 from banchengshi.api.idempotency import register_case_once, request_hash
-from banchengshi.api.schemas.base import ERRORS, NO_NUL, Day, Versioned
+from banchengshi.api.schemas.base import ERRORS, NO_NUL, Day, RecordId, Versioned
 from banchengshi.api.schemas.cases import CaseListOut, CaseOut, CaseSummaryOut, WorklistOut
 from banchengshi.api.schemas.inputs import (
     AnswerIn,
@@ -63,13 +63,10 @@ from banchengshi.cases.selectors import (
     search_cases,
     worklist,
 )
-from banchengshi.ids import MAX_ID
 from banchengshi.org.scope import scope_for
 
 router = Router(tags=["cases"])
 
-CaseId = PathEx[int, P(ge=1, le=MAX_ID)]
-RecordId = PathEx[int, P(ge=1, le=MAX_ID)]
 IdempotencyKeyHeader = HeaderEx[
     str | None,
     P(
@@ -169,7 +166,7 @@ def create_case(
 
 
 @router.get("/cases/{case_id}", response=CASE, summary="A case, its clocks and its timeline")
-def get_case(request: HttpRequest, case_id: CaseId) -> CaseOut:
+def get_case(request: HttpRequest, case_id: RecordId) -> CaseOut:
     return _detail(request, case_id)
 
 
@@ -177,7 +174,7 @@ def get_case(request: HttpRequest, case_id: CaseId) -> CaseOut:
 
 
 @router.post("/cases/{case_id}/screen", response=CASE, summary="Accept or refuse (screening)")
-def screen(request: HttpRequest, case_id: CaseId, payload: ScreenIn) -> CaseOut:
+def screen(request: HttpRequest, case_id: RecordId, payload: ScreenIn) -> CaseOut:
     check_screen_case(
         actor(request),
         case_id,
@@ -191,7 +188,7 @@ def screen(request: HttpRequest, case_id: CaseId, payload: ScreenIn) -> CaseOut:
 
 
 @router.post("/cases/{case_id}/resolve-on-spot", response=CASE, summary="Resolved at the window")
-def resolve_on_spot(request: HttpRequest, case_id: CaseId, payload: ResolveOnSpotIn) -> CaseOut:
+def resolve_on_spot(request: HttpRequest, case_id: RecordId, payload: ResolveOnSpotIn) -> CaseOut:
     check_resolve_on_spot(
         actor(request),
         case_id,
@@ -203,25 +200,25 @@ def resolve_on_spot(request: HttpRequest, case_id: CaseId, payload: ResolveOnSpo
 
 
 @router.post("/cases/{case_id}/dispatch", response=CASE, summary="Dispatch to a unit (hub)")
-def dispatch(request: HttpRequest, case_id: CaseId, payload: UnitIn) -> CaseOut:
+def dispatch(request: HttpRequest, case_id: RecordId, payload: UnitIn) -> CaseOut:
     check_dispatch_case(actor(request), case_id, unit_id=payload.unit_id, version=payload.version)
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/receive", response=CASE, summary="Sign for the work order")
-def receive(request: HttpRequest, case_id: CaseId, payload: Versioned | None = None) -> CaseOut:
+def receive(request: HttpRequest, case_id: RecordId, payload: Versioned | None = None) -> CaseOut:
     do_receive_case(actor(request), case_id, version=_version(payload))
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/return", response=CASE, summary="Return to the hub")
-def return_case(request: HttpRequest, case_id: CaseId, payload: ReasonIn) -> CaseOut:
+def return_case(request: HttpRequest, case_id: RecordId, payload: ReasonIn) -> CaseOut:
     check_return_case(actor(request), case_id, reason=payload.reason, version=payload.version)
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/dispatch-down", response=CASE, summary="Pass to a unit below")
-def dispatch_down(request: HttpRequest, case_id: CaseId, payload: UnitIn) -> CaseOut:
+def dispatch_down(request: HttpRequest, case_id: RecordId, payload: UnitIn) -> CaseOut:
     do_dispatch_down(actor(request), case_id, unit_id=payload.unit_id, version=payload.version)
     return _detail(request, case_id)
 
@@ -230,7 +227,7 @@ def dispatch_down(request: HttpRequest, case_id: CaseId, payload: UnitIn) -> Cas
 
 
 @router.post("/cases/{case_id}/cohandling", response=CASE, summary="Ask a unit to co-handle")
-def request_cohandling(request: HttpRequest, case_id: CaseId, payload: CoHandlingIn) -> CaseOut:
+def request_cohandling(request: HttpRequest, case_id: RecordId, payload: CoHandlingIn) -> CaseOut:
     check_request_cohandling(
         actor(request),
         case_id,
@@ -248,7 +245,7 @@ def request_cohandling(request: HttpRequest, case_id: CaseId, payload: CoHandlin
     summary="Answer a co-handling task",
 )
 def answer_cohandling(
-    request: HttpRequest, case_id: CaseId, task_id: RecordId, payload: AnswerIn
+    request: HttpRequest, case_id: RecordId, task_id: RecordId, payload: AnswerIn
 ) -> CaseOut:
     check_answer_cohandling(
         actor(request), case_id, task_id=task_id, answer=payload.answer, version=payload.version
@@ -257,7 +254,7 @@ def answer_cohandling(
 
 
 @router.post("/cases/{case_id}/contacts", response=CASE, summary="Record a contact")
-def record_contact(request: HttpRequest, case_id: CaseId, payload: ContactIn) -> CaseOut:
+def record_contact(request: HttpRequest, case_id: RecordId, payload: ContactIn) -> CaseOut:
     check_record_contact(
         actor(request),
         case_id,
@@ -270,7 +267,7 @@ def record_contact(request: HttpRequest, case_id: CaseId, payload: ContactIn) ->
 
 
 @router.post("/cases/{case_id}/cause", response=CASE, summary="Record the cause analysis")
-def record_cause(request: HttpRequest, case_id: CaseId, payload: CauseIn) -> CaseOut:
+def record_cause(request: HttpRequest, case_id: RecordId, payload: CauseIn) -> CaseOut:
     check_record_cause(
         actor(request),
         case_id,
@@ -283,7 +280,7 @@ def record_cause(request: HttpRequest, case_id: CaseId, payload: CauseIn) -> Cas
 
 
 @router.post("/cases/{case_id}/extension", response=CASE, summary="Request an extension")
-def request_extension(request: HttpRequest, case_id: CaseId, payload: ExtensionIn) -> CaseOut:
+def request_extension(request: HttpRequest, case_id: RecordId, payload: ExtensionIn) -> CaseOut:
     check_request_extension(
         actor(request), case_id, days=payload.days, reason=payload.reason, version=payload.version
     )
@@ -291,7 +288,7 @@ def request_extension(request: HttpRequest, case_id: CaseId, payload: ExtensionI
 
 
 @router.post("/cases/{case_id}/suspension", response=CASE, summary="Request a suspension")
-def request_suspension(request: HttpRequest, case_id: CaseId, payload: ReasonIn) -> CaseOut:
+def request_suspension(request: HttpRequest, case_id: RecordId, payload: ReasonIn) -> CaseOut:
     check_request_suspension(
         actor(request), case_id, reason=payload.reason, version=payload.version
     )
@@ -304,7 +301,7 @@ def request_suspension(request: HttpRequest, case_id: CaseId, payload: ReasonIn)
     summary="Approve or refuse an extension or suspension (hub)",
 )
 def decide_request(
-    request: HttpRequest, case_id: CaseId, request_id: RecordId, payload: DecideIn
+    request: HttpRequest, case_id: RecordId, request_id: RecordId, payload: DecideIn
 ) -> CaseOut:
     check_decide_request(
         actor(request),
@@ -318,7 +315,7 @@ def decide_request(
 
 
 @router.post("/cases/{case_id}/resume", response=CASE, summary="End a suspension")
-def resume(request: HttpRequest, case_id: CaseId, payload: Versioned | None = None) -> CaseOut:
+def resume(request: HttpRequest, case_id: RecordId, payload: Versioned | None = None) -> CaseOut:
     do_resume_case(actor(request), case_id, version=_version(payload))
     return _detail(request, case_id)
 
@@ -327,7 +324,7 @@ def resume(request: HttpRequest, case_id: CaseId, payload: Versioned | None = No
 
 
 @router.post("/cases/{case_id}/reply", response=CASE, summary="Reply to the petitioner")
-def reply(request: HttpRequest, case_id: CaseId, payload: ReplyIn) -> CaseOut:
+def reply(request: HttpRequest, case_id: RecordId, payload: ReplyIn) -> CaseOut:
     check_reply_case(
         actor(request), case_id, text=payload.text, channel=payload.channel, version=payload.version
     )
@@ -335,7 +332,7 @@ def reply(request: HttpRequest, case_id: CaseId, payload: ReplyIn) -> CaseOut:
 
 
 @router.post("/cases/{case_id}/return-visit", response=CASE, summary="Record a return visit")
-def return_visit(request: HttpRequest, case_id: CaseId, payload: ReturnVisitIn) -> CaseOut:
+def return_visit(request: HttpRequest, case_id: RecordId, payload: ReturnVisitIn) -> CaseOut:
     check_return_visit(
         actor(request),
         case_id,
@@ -348,7 +345,7 @@ def return_visit(request: HttpRequest, case_id: CaseId, payload: ReturnVisitIn) 
 
 
 @router.post("/cases/{case_id}/supervise", response=CASE, summary="Reopen under supervision")
-def supervise(request: HttpRequest, case_id: CaseId, payload: SuperviseIn) -> CaseOut:
+def supervise(request: HttpRequest, case_id: RecordId, payload: SuperviseIn) -> CaseOut:
     check_supervise_case(
         actor(request), case_id, reason=payload.reason, days=payload.days, version=payload.version
     )
@@ -356,6 +353,6 @@ def supervise(request: HttpRequest, case_id: CaseId, payload: SuperviseIn) -> Ca
 
 
 @router.post("/cases/{case_id}/close", response=CASE, summary="Close (hub)")
-def close(request: HttpRequest, case_id: CaseId, payload: Versioned | None = None) -> CaseOut:
+def close(request: HttpRequest, case_id: RecordId, payload: Versioned | None = None) -> CaseOut:
     do_close_case(actor(request), case_id, version=_version(payload))
     return _detail(request, case_id)

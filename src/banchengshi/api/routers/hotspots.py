@@ -5,10 +5,10 @@ selector of knowledge.hotspots."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import P, PathEx, QueryEx, Router
+from ninja import P, QueryEx, Router
 
 from banchengshi.api.auth import actor
-from banchengshi.api.schemas.base import ERRORS
+from banchengshi.api.schemas.base import ERRORS, RecordId
 from banchengshi.api.schemas.hotspots import (
     CaseRefOut,
     GroupAnswerIn,
@@ -21,7 +21,6 @@ from banchengshi.api.schemas.hotspots import (
     SimilarOut,
 )
 from banchengshi.cases.selectors import find_case
-from banchengshi.ids import MAX_ID
 from banchengshi.knowledge.hotspots.actions import check_answer_group, check_link_cases
 from banchengshi.knowledge.hotspots.selectors import (
     ALERTS_SHOWN,
@@ -35,7 +34,6 @@ from banchengshi.org.scope import scope_for
 
 router = Router(tags=["hotspots"])
 
-RecordId = PathEx[int, P(ge=1, le=MAX_ID)]
 MAX_OFFSET = 10_000
 
 

@@ -5,13 +5,12 @@ of a person, holding any role) see internal entries too, everyone else the publi
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import P, PathEx, QueryEx, Router, Status
+from ninja import P, QueryEx, Router, Status
 
 from banchengshi.api.auth import actor
-from banchengshi.api.schemas.base import ERRORS, NO_NUL, Overlay
+from banchengshi.api.schemas.base import ERRORS, NO_NUL, Overlay, RecordId
 from banchengshi.api.schemas.knowledge import EntryIn, EntryListOut, EntryOut
 from banchengshi.cases.selectors import COUNT_CAP, bounded_count
-from banchengshi.ids import MAX_ID
 from banchengshi.knowledge.actions import (
     check_create_entry,
     check_draft_from_case,
@@ -23,7 +22,6 @@ from banchengshi.knowledge.selectors import listed_entries, published_texts
 from banchengshi.org.scope import scope_for
 
 router = Router(tags=["knowledge"])
-EntryId = PathEx[int, P(ge=1, le=MAX_ID)]
 
 
 def entry_out(entry: Entry, published: object | None = None) -> EntryOut:
@@ -88,7 +86,7 @@ def create_entry(request: HttpRequest, payload: EntryIn) -> Status[EntryOut]:
 @router.post(
     "/knowledge/{entry_id}/publish", response={200: EntryOut, **ERRORS}, summary="Publish a draft"
 )
-def publish_entry(request: HttpRequest, entry_id: EntryId) -> EntryOut:
+def publish_entry(request: HttpRequest, entry_id: RecordId) -> EntryOut:
     """A reviewer (office administrator, dispatcher) publishes the draft as the entry's next
     version; searches and, for a public entry, the FAQ show it from now on."""
     return entry_out(check_publish_entry(actor(request), entry_id))
@@ -97,6 +95,6 @@ def publish_entry(request: HttpRequest, entry_id: EntryId) -> EntryOut:
 @router.post(
     "/knowledge/{entry_id}/withdraw", response={200: EntryOut, **ERRORS}, summary="Withdraw"
 )
-def withdraw_entry(request: HttpRequest, entry_id: EntryId) -> EntryOut:
+def withdraw_entry(request: HttpRequest, entry_id: RecordId) -> EntryOut:
     """A reviewer takes the entry out of searches and the FAQ; its versions stay."""
     return entry_out(check_withdraw_entry(actor(request), entry_id))

@@ -4,12 +4,11 @@ notice is not found (404), whoever asks."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import P, PathEx, QueryEx, Router
+from ninja import P, QueryEx, Router
 
 from banchengshi.api.auth import actor
-from banchengshi.api.schemas.base import ERRORS
+from banchengshi.api.schemas.base import ERRORS, RecordId
 from banchengshi.api.schemas.notifications import MarkedOut, NotificationListOut, NotificationOut
-from banchengshi.ids import MAX_ID
 from banchengshi.notify.actions import check_mark_read, do_mark_all_read
 from banchengshi.notify.selectors import (
     MAX_OFFSET,
@@ -20,8 +19,6 @@ from banchengshi.notify.selectors import (
 )
 
 router = Router(tags=["notifications"])
-
-NoticeId = PathEx[int, P(ge=1, le=MAX_ID)]
 
 
 @router.get("/notifications", response={200: NotificationListOut, **ERRORS}, summary="My notices")
@@ -58,7 +55,7 @@ def read_all(request: HttpRequest) -> MarkedOut:
     response={200: NotificationOut, **ERRORS},
     summary="Mark one of my notices read",
 )
-def read_one(request: HttpRequest, notification_id: NoticeId) -> NotificationOut:
+def read_one(request: HttpRequest, notification_id: RecordId) -> NotificationOut:
     """Reading a notice read before changes nothing."""
     notice = check_mark_read(actor(request), notification_id)
     return NotificationOut.of(NoticeView.of(notice))

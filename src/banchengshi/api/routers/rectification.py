@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import P, PathEx, QueryEx, Router
+from ninja import P, QueryEx, Router
 
 from banchengshi.api.auth import actor
-from banchengshi.api.schemas.base import ERRORS
+from banchengshi.api.schemas.base import ERRORS, RecordId
 from banchengshi.api.schemas.rectification import (
     DoneIn,
     RectificationDetailOut,
@@ -27,7 +27,6 @@ from banchengshi.org.scope import scope_for
 
 router = Router(tags=["rectification"])
 
-ItemId = PathEx[int, P(ge=1, le=MAX_ID)]
 MAX_OFFSET = 10_000
 
 
@@ -59,7 +58,7 @@ def list_rectifications(
     response={200: RectificationDetailOut, **ERRORS},
     summary="One rectification",
 )
-def get_rectification(request: HttpRequest, item_id: ItemId) -> RectificationDetailOut:
+def get_rectification(request: HttpRequest, item_id: RecordId) -> RectificationDetailOut:
     now = timezone.now()
     return RectificationDetailOut.of_detail(
         item_detail(scope_for(actor(request)), item_id, now=now), now
@@ -75,7 +74,7 @@ def _answer(request: HttpRequest, item_id: int) -> RectificationDetailOut:
     response={200: RectificationDetailOut, **ERRORS},
     summary="Report a rectification done",
 )
-def report_done(request: HttpRequest, item_id: ItemId, body: DoneIn) -> RectificationDetailOut:
+def report_done(request: HttpRequest, item_id: RecordId, body: DoneIn) -> RectificationDetailOut:
     check_report_done(actor(request), item_id, evidence=body.evidence)
     return _answer(request, item_id)
 
@@ -85,7 +84,7 @@ def report_done(request: HttpRequest, item_id: ItemId, body: DoneIn) -> Rectific
     response={200: RectificationDetailOut, **ERRORS},
     summary="Verify a rectification (the office)",
 )
-def verify(request: HttpRequest, item_id: ItemId, body: VerifyIn) -> RectificationDetailOut:
+def verify(request: HttpRequest, item_id: RecordId, body: VerifyIn) -> RectificationDetailOut:
     check_verify(actor(request), item_id, note=body.note)
     return _answer(request, item_id)
 
@@ -95,6 +94,6 @@ def verify(request: HttpRequest, item_id: ItemId, body: VerifyIn) -> Rectificati
     response={200: RectificationDetailOut, **ERRORS},
     summary="Send a rectification back (the office)",
 )
-def send_back(request: HttpRequest, item_id: ItemId, body: SendBackIn) -> RectificationDetailOut:
+def send_back(request: HttpRequest, item_id: RecordId, body: SendBackIn) -> RectificationDetailOut:
     check_send_back(actor(request), item_id, reason=body.reason)
     return _answer(request, item_id)

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from ninja import P, PathEx
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from banchengshi.ids import MAX_ID
@@ -111,3 +112,7 @@ class ErrorOut(BaseModel):
 ERRORS: dict[Any, type[ErrorOut]] = {
     frozenset({400, 401, 403, 404, 409, 422}): ErrorOut,
 }
+
+# The number of a record in a path (case, task, notice, entry, …): a bigger one is a 422, never
+# an overflow in the database.
+RecordId = PathEx[int, P(ge=1, le=MAX_ID)]
