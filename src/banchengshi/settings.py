@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "banchengshi.webhooks",
     "banchengshi.scheduler",
     "banchengshi.knowledge",
+    "banchengshi.neighborhood",
+    "banchengshi.evaluation",
     "banchengshi.tokens",
     "django_tasks",
     "django_tasks_db",

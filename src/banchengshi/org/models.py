@@ -36,6 +36,9 @@ class Role(models.TextChoices):
     DISPATCHER = "dispatcher", _("dispatcher")
     OFFICE_ADMIN = "office_admin", _("office administrator")
     INSPECTOR = "inspector", _("inspector")
+    # Staff of a neighbourhood service point or of a street's acceptance center (seed 003): they
+    # see the points, sessions and door-to-door requests of their units and the units below.
+    NEIGHBORHOOD_STAFF = "neighborhood", _("neighbourhood service staff")
     SYSADMIN = "sysadmin", _("system administrator")
 
 

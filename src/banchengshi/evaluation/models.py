@@ -1,0 +1,1 @@
+"""Evaluation records (R-NB-4)."""
