@@ -257,6 +257,15 @@ class Entry(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Who last wrote the working copy (the author, or a reviewer or author editing it later).
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reviewed by"),
@@ -284,6 +293,8 @@ class Entry(models.Model):
             # The lists without a query: staff by status, the FAQ its public entries, newest first.
             models.Index(fields=["status", "-id"], name="kb_entry_status"),
             models.Index(fields=["status", "visibility", "-id"], name="kb_entry_public"),
+            # The staff list filtered by cause.
+            models.Index(fields=["cause_code", "-id"], name="kb_entry_cause"),
         ]
 
     def __str__(self) -> str:
@@ -301,6 +312,10 @@ class EntryVersion(models.Model):
     solution = models.TextField()
     tags = models.CharField(max_length=200, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who wrote this version's text last (None for versions published before it was kept).
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -42,6 +42,8 @@ NAV_ITEMS = (
     ),
     NavItem("web:inspect", _("Inspection"), frozenset({Role.INSPECTOR, Role.OFFICE_ADMIN})),
     NavItem("web:hotspots", _("Hot spots"), SEES_ALL_ROLES - {Role.SYSADMIN}),
+    # The library is shared by every center (R-KB-1): every role reads it.
+    NavItem("web:knowledge", _("Case library"), ALL_ROLES),
 )
 
 
