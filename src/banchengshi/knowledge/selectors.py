@@ -10,6 +10,7 @@ from django.db.models import F, QuerySet
 from banchengshi.cases.access import visible_cases
 from banchengshi.cases.models import Case
 from banchengshi.catalog.models import Matter
+from banchengshi.ids import MAX_ID
 from banchengshi.knowledge.models import Entry, EntryStatus, EntryVersion
 from banchengshi.knowledge.search import search_entries
 from banchengshi.org.models import HANDLING_KINDS, Unit
@@ -57,6 +58,8 @@ def drafts_waiting() -> int:
 
 
 def staff_entry(entry_id: int) -> Entry | None:
+    if not 1 <= entry_id <= MAX_ID:  # a number the database would refuse as a parameter
+        return None
     return (
         Entry.objects.select_related("author", "edited_by", "reviewer")
         .prefetch_related("matters", "units")

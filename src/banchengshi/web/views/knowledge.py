@@ -19,7 +19,6 @@ from banchengshi.cases import causes
 from banchengshi.cases.queues import page_of
 from banchengshi.cases.selectors import COUNT_CAP
 from banchengshi.errors import Forbidden, InvalidInput, NotFound
-from banchengshi.ids import parse_number
 from banchengshi.knowledge.actions import (
     check_create_entry,
     check_edit_entry,
@@ -150,7 +149,7 @@ def withdraw(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 
 def _entry(entry_id: int) -> Entry:
-    entry = staff_entry(entry_id) if parse_number(str(entry_id)) is not None else None
+    entry = staff_entry(entry_id)
     if entry is None:
         raise NotFound(_("No knowledge entry with this number."))
     return entry
