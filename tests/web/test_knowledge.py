@@ -368,3 +368,23 @@ def test_it_answers_unknown_entries_with_a_page(signed_in: SignedIn, path: str) 
 def test_it_refuses_a_nul_byte_in_the_query(signed_in: SignedIn) -> None:
     response = signed_in("clerk").get(LIST, {"q": "社保\x00"})
     assert response.status_code == 400
+
+
+def test_it_sends_htmx_to_the_draft_after_adding_a_case(
+    cases: CaseBuilder, signed_in: SignedIn
+) -> None:
+    case = cases.closed()
+    response = signed_in("clerk").post(
+        reverse("web:case_act", args=[case.pk, "add_to_library"]), {}, HTTP_HX_REQUEST="true"
+    )
+    assert response["HX-Redirect"] == entry_url(Entry.objects.get())
+
+
+def test_it_reads_in_english(org: Org, staff: SignedIn) -> None:
+    check_create_entry(
+        org.handler_a, EntryFields(problem="社保卡补办失败", solution="到窗口核对身份信息")
+    )
+    html = text_of(body(staff("dispatcher").get(LIST)))
+    assert "Case library Problems solved in every center, without personal data" in html
+    assert "Write an entry Drafts awaiting review 1" in html
+    assert "draft staff only" in html
