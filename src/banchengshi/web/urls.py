@@ -13,6 +13,7 @@ from banchengshi.web.views import (
     kiosk,
     notifications,
     portal,
+    proposals,
     register,
     tablet,
     tracking,
@@ -59,6 +60,7 @@ urlpatterns = [
         name="register_matter",
     ),
     path("staff/register/hints/", register.register_hints, name="register_hints"),
+    path("staff/register/proposals/", register.register_proposals, name="register_proposals"),
     path("staff/cases/<int:case_id>/registered/", register.register_done, name="register_done"),
     path("staff/cases/<int:case_id>/print/slip/", register.print_slip, name="print_slip"),
     path(
@@ -71,6 +73,7 @@ urlpatterns = [
     path("staff/cases/<int:case_id>/similar/link/", hotspots.case_link, name="case_link"),
     path("staff/groups/<int:group_id>/", hotspots.group, name="group"),
     path("staff/hotspots/", hotspots.hotspots, name="hotspots"),
+    path("staff/proposals/", proposals.proposals, name="proposals"),
     path("staff/cases/<int:case_id>/act/<slug:act>/", case_page.case_act, name="case_act"),
     path("staff/cases/<int:case_id>/attachments/", case_page.case_attach, name="case_attach"),
     path(
@@ -84,6 +87,7 @@ urlpatterns = [
     path("staff/tablet/<int:handoff_id>/", tablet.rate, name="tablet_rate"),
     path("staff/hub/", hub.hub, name="hub"),
     path("staff/hub/dispatch/", hub.hub_dispatch, name="hub_dispatch"),
+    path("staff/hub/dispatch/proposed/", hub.hub_dispatch_proposed, name="hub_dispatch_proposed"),
     path(
         "staff/hub/cases/<int:case_id>/requests/<int:request_id>/",
         hub.hub_decide,

@@ -15,6 +15,7 @@ from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import Case, Channel
 from banchengshi.knowledge.models import ProposalRecord
 from banchengshi.knowledge.proposals.proposer import FIELDS, ProposalInput, propose
+from banchengshi.knowledge.proposals.rules import rules
 
 # Where a person chose the values with the proposal in front of them.
 STAFF_CHANNELS = frozenset({Channel.WINDOW})
@@ -43,6 +44,7 @@ def record_proposal(case: Case) -> ProposalRecord:
         final_matter_id=case.matter_id,
         final_unit_id=case.department_id,
         reasons=proposal.reasons,
+        rules_version=rules().version,
     )
 
 
