@@ -26,7 +26,9 @@ def test_an_entry_sharing_the_appeals_words(org: Org) -> None:
         False,
     )
     assert found.title_marked == "<mark>社保卡补办</mark>时<mark>查不到参保记录</mark>"
-    assert found.snippet == "先到<mark>社保</mark>中心核对<mark>参保</mark>信息，再<mark>补办</mark>。"
+    assert (
+        found.snippet == "先到<mark>社保</mark>中心核对<mark>参保</mark>信息，再<mark>补办</mark>。"
+    )
     assert found.url == f"/staff/knowledge/{entry.pk}/"
 
 
@@ -42,7 +44,9 @@ def test_drafts_and_withdrawn_entries_are_not_proposed(org: Org) -> None:
     do_withdraw_entry(org.officeadmin, withdrawn.pk)
     edited = published(org, "营业执照变更登记被退回", "核对股东会决议。")
     # A draft's new words are not searched: the published text is.
-    check_edit_entry(org.officeadmin, edited.pk, EntryFields("社保卡补办查不到参保记录", "核对参保信息。"))
+    check_edit_entry(
+        org.officeadmin, edited.pk, EntryFields("社保卡补办查不到参保记录", "核对参保信息。")
+    )
     assert knowledge_for(APPEAL, None, internal=True) == []
 
 

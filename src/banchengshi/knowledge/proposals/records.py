@@ -10,6 +10,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+
 from banchengshi.audit.models import AuditEvent
 from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import Case, Channel
@@ -30,7 +33,9 @@ def record_proposal(case: Case) -> ProposalRecord:
         matter_id=None,
         matter_text=case.matter_text,
     )
-    proposal = propose(data)
+    # Kept in the site's language whoever (or whatever process) registered: the hub reads it.
+    with translation.override(settings.LANGUAGE_CODE):
+        proposal = propose(data)
     return ProposalRecord.objects.create(
         case=case,
         channel=case.channel,
