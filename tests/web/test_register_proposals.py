@@ -141,7 +141,7 @@ def test_hostile_input_is_never_an_error_page(
 def test_the_page_holds_the_panel(org: Org, signed_in: SignedIn) -> None:
     html = english(signed_in).get(REGISTER).content.decode()
     assert f'hx-post="{PROPOSALS}"' in html
-    assert "keyup changed delay:700ms from:#id_request" in html
+    assert "input changed delay:700ms from:#id_request" in html
 
 
 # --- what the clerk registered ------------------------------------------------------------

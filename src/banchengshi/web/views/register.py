@@ -39,7 +39,8 @@ WINDOW_SESSION_KEY = "register_window"
 MATTERS_SHOWN = 10
 # The live check and the sidebar read only what was typed, never the unit choices.
 NO_UNITS = UnitOptions([], [], [])
-# Tells the sidebar to look again when the chosen matter changes (no input event is fired).
+# Tells the sidebar and the proposals to look again when the chosen matter changes (no input
+# event is fired); after the swap, so that they read the new matter.
 MATTER_CHOSEN = "matter-chosen"
 # The access code waits in the session only until the registration form is printed, and at
 # most WINDOW_CODE_SECONDS (a code should not wait in a session store): it is printed once.
@@ -113,7 +114,7 @@ def register_matters(request: HttpRequest) -> HttpResponse:
     window_units(signed_in(request).user)
     if "picker" in request.GET:
         response = render(request, "web/register_matter_picker.html", {"focus": True})
-        return trigger_client_event(response, MATTER_CHOSEN)
+        return trigger_client_event(response, MATTER_CHOSEN, after="swap")
     text = request.GET.get("matter_q", "").strip()[:100]
     found = list(search_matters(text)[: MATTERS_SHOWN + 1]) if text else []
     context = {"matters": found[:MATTERS_SHOWN], "more": len(found) > MATTERS_SHOWN, "text": text}
@@ -130,7 +131,7 @@ def register_matter(request: HttpRequest, matter_id: int) -> HttpResponse:
         raise Http404
     context = {"matter": matter, "focus": True}
     response = render(request, "web/register_matter_picker.html", context)
-    return trigger_client_event(response, MATTER_CHOSEN)
+    return trigger_client_event(response, MATTER_CHOSEN, after="swap")
 
 
 @staff_view
