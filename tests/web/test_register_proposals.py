@@ -17,7 +17,7 @@ from banchengshi.knowledge.proposals.rules import rules
 from tests.cases.conftest import Org
 from tests.knowledge.conftest import published
 from tests.web.conftest import SignedIn
-from tests.web.test_register import REGISTER, english, form, only_case
+from tests.web.test_register import REGISTER, _queries, english, form, only_case
 
 PROPOSALS = reverse("web:register_proposals")
 COMPLAINT = "窗口工作人员态度恶劣，营业执照变更登记跑了三次还没办成"
@@ -164,8 +164,6 @@ def test_the_accepted_proposal_ends_in_the_record(org: Org, signed_in: SignedIn)
 
 
 def test_the_panel_costs_the_same_with_more_entries(org: Org, signed_in: SignedIn) -> None:
-    from tests.web.test_register import _queries
-
     published(org, "营业执照变更登记被退回", "核对股东会决议。", matter_ids=(org.matter_a.pk,))
     typed = form(description=COMPLAINT)
     few = _queries(english(signed_in), "post", PROPOSALS, typed)

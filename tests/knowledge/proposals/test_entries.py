@@ -7,8 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from banchengshi.knowledge.actions import EntryFields, check_edit_entry, do_withdraw_entry
-from banchengshi.knowledge.proposals.entries import knowledge_for, mark_shared
+from banchengshi.knowledge.models import Entry
+from banchengshi.knowledge.proposals.entries import knowledge_for, mark_shared, text_phrases
 from banchengshi.knowledge.proposals.proposer import ProposalInput, propose
+from banchengshi.knowledge.search import ENTRY_INDEX
 from banchengshi.org.scope import scope_for
 from tests.cases.conftest import Org
 from tests.knowledge.conftest import published
@@ -90,9 +92,37 @@ def test_the_cost_does_not_grow_with_the_entries(org: Org) -> None:
     few = measure()
     for n in range(30):
         published(org, f"社保卡补办第{n}例", "核对参保信息。", matter_ids=(org.matter_h.pk,))
-    # the text index, the matter's entries, the entries, their published versions, their matters
+    # the text index, the matter's newest entries, the entries, their published versions,
+    # which of them are the matter's
     assert measure() == few == 5
 
 
 def test_marking_escapes_the_text() -> None:
     assert mark_shared("<b>社保</b>", frozenset({"社保"})) == "&lt;b&gt;<mark>社保</mark>&lt;/b&gt;"
+
+
+def _plan(sql: str, params: tuple[object, ...] | list[object]) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            return "\n".join(str(row[-1]) for row in cursor.fetchall())
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as tests/plans.py: a large table
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_the_indexes_serve_the_candidates(org: Org) -> None:
+    found = ENTRY_INDEX.matching_sql(text_phrases(APPEAL), newest=50)
+    assert found is not None
+    plan = _plan(*found)
+    if connection.vendor == "sqlite":
+        assert "VIRTUAL TABLE INDEX" in plan, plan
+    else:
+        assert "Bitmap Index Scan on knowledge_entrysearch_vector" in plan, plan
+    of_matter = Entry.matters.through.objects.filter(matter_id=org.matter_h.pk)
+    sql, params = (
+        of_matter.order_by("-entry_id").values_list("entry_id")[:50].query.sql_with_params()
+    )
+    plan = _plan(sql, params)
+    assert "INDEX" in plan.upper(), plan
+    assert "SCAN knowledge_entry_matters\n" not in plan + "\n", plan

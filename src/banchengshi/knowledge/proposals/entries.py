@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -47,7 +47,7 @@ class KnowledgeMatch:
     url: str
 
 
-def _phrases(text: str) -> list[Match]:
+def text_phrases(text: str) -> list[Match]:
     tokens = [t for t in index_tokens(text) if len(t) == 2]
     pairs = [(tokens[i], tokens[i + 1]) for i in range(len(tokens) - 1)]
     step = max(1, len(pairs) // TEXT_PHRASES)
@@ -55,10 +55,14 @@ def _phrases(text: str) -> list[Match]:
 
 
 def _candidate_ids(text: str, matter: Matter | None) -> set[int]:
+    # Two reads of ids, each from its index alone, rather than one OR over the entries
+    # (which PostgreSQL would answer by scanning them).
     ids: set[int] = set()
-    found = ENTRY_INDEX.matching(_phrases(text), newest=CANDIDATES)
+    found = ENTRY_INDEX.matching_sql(text_phrases(text), newest=CANDIDATES)
     if found is not None:
-        ids.update(Entry.objects.filter(Q(id__in=found)).values_list("id", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute(*found)
+            ids.update(row[0] for row in cursor.fetchall())
     if matter is not None:
         of_matter = Entry.matters.through.objects.filter(matter_id=matter.pk).order_by("-entry_id")
         ids.update(of_matter.values_list("entry_id", flat=True)[:CANDIDATES])
