@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from banchengshi.cases.models import Case
 from banchengshi.knowledge.models import ProposalRecord
 from tests.browser.conftest import Desk, labelled, screenshot
-from tests.cases.conftest import ID_NUMBER, PHONE, Org
+from tests.cases.conftest import ID_NUMBER, PHONE, CaseBuilder, Org
 from tests.knowledge.conftest import published
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,3 +69,29 @@ def test_the_clerk_takes_the_proposals_and_registers(
     record = ProposalRecord.objects.get(case=case)
     assert (record.accepted("category"), record.accepted("matter")) == (True, True)
     assert (record.proposed_category, record.final_category) == ("complaint", "complaint")
+
+    # The office sees the window's choices over the last 30 days.
+    office = desk("officeadmin")
+    office.get_by_role("link", name="登记建议").click()
+    expect(office).to_have_url(f"{live_server.url}/staff/proposals/")
+    kept = office.get_by_role("table", name="各项目建议的采用与改动情况")
+    expect(kept.get_by_role("row").filter(has_text="问题类别")).to_have_text(
+        re.compile(r"问题类别\s*1\s*0\s*100%")
+    )
+    screenshot(office, "proposals-03-accuracy")
+
+
+def test_the_hub_dispatches_to_the_proposed_unit_in_one_click(
+    desk: Desk, live_server: Any, district: Org, cases: CaseBuilder
+) -> None:
+    # The matter written, not chosen from the catalogue: no automatic dispatch.
+    case = cases.awaiting(matter_text="营业执照变更登记")
+    hub = desk("dispatcher")
+    hub.goto(f"{live_server.url}/staff/hub/")
+    row = hub.get_by_role("row").filter(has=hub.get_by_role("link", name=case.tracking_no))
+    expect(row.locator(".proposed-unit")).to_contain_text("区市场监管局")
+    expect(row.locator(".proposed-unit")).to_contain_text("事项'营业执照变更登记'的主管部门")
+    screenshot(hub, "proposals-04-hub")
+    row.get_by_role("button", name=re.compile("^派至该单位")).click()
+    expect(hub.locator(".message.success")).to_have_text(f"{case.tracking_no} 已派至区市场监管局。")
+    assert Case.objects.get(pk=case.pk).handling_unit_id == district.dept_a.pk

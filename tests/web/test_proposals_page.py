@@ -45,6 +45,8 @@ def test_the_last_30_days(
     fill(cases, frozen_time)
     html = page(english(signed_in("officeadmin")), PAGE)
     assert "2026-10-22 to 2026-11-20: 3 cases registered at a window" in html
+    assert 'name="start" value="2026-10-22"' in html
+    assert 'name="end" value="2026-11-20"' in html
     assert tables(html)[FIELDS] == [
         ["Category", "1", "2", "33%"],
         ["Complexity", "1", "2", "33%"],
@@ -64,6 +66,7 @@ def test_a_longer_period_in_chinese(
     html = page(signed_in("officeadmin"), PAGE, start="2026-10-01", end="2026-11-20")
     assert "2026-10-01 至 2026-11-20：窗口登记 4 件" in html
     assert tables(html)["各项目建议的采用与改动情况"][0] == ["问题类别", "2", "2", "50%"]
+    assert 'name="start" value="2026-10-01"' in html
 
 
 def test_a_wrong_period_says_why_and_shows_the_last_30_days(
