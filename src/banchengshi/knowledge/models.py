@@ -203,6 +203,9 @@ class ProposalRecord(models.Model):
         related_name="+",
     )
     reasons = models.JSONField(_("reasons"), default=dict)
+    # The digest of the rules file that proposed (rules.Rules.version): accuracy before and
+    # after a retuning can be told apart.
+    rules_version = models.CharField(_("rules version"), max_length=12, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

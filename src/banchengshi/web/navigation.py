@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from banchengshi.knowledge.proposals.selectors import ACCURACY_ROLES
 from banchengshi.notify.selectors import UNREAD_CAP, unread_count
 from banchengshi.org.models import Role
 from banchengshi.org.scope import SEES_ALL_ROLES, scope_for
@@ -44,6 +45,7 @@ NAV_ITEMS = (
     NavItem("web:hotspots", _("Hot spots"), SEES_ALL_ROLES - {Role.SYSADMIN}),
     # The library is shared by every center (R-KB-1): every role reads it.
     NavItem("web:knowledge", _("Case library"), ALL_ROLES),
+    NavItem("web:proposals", _("Proposals"), ACCURACY_ROLES),
 )
 
 

@@ -14,6 +14,7 @@ from banchengshi.web.views import (
     knowledge,
     notifications,
     portal,
+    proposals,
     register,
     tablet,
     tracking,
@@ -60,6 +61,7 @@ urlpatterns = [
         name="register_matter",
     ),
     path("staff/register/hints/", register.register_hints, name="register_hints"),
+    path("staff/register/proposals/", register.register_proposals, name="register_proposals"),
     path("staff/cases/<int:case_id>/registered/", register.register_done, name="register_done"),
     path("staff/cases/<int:case_id>/print/slip/", register.print_slip, name="print_slip"),
     path(
@@ -77,6 +79,7 @@ urlpatterns = [
     path("staff/knowledge/<int:entry_id>/", knowledge.entry_page, name="knowledge_entry"),
     path("staff/knowledge/<int:entry_id>/publish/", knowledge.publish, name="knowledge_publish"),
     path("staff/knowledge/<int:entry_id>/withdraw/", knowledge.withdraw, name="knowledge_withdraw"),
+    path("staff/proposals/", proposals.proposals, name="proposals"),
     path("staff/cases/<int:case_id>/act/<slug:act>/", case_page.case_act, name="case_act"),
     path("staff/cases/<int:case_id>/attachments/", case_page.case_attach, name="case_attach"),
     path(
@@ -90,6 +93,7 @@ urlpatterns = [
     path("staff/tablet/<int:handoff_id>/", tablet.rate, name="tablet_rate"),
     path("staff/hub/", hub.hub, name="hub"),
     path("staff/hub/dispatch/", hub.hub_dispatch, name="hub_dispatch"),
+    path("staff/hub/dispatch/proposed/", hub.hub_dispatch_proposed, name="hub_dispatch_proposed"),
     path(
         "staff/hub/cases/<int:case_id>/requests/<int:request_id>/",
         hub.hub_decide,
