@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from banchengshi.notify.selectors import UNREAD_CAP, unread_count
 from banchengshi.org.models import Role
@@ -42,6 +43,20 @@ NAV_ITEMS = (
     ),
     NavItem("web:inspect", _("Inspection"), frozenset({Role.INSPECTOR, Role.OFFICE_ADMIN})),
     NavItem("web:hotspots", _("Hot spots"), SEES_ALL_ROLES - {Role.SYSADMIN}),
+    NavItem(
+        "web:rectifications",
+        pgettext_lazy("menu", "Rectification"),
+        frozenset(
+            {
+                Role.UNIT_HANDLER,
+                Role.UNIT_LEADER,
+                Role.WINDOW_HEAD,
+                Role.OFFICE_ADMIN,
+                Role.DISPATCHER,
+                Role.INSPECTOR,
+            }
+        ),
+    ),
 )
 
 

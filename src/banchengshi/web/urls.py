@@ -13,6 +13,7 @@ from banchengshi.web.views import (
     kiosk,
     notifications,
     portal,
+    rectification,
     register,
     tablet,
     tracking,
@@ -71,6 +72,33 @@ urlpatterns = [
     path("staff/cases/<int:case_id>/similar/link/", hotspots.case_link, name="case_link"),
     path("staff/groups/<int:group_id>/", hotspots.group, name="group"),
     path("staff/hotspots/", hotspots.hotspots, name="hotspots"),
+    path("staff/rectifications/", rectification.rectifications, name="rectifications"),
+    path("staff/rectifications/<int:item_id>/", rectification.rectification, name="rectification"),
+    path(
+        "staff/rectifications/<int:item_id>/done/",
+        rectification.report_done,
+        name="rectification_done",
+    ),
+    path(
+        "staff/rectifications/<int:item_id>/verify/",
+        rectification.verify,
+        name="rectification_verify",
+    ),
+    path(
+        "staff/rectifications/<int:item_id>/send-back/",
+        rectification.send_back,
+        name="rectification_send_back",
+    ),
+    path(
+        "staff/rectifications/<int:item_id>/entry/",
+        rectification.link_entry,
+        name="rectification_entry",
+    ),
+    path(
+        "staff/rectifications/<int:item_id>/files/<int:file_id>/",
+        rectification.rectification_file,
+        name="rectification_file",
+    ),
     path("staff/cases/<int:case_id>/act/<slug:act>/", case_page.case_act, name="case_act"),
     path("staff/cases/<int:case_id>/attachments/", case_page.case_attach, name="case_attach"),
     path(
