@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from banchengshi.cases import attachments
 from banchengshi.cases.models import MAX_TEXT
@@ -22,7 +23,7 @@ from banchengshi.web.forms.public_report import MultipleFileField, MultipleFiles
 
 PER_PAGE = 25
 STATUS_CHOICES = [
-    (ListStatus.OPEN.value, _("Open")),
+    (ListStatus.OPEN.value, pgettext_lazy("rectification", "Open")),
     (ListStatus.OVERDUE.value, _("Overdue")),
     (ListStatus.DONE.value, _("Done, awaiting verification")),
     (ListStatus.VERIFIED.value, _("Verified")),

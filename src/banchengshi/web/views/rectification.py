@@ -101,6 +101,7 @@ def _page(
     posted: dict[str, forms.Form] | None = None,
     *,
     status: int = 200,
+    refusal: str = "",
 ) -> HttpResponse:
     person = signed_in(request)
     detail = item_detail(person.scope, item_id)
@@ -114,6 +115,7 @@ def _page(
         "verify_form": None,
         "send_back_form": None,
         "may_link": may_link,
+        "refusal": refusal,
         "skipped": [(day, DAY_REASONS.get(why, why)) for day, why in detail.clock.skipped],
         "hidden_cases": detail.case_count - len(detail.cases),
         "reminders": [
@@ -165,8 +167,10 @@ def _perform(
         except ActionRefused as refused:
             if isinstance(refused, NotFound):
                 raise
-            form.add_error(None, str(refused.message))
-            return _page(request, item_id, {key: form}, status=refused.status)
+            # Shown above the page: the refused form may not be on it (not the person's to use).
+            return _page(
+                request, item_id, {key: form}, status=refused.status, refusal=str(refused.message)
+            )
         else:
             messages.success(request, message)
             return redirect("web:rectification", item_id)
