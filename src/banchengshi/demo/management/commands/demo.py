@@ -32,6 +32,7 @@ from banchengshi.demo.district import (
 )
 from banchengshi.demo.generator import GenerationResult, generate_cases
 from banchengshi.demo.plans import DEFAULT_SEED
+from banchengshi.demo.rectification import settle_rectifications
 
 
 def _width(text: str) -> int:
@@ -117,6 +118,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{result.cases:,} cases and {result.events:,} audit events in "
                 f"{result.seconds:.1f} s ({states})."
+            )
+            settled = settle_rectifications(district, seed=options["seed"])
+            self.stdout.write(
+                f"Rectifications: {settled['open']} open ({settled['overdue']} overdue), "
+                f"{settled['done']} done, {settled['verified']} verified."
             )
         self._logins(password)
 
