@@ -170,7 +170,6 @@ def test_unit_leader_reports_done_with_files_and_the_office_verifies(
     download = office.get(reverse("web:rectification_file", args=[item.pk, kept.pk]))
     assert b"".join(download.streaming_content) == PNG_BYTES  # type: ignore[attr-defined]
     assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
-    download.close()
     hidden = staff("handler_b").get(reverse("web:rectification_file", args=[item.pk, kept.pk]))
     assert hidden.status_code == 404
     response = office.post(item_url(item, "verify"), {"note": "抽查三件，已不再重复提交"})
