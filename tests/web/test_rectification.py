@@ -368,3 +368,24 @@ def test_queries_do_not_grow_with_the_items(org: Org, analysed: Analysed, staff:
         client.get(item_url(item))
     assert len(many_list) == len(few_list)
     assert len(many_item) == len(few_item)
+
+
+def test_a_number_too_large_for_the_database_is_not_found(
+    org: Org, analysed: Analysed, staff: SignedIn
+) -> None:
+    analysed()
+    client = staff("officeadmin")
+    huge = "9" * 30
+    for url in (
+        f"{LIST}{huge}/",
+        f"{LIST}1/files/{huge}/",
+        f"{LIST}{huge}/files/1/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+    for action in ("done", "verify", "send-back", "entry"):
+        response = client.post(
+            f"{LIST}{huge}/{action}/", {"note": "", "reason": "办事指南尚未更新"}
+        )
+        assert response.status_code == 404, action
+        assert "No such rectification item." in text_of(response.content.decode())
