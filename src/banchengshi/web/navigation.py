@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from banchengshi.knowledge.proposals.selectors import ACCURACY_ROLES
 from banchengshi.notify.selectors import UNREAD_CAP, unread_count
@@ -46,6 +47,20 @@ NAV_ITEMS = (
     # The library is shared by every center (R-KB-1): every role reads it.
     NavItem("web:knowledge", _("Case library"), ALL_ROLES),
     NavItem("web:proposals", _("Proposals"), ACCURACY_ROLES),
+    NavItem(
+        "web:rectifications",
+        pgettext_lazy("menu", "Rectification"),
+        frozenset(
+            {
+                Role.UNIT_HANDLER,
+                Role.UNIT_LEADER,
+                Role.WINDOW_HEAD,
+                Role.OFFICE_ADMIN,
+                Role.DISPATCHER,
+                Role.INSPECTOR,
+            }
+        ),
+    ),
 )
 
 

@@ -15,6 +15,7 @@ from banchengshi.web.views import (
     notifications,
     portal,
     proposals,
+    rectification,
     register,
     tablet,
     tracking,
@@ -80,6 +81,33 @@ urlpatterns = [
     path("staff/knowledge/<int:entry_id>/publish/", knowledge.publish, name="knowledge_publish"),
     path("staff/knowledge/<int:entry_id>/withdraw/", knowledge.withdraw, name="knowledge_withdraw"),
     path("staff/proposals/", proposals.proposals, name="proposals"),
+    path("staff/rectifications/", rectification.rectifications, name="rectifications"),
+    path("staff/rectifications/<int:item_id>/", rectification.rectification, name="rectification"),
+    path(
+        "staff/rectifications/<int:item_id>/done/",
+        rectification.report_done,
+        name="rectification_done",
+    ),
+    path(
+        "staff/rectifications/<int:item_id>/verify/",
+        rectification.verify,
+        name="rectification_verify",
+    ),
+    path(
+        "staff/rectifications/<int:item_id>/send-back/",
+        rectification.send_back,
+        name="rectification_send_back",
+    ),
+    path(
+        "staff/rectifications/<int:item_id>/entry/",
+        rectification.link_entry,
+        name="rectification_entry",
+    ),
+    path(
+        "staff/rectifications/<int:item_id>/files/<int:file_id>/",
+        rectification.rectification_file,
+        name="rectification_file",
+    ),
     path("staff/cases/<int:case_id>/act/<slug:act>/", case_page.case_act, name="case_act"),
     path("staff/cases/<int:case_id>/attachments/", case_page.case_attach, name="case_attach"),
     path(

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("knowledge", "0004_hotspots"),
+        ("knowledge", "0005_entry_editor"),
     ]
 
     operations = [

@@ -34,6 +34,7 @@ from banchengshi.demo.district import (
 from banchengshi.demo.generator import GenerationResult, generate_cases
 from banchengshi.demo.library import build_library
 from banchengshi.demo.plans import DEFAULT_SEED
+from banchengshi.demo.rectification import settle_rectifications
 
 
 def _width(text: str) -> int:
@@ -125,6 +126,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{library.entries} case-library entries from closed cases ({statuses}; "
                 f"{library.edited} edited into a second version)."
+            )
+            settled = settle_rectifications(district, seed=options["seed"])
+            self.stdout.write(
+                f"Rectifications: {settled['open']} open ({settled['overdue']} overdue), "
+                f"{settled['done']} done, {settled['verified']} verified."
             )
         self._logins(password)
 
