@@ -1,0 +1,178 @@
+"""Reads of service points: the staff's list (open faults and last inspection per row, by
+subqueries on indexes), one point's page, the public list of points in service by street and
+its GeoJSON (RFC 7946)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from banchengshi.catalog.models import Matter
+from banchengshi.errors import NotFound
+from banchengshi.neighborhood.points.access import may_see, visible_points
+from banchengshi.neighborhood.points.models import (
+    IN_SERVICE,
+    Equipment,
+    Fault,
+    Inspection,
+    PointEvent,
+    ServicePoint,
+)
+from banchengshi.org.models import Unit
+from banchengshi.org.scope import Scope
+
+HISTORY_SHOWN = 50
+INSPECTIONS_SHOWN = 20
+
+
+def staff_points(scope: Scope, *, status: str = "") -> QuerySet[ServicePoint]:
+    """The person's points, each with its open faults and last inspection day."""
+    faults = (
+        Fault.objects.filter(point=OuterRef("pk"), repaired_on__isnull=True)
+        .order_by()
+        .values("point")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    last = Inspection.objects.filter(point=OuterRef("pk")).order_by("-inspected_on", "-id")
+    points = visible_points(scope).select_related("unit", "center")
+    if status:
+        points = points.filter(status=status)
+    return points.annotate(
+        open_faults=Coalesce(Subquery(faults, output_field=IntegerField()), 0),
+        last_inspected=Subquery(last.values("inspected_on")[:1]),
+    ).order_by("center__name", "unit__name", "pk")
+
+
+@dataclass
+class PointView:
+    point: ServicePoint
+    devices: list[Equipment]
+    removed: list[Equipment]
+    matters: list[Matter]
+    history: list[PointEvent]
+    inspections: list[Inspection]
+    open_faults: list[Fault]
+    repaired: list[Fault]
+
+
+def find_point(scope: Scope, point_id: int) -> ServicePoint:
+    point = ServicePoint.objects.select_related("unit", "center").filter(pk=point_id).first()
+    if point is None or not may_see(scope, point):
+        raise NotFound(_("No such service point."))
+    return point
+
+
+def point_view(scope: Scope, point_id: int) -> PointView:
+    point = find_point(scope, point_id)
+    devices = list(Equipment.objects.filter(point=point).order_by("kind", "serial_number"))
+    faults = list(
+        Fault.objects.filter(point=point)
+        .select_related("equipment", "repaired_by", "found_by__inspector")
+        .order_by("-found_on", "-id")[:INSPECTIONS_SHOWN]
+    )
+    return PointView(
+        point=point,
+        devices=[d for d in devices if d.removed_at is None],
+        removed=[d for d in devices if d.removed_at is not None],
+        matters=list(point.matters.order_by("code")),
+        history=list(
+            PointEvent.objects.filter(point=point)
+            .select_related("actor")
+            .order_by("-id")[:HISTORY_SHOWN]
+        ),
+        inspections=list(
+            Inspection.objects.filter(point=point)
+            .select_related("inspector")
+            .prefetch_related(Prefetch("checks__equipment"))
+            .order_by("-inspected_on", "-id")[:INSPECTIONS_SHOWN]
+        ),
+        open_faults=[f for f in faults if f.repaired_on is None],
+        repaired=[f for f in faults if f.repaired_on is not None],
+    )
+
+
+# --- public -----------------------------------------------------------------------------------
+
+
+def _public_matters() -> Prefetch[Any]:
+    return Prefetch(
+        "matters",
+        queryset=Matter.objects.filter(is_active=True, is_public=True).order_by("code"),
+        to_attr="public_matters",
+    )
+
+
+def public_points(*, center_id: int | None = None) -> QuerySet[ServicePoint]:
+    """Points in service, by street (the center's name) then name, each with its public
+    matters (one query per page)."""
+    points = ServicePoint.objects.filter(status__in=IN_SERVICE)
+    if center_id is not None:
+        points = points.filter(center_id=center_id)
+    return (
+        points.select_related("unit", "center")
+        .prefetch_related(_public_matters())
+        .order_by("center__name", "unit__name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class StreetCount:
+    center: Unit
+    points: int
+
+
+def streets(*, limit: int = 200) -> list[StreetCount]:
+    """The schematic: each center with points in service and how many (one GROUP BY on the
+    status-and-center index)."""
+    counts = dict(
+        ServicePoint.objects.filter(status__in=IN_SERVICE)
+        .order_by()
+        .values("center")
+        .annotate(n=Count("pk"))
+        .values_list("center", "n")[:limit]
+    )
+    centers = Unit.objects.filter(pk__in=counts).order_by("name")
+    return [StreetCount(center, counts[center.pk]) for center in centers]
+
+
+def public_point(point_id: int) -> ServicePoint:
+    point = public_points().filter(pk=point_id).first()
+    if point is None:
+        raise NotFound(_("This service point is not open."))
+    return point
+
+
+def geojson() -> dict[str, Any]:
+    """A FeatureCollection (RFC 7946) of the points in service that have coordinates, in
+    WGS-84 [longitude, latitude]; points without coordinates are left out."""
+    features = []
+    points = public_points().filter(latitude__isnull=False, longitude__isnull=False)
+    for point in points.iterator(chunk_size=1000):
+        features.append(
+            {
+                "type": "Feature",
+                "id": point.pk,
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [float(point.longitude), float(point.latitude)],
+                },
+                "properties": {
+                    "id": point.pk,
+                    "name": point.unit.name,
+                    "kind": point.kind,
+                    "kind_label": str(point.get_kind_display()),
+                    "status": point.status,
+                    "street": point.center.name,
+                    "center": {"id": point.center_id, "name": point.center.name},
+                    "address": point.address,
+                    "opening_hours": point.opening_hours,
+                    "matters": [{"code": m.code, "name": m.name} for m in point.public_matters],
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
