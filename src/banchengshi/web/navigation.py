@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from banchengshi.notify.selectors import UNREAD_CAP, unread_count
 from banchengshi.org.models import Role
@@ -42,6 +43,11 @@ NAV_ITEMS = (
     ),
     NavItem("web:inspect", _("Inspection"), frozenset({Role.INSPECTOR, Role.OFFICE_ADMIN})),
     NavItem("web:hotspots", _("Hot spots"), SEES_ALL_ROLES - {Role.SYSADMIN}),
+    NavItem(
+        "web:staff_points",
+        pgettext_lazy("menu", "Service points"),
+        frozenset({Role.OFFICE_ADMIN, Role.NEIGHBORHOOD_STAFF, Role.WINDOW_HEAD}),
+    ),
 )
 
 

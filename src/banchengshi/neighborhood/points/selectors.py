@@ -7,7 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -27,6 +36,7 @@ from banchengshi.org.scope import Scope
 
 HISTORY_SHOWN = 50
 INSPECTIONS_SHOWN = 20
+DOTS_SHOWN = 30
 
 
 def staff_points(scope: Scope, *, status: str = "") -> QuerySet[ServicePoint]:
@@ -125,6 +135,11 @@ class StreetCount:
     center: Unit
     points: int
 
+    @property
+    def dots(self) -> range:
+        """The schematic's marks: one per point, up to DOTS_SHOWN."""
+        return range(min(self.points, DOTS_SHOWN))
+
 
 def streets(*, limit: int = 200) -> list[StreetCount]:
     """The schematic: each center with points in service and how many (one GROUP BY on the
@@ -147,11 +162,25 @@ def public_point(point_id: int) -> ServicePoint:
     return point
 
 
-def geojson() -> dict[str, Any]:
+def fingerprint() -> str:
+    """Changes whenever a point is created or changed (every action sets `updated_at`): the
+    GeoJSON's ETag, read without building it."""
+    seen = ServicePoint.objects.aggregate(
+        n=Count("pk"),
+        open=Count("pk", filter=Q(status__in=IN_SERVICE)),
+        last=Max("updated_at"),
+    )
+    last = seen["last"].timestamp() if seen["last"] else 0
+    return f"{seen['n']}-{seen['open']}-{last:.6f}"
+
+
+def geojson(*, center_id: int | None = None) -> dict[str, Any]:
     """A FeatureCollection (RFC 7946) of the points in service that have coordinates, in
     WGS-84 [longitude, latitude]; points without coordinates are left out."""
     features = []
-    points = public_points().filter(latitude__isnull=False, longitude__isnull=False)
+    points = public_points(center_id=center_id).filter(
+        latitude__isnull=False, longitude__isnull=False
+    )
     for point in points.iterator(chunk_size=1000):
         features.append(
             {
@@ -165,7 +194,6 @@ def geojson() -> dict[str, Any]:
                     "id": point.pk,
                     "name": point.unit.name,
                     "kind": point.kind,
-                    "kind_label": str(point.get_kind_display()),
                     "status": point.status,
                     "street": point.center.name,
                     "center": {"id": point.center_id, "name": point.center.name},
