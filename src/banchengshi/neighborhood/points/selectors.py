@@ -182,13 +182,17 @@ def geojson(*, center_id: int | None = None) -> dict[str, Any]:
         latitude__isnull=False, longitude__isnull=False
     )
     for point in points.iterator(chunk_size=1000):
+        lon, lat = point.longitude, point.latitude
+        assert lon is not None
+        assert lat is not None
+        matters: list[Matter] = point.public_matters  # type: ignore[attr-defined]
         features.append(
             {
                 "type": "Feature",
                 "id": point.pk,
                 "geometry": {
                     "type": "Point",
-                    "coordinates": [float(point.longitude), float(point.latitude)],
+                    "coordinates": [float(lon), float(lat)],
                 },
                 "properties": {
                     "id": point.pk,
@@ -199,7 +203,7 @@ def geojson(*, center_id: int | None = None) -> dict[str, Any]:
                     "center": {"id": point.center_id, "name": point.center.name},
                     "address": point.address,
                     "opening_hours": point.opening_hours,
-                    "matters": [{"code": m.code, "name": m.name} for m in point.public_matters],
+                    "matters": [{"code": m.code, "name": m.name} for m in matters],
                 },
             }
         )

@@ -43,9 +43,15 @@ class PointForm(forms.Form):
 
     def __init__(self, *args: Any, point: ServicePoint | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Matters flagged for the remote window, and those the point's center handles (its
+        # staff handle them by video); a new point gets the latter once it is saved.
         offered = Matter.objects.filter(is_active=True, remote=True)
         if point is not None:
-            offered = offered | Matter.objects.filter(service_points=point)
+            offered = (
+                offered
+                | Matter.objects.filter(is_active=True, handling_centers=point.center_id)
+                | Matter.objects.filter(service_points=point)
+            )
         self.fields["matters"].queryset = offered.distinct().order_by("code")  # type: ignore[attr-defined]
 
     def details(self) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from banchengshi.demo.district import (
 )
 from banchengshi.demo.generator import GenerationResult, generate_cases
 from banchengshi.demo.plans import DEFAULT_SEED
+from banchengshi.demo.points import ensure_points
 
 
 def _width(text: str) -> int:
@@ -101,6 +102,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "Demo district created." if district.created else "Demo district already present."
         )
+        if ensure_points(district):
+            self.stdout.write("Service points created (/points/, /staff/points/).")
         if count:
             self.stdout.write(f"Generating {count:,} cases …")
 
