@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.utils import translation
 
 from banchengshi.neighborhood.points.actions import (
@@ -124,6 +125,9 @@ def points(org: Org) -> Points:  # noqa: F811
 
 @pytest.fixture(autouse=True)
 def _english() -> Iterator[None]:
-    """Messages are compared in English."""
+    """Messages are compared in English; the GeoJSON kept in the cache by one test's ETag
+    (the same frozen instant in every test) must not answer the next."""
+    cache.clear()
     with translation.override("en"):
         yield
+    cache.clear()

@@ -45,7 +45,11 @@ def test_it_is_a_feature_collection_of_points_in_service(points: Points) -> None
     }
 
 
-def test_coordinates_are_longitude_then_latitude_in_range(points: Points) -> None:
+def test_coordinates_are_longitude_then_latitude_in_range(
+    points: Points, frozen_time: FrozenTime
+) -> None:
+    fetch()
+    frozen_time.advance(seconds=1)
     check_change_point(
         points.admin,
         points.p2.pk,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
@@ -55,7 +56,13 @@ def service_points(
     cached = get_conditional_response(request, etag=etag)
     if cached is not None:
         return _cacheable(cached, etag)
-    body = json.dumps(geojson(center_id=street), ensure_ascii=False, separators=(",", ":"))
+    # Kept per process under its ETag: a changed point changes the key, so nothing stale is
+    # served, and the many readers of an unchanged map cost one aggregate query each.
+    key = f"service-points-geojson:{etag}"
+    body = cache.get(key)
+    if body is None:
+        body = json.dumps(geojson(center_id=street), ensure_ascii=False, separators=(",", ":"))
+        cache.set(key, body, MAX_AGE)
     return _cacheable(HttpResponse(body, content_type=GEOJSON), etag)
 
 
