@@ -7,6 +7,7 @@ inspections.py."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,13 +71,15 @@ class Change:
     now: dt.datetime
 
 
-class Need:
+class Need(enum.Enum):
+    """What a change asks of the person: managing the point, or inspecting it."""
+
     MANAGE = "manage"
     INSPECT = "inspect"
 
 
 @contextmanager
-def changing_point(actor: User, point_id: int, *, need: str) -> Iterator[Change]:
+def changing_point(actor: User, point_id: int, *, need: Need) -> Iterator[Change]:
     """The frame of every change: a transaction, the point's row locked, the person's right
     checked (a point they may not see is not found)."""
     with transaction.atomic():
@@ -89,9 +92,9 @@ def changing_point(actor: User, point_id: int, *, need: str) -> Iterator[Change]
         scope = scope_for(actor)
         if point is None or not may_see(scope, point):
             raise NotFound(_("No such service point."))
-        if need == Need.MANAGE and not may_manage(scope):
+        if need is Need.MANAGE and not may_manage(scope):
             raise Forbidden(_("Only the office administrators manage service points."))
-        if need == Need.INSPECT and not may_inspect(scope, point):
+        if need is Need.INSPECT and not may_inspect(scope, point):
             raise Forbidden(_("Only the neighbourhood staff of the point's street inspect it."))
         yield Change(point=point, now=timezone.now())
 
@@ -259,9 +262,14 @@ def do_add_equipment(
                     ]
                 }
             )
-        device = Equipment.objects.create(
-            point=change.point, kind=kind, serial_number=serial_number, added_at=change.now
-        )
+        try:
+            with transaction.atomic():
+                device = Equipment.objects.create(
+                    point=change.point, kind=kind, serial_number=serial_number, added_at=change.now
+                )
+        except IntegrityError:
+            # Added at another point meanwhile (the lock held is this point's).
+            raise InvalidInput({"serial_number": [_("This serial number is in use.")]}) from None
         record(
             change.point, PointAction.EQUIPMENT_ADDED, actor=actor, at=change.now, note=str(device)
         )

@@ -81,10 +81,8 @@ def find_point(scope: Scope, point_id: int) -> ServicePoint:
 def point_view(scope: Scope, point_id: int) -> PointView:
     point = find_point(scope, point_id)
     devices = list(Equipment.objects.filter(point=point).order_by("kind", "serial_number"))
-    faults = list(
-        Fault.objects.filter(point=point)
-        .select_related("equipment", "repaired_by", "found_by__inspector")
-        .order_by("-found_on", "-id")[:INSPECTIONS_SHOWN]
+    faults = (
+        Fault.objects.filter(point=point).select_related("equipment").order_by("-found_on", "-id")
     )
     return PointView(
         point=point,
@@ -102,8 +100,9 @@ def point_view(scope: Scope, point_id: int) -> PointView:
             .prefetch_related(Prefetch("checks__equipment"))
             .order_by("-inspected_on", "-id")[:INSPECTIONS_SHOWN]
         ),
-        open_faults=[f for f in faults if f.repaired_on is None],
-        repaired=[f for f in faults if f.repaired_on is not None],
+        # At most one open fault per device: all of them; the latest repaired ones.
+        open_faults=list(faults.filter(repaired_on__isnull=True)),
+        repaired=list(faults.filter(repaired_on__isnull=False)[:INSPECTIONS_SHOWN]),
     )
 
 

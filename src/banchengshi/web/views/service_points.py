@@ -7,6 +7,7 @@ record inspections and repairs."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -169,39 +170,42 @@ def point(request: HttpRequest, point_id: int) -> HttpResponse:
     return _page(request, point_id, {}, 200)
 
 
-Act = Callable[[HttpRequest, int, int | None], tuple[forms.Form, Callable[[], object], str]]
+@dataclass(frozen=True)
+class Submission:
+    """One action's form as sent, the action to run once it is valid, what to say after."""
+
+    form: forms.Form
+    run: Callable[[], object]
+    done: str
 
 
-def _status(
-    request: HttpRequest, point_id: int, _target: int | None
-) -> tuple[forms.Form, Callable[[], object], str]:
+ActForm = Callable[[HttpRequest, int, int | None], Submission]
+
+
+def _status(request: HttpRequest, point_id: int, _target: int | None) -> Submission:
     form = StatusForm(request.POST)
     user = signed_in(request).user
-    return (
+    return Submission(
         form,
         lambda: check_change_status(user, point_id, **form.cleaned_data),
         _("The status is changed."),
     )
 
 
-def _equipment(
-    request: HttpRequest, point_id: int, _target: int | None
-) -> tuple[forms.Form, Callable[[], object], str]:
+def _equipment(request: HttpRequest, point_id: int, _target: int | None) -> Submission:
     form = EquipmentForm(request.POST)
     user = signed_in(request).user
-    return (
+    return Submission(
         form,
         lambda: check_add_equipment(user, point_id, **form.cleaned_data),
         _("The device is added."),
     )
 
 
-def _remove(
-    request: HttpRequest, point_id: int, target: int | None
-) -> tuple[forms.Form, Callable[[], object], str]:
+def _remove(request: HttpRequest, point_id: int, target: int | None) -> Submission:
     form = RemoveEquipmentForm(request.POST)
     user = signed_in(request).user
-    return (
+    return Submission(
         form,
         lambda: check_remove_equipment(
             user, point_id, equipment_id=target or 0, reason=form.cleaned_data["reason"]
@@ -210,9 +214,7 @@ def _remove(
     )
 
 
-def _inspect(
-    request: HttpRequest, point_id: int, _target: int | None
-) -> tuple[forms.Form, Callable[[], object], str]:
+def _inspect(request: HttpRequest, point_id: int, _target: int | None) -> Submission:
     person = signed_in(request)
     view = point_view(person.scope, point_id)
     form = InspectionForm(request.POST, request.FILES, devices=view.devices)
@@ -228,22 +230,20 @@ def _inspect(
             photo=data["photo"],
         )
 
-    return form, act, _("The inspection is recorded.")
+    return Submission(form, act, _("The inspection is recorded."))
 
 
-def _repair(
-    request: HttpRequest, point_id: int, target: int | None
-) -> tuple[forms.Form, Callable[[], object], str]:
+def _repair(request: HttpRequest, point_id: int, target: int | None) -> Submission:
     form = RepairForm(request.POST)
     user = signed_in(request).user
-    return (
+    return Submission(
         form,
         lambda: check_record_repair(user, point_id, fault_id=target or 0, **form.cleaned_data),
         _("The repair is recorded; the fault is closed."),
     )
 
 
-ACTS: dict[str, Act] = {
+ACTS: dict[str, ActForm] = {
     "status": _status,
     "equipment": _equipment,
     "remove": _remove,
@@ -262,16 +262,16 @@ def point_act(
     build = ACTS.get(act)
     if build is None:
         raise NotFound(_("No such action."))
-    form, run, done = build(request, point_id, target)
-    if form.is_valid():
+    sent = build(request, point_id, target)
+    if sent.form.is_valid():
         try:
-            run()
+            sent.run()
         except InvalidInput as invalid:
-            _errors_into(form, invalid)
+            _errors_into(sent.form, invalid)
         else:
-            messages.success(request, done)
+            messages.success(request, sent.done)
             return redirect("web:staff_point", point_id)
-    return _page(request, point_id, {act: form}, 422)
+    return _page(request, point_id, {act: sent.form}, 422)
 
 
 @require_safe
