@@ -7,7 +7,9 @@ full middleware stack (Django's test client, DEBUG off), REPEAT times each after
 then the points are brought to LARGE and measured again:
 
 - page: /points/, the first page of the list (50 points by street) and the schematic;
-- page_street: /points/?street=…, one street's first page;
+- page_street: /points/?street=…, one street's first page (at SMALL the street has
+  SMALL/STREETS points, less than a page; at LARGE a full page of 50: its ratio is that of
+  the page's size, see `bytes`);
 - geojson: /api/v1/service-points.geojson, every point with coordinates, as most readers
   get it: the body kept in the cache under its ETag (one aggregate query, then the bytes);
 - geojson_cold: the same with the cache emptied before each request: the collection built
