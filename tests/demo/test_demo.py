@@ -59,6 +59,7 @@ from banchengshi.identifiers import (
     validate_id_number,
 )
 from banchengshi.knowledge.models import RectificationItem, RectificationStatus
+from banchengshi.neighborhood.points.models import Fault, PointEvent, PointStatus, ServicePoint
 from banchengshi.notify.models import Notification, NotificationKind, OutboxMessage
 from banchengshi.org.models import Membership, Role, Unit, UnitKind
 from banchengshi.org.scope import scope_for
@@ -466,3 +467,19 @@ def test_rectifications_in_every_status(demo: str) -> None:
     assert not done.filter(done_at__gt=now).exists()
     verified = RectificationItem.objects.filter(status=RectificationStatus.VERIFIED)
     assert all(item.opened_at <= item.done_at <= item.verified_at <= now for item in verified)
+
+
+def test_service_points(demo: str) -> None:
+    points = ServicePoint.objects.all()
+    assert points.count() == 15
+    assert Unit.objects.filter(kind=UnitKind.SERVICE_POINT).count() == 15
+    by_status = dict(points.values_list("status").annotate(n=Count("pk")))
+    assert by_status == {PointStatus.OPEN: 13, PointStatus.CLOSED: 1, PointStatus.PLANNED: 1}
+    closed = points.get(status=PointStatus.CLOSED)
+    assert (
+        PointEvent.objects.filter(point=closed, status="closed").get().note.startswith("园区改造")
+    )
+    faults = Fault.objects.order_by("found_on")
+    assert [f.repaired_on is not None for f in faults] == [True, False]
+    assert all(point.matters.exists() for point in points)
+    assert "neighborhood_cyxc" in demo

@@ -61,6 +61,11 @@ NAV_ITEMS = (
             }
         ),
     ),
+    NavItem(
+        "web:staff_points",
+        pgettext_lazy("menu", "Service points"),
+        frozenset({Role.OFFICE_ADMIN, Role.NEIGHBORHOOD_STAFF, Role.WINDOW_HEAD}),
+    ),
 )
 
 

@@ -35,6 +35,7 @@ from banchengshi.demo.generator import GenerationResult, generate_cases
 from banchengshi.demo.library import build_library
 from banchengshi.demo.plans import DEFAULT_SEED
 from banchengshi.demo.rectification import settle_rectifications
+from banchengshi.demo.points import ensure_points
 
 
 def _width(text: str) -> int:
@@ -104,6 +105,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "Demo district created." if district.created else "Demo district already present."
         )
+        if ensure_points(district):
+            self.stdout.write("Service points created (/points/, /staff/points/).")
         if count:
             self.stdout.write(f"Generating {count:,} cases …")
 
