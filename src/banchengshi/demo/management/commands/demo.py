@@ -34,8 +34,8 @@ from banchengshi.demo.district import (
 from banchengshi.demo.generator import GenerationResult, generate_cases
 from banchengshi.demo.library import build_library
 from banchengshi.demo.plans import DEFAULT_SEED
-from banchengshi.demo.rectification import settle_rectifications
 from banchengshi.demo.points import ensure_points
+from banchengshi.demo.rectification import settle_rectifications
 
 
 def _width(text: str) -> int:
