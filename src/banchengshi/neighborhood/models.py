@@ -9,6 +9,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from banchengshi.neighborhood.assistance.models import (
+    AssistanceEvent,
+    AssistanceReminder,
+    AssistanceRequest,
+    ServiceItem,
+)
+
+__all__ = [
+    "AssistanceEvent",
+    "AssistanceReminder",
+    "AssistanceRequest",
+    "ServiceItem",
+    "ServicePoint",
+]
+
 
 class PointKind(models.TextChoices):
     RESIDENTS_COMMITTEE = "residents_committee", _("residents' committee")
