@@ -5,7 +5,8 @@
     street S2 (南京西路街道, center)   s2staff (neighborhood)
 
 The service list: matter_h (社保卡补办) on the district's list, easy; matter_a (营业执照变更
-登记) added by S1, hard. Time is frozen at Friday 2026-11-20 10:00 Asia/Shanghai; messages are English."""
+登记) added by S1, hard. Time is frozen at Friday 2026-11-20 10:00 Asia/Shanghai; messages
+are English."""
 
 from __future__ import annotations
 

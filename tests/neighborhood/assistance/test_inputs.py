@@ -43,7 +43,8 @@ def test_it_lists_every_problem_of_a_registration(streets):
         "channel": ["Unknown channel."],
         "person_name": ["The name is required."],
         "phone": [
-            "Enter an 11-digit mobile number, or a landline number with its area code such as 021-12345678."
+            "Enter an 11-digit mobile number, or a landline number with its area code "
+            "such as 021-12345678."
         ],
         "address": ["Give the address where the person is to be visited."],
         "service_id": ["Choose a service on the street's list."],

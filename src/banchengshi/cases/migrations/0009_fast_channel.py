@@ -5,61 +5,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0008_tablet_handoff'),
-        ('catalog', '0001_initial'),
-        ('org', '0004_alter_membership_role'),
+        ("cases", "0008_tablet_handoff"),
+        ("catalog", "0001_initial"),
+        ("org", "0004_alter_membership_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='consent_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='consent given at'),
+            model_name="case",
+            name="consent_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="consent given at"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='consent_by',
-            field=models.CharField(blank=True, max_length=100, verbose_name='consent given by'),
+            model_name="case",
+            name="consent_by",
+            field=models.CharField(blank=True, max_length=100, verbose_name="consent given by"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='consent_method',
-            field=models.CharField(blank=True, choices=[('oral', 'orally, in person'), ('written', 'signed form'), ('phone', 'by telephone'), ('online', 'online, ticked by the person')], max_length=12, verbose_name='consent given how'),
+            model_name="case",
+            name="consent_method",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("oral", "orally, in person"),
+                    ("written", "signed form"),
+                    ("phone", "by telephone"),
+                    ("online", "online, ticked by the person"),
+                ],
+                max_length=12,
+                verbose_name="consent given how",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='disabled',
-            field=models.BooleanField(default=False, verbose_name='disabled'),
+            model_name="case",
+            name="disabled",
+            field=models.BooleanField(default=False, verbose_name="disabled"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='elderly',
-            field=models.BooleanField(default=False, verbose_name='elderly'),
+            model_name="case",
+            name="elderly",
+            field=models.BooleanField(default=False, verbose_name="elderly"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='fast_channel',
-            field=models.BooleanField(default=False, verbose_name='fast channel'),
+            model_name="case",
+            name="fast_channel",
+            field=models.BooleanField(default=False, verbose_name="fast channel"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='limited_mobility',
-            field=models.BooleanField(default=False, verbose_name='limited mobility'),
+            model_name="case",
+            name="limited_mobility",
+            field=models.BooleanField(default=False, verbose_name="limited mobility"),
         ),
         migrations.AddField(
-            model_name='workitem',
-            name='fast',
+            model_name="workitem",
+            name="fast",
             field=models.BooleanField(default=False),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('fast_channel', True)), fields=['-received_at'], name='case_fast_channel'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("fast_channel", True)),
+                fields=["-received_at"],
+                name="case_fast_channel",
+            ),
         ),
         migrations.AddIndex(
-            model_name='workitem',
-            index=models.Index(fields=['unit', '-fast', 'due', 'id'], name='work_unit_fast_due'),
+            model_name="workitem",
+            index=models.Index(fields=["unit", "-fast", "due", "id"], name="work_unit_fast_due"),
         ),
     ]
