@@ -72,7 +72,9 @@ class CaseIn(In):
     consent_by: SafeStr = Field(
         "", max_length=100, description="who consented: the person, or a relative by name"
     )
-    consent_method: ConsentMethod | Literal[""] = ""
+    consent_method: SafeStr = Field(
+        "", max_length=12, description=f"how: {', '.join(ConsentMethod.values)}"
+    )
 
     def registration(self) -> Registration:
         data = self.model_dump()

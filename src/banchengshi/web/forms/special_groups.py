@@ -58,6 +58,7 @@ def _groups_field() -> forms.MultipleChoiceField:
 def special_input(form: forms.Form) -> SpecialGroupInput:
     """What the form says of the groups and the consent, for the engine. On a public form the
     person ticks the consent themselves: it is theirs (the name they gave), given online."""
+    form.is_valid()  # cleans once; a field it could not convert is left out
     data: dict[str, Any] = getattr(form, "cleaned_data", {})
     groups = tuple(data.get("special_groups") or ())
     if "consent" in form.fields:
