@@ -16,6 +16,8 @@ from banchengshi.policy.deadlines import SHANGHAI
 
 @dataclass(frozen=True)
 class FastChannelCount:
+    """In the order of SpecialGroup after the unit and the cases."""
+
     unit_id: int
     cases: int
     elderly: int
@@ -36,17 +38,8 @@ def fast_channel_counts(
     groups = {group.value: Count("id", filter=Q(**{group.value: True})) for group in SpecialGroup}
     rows = (
         cases.order_by()
-        .values("registered_unit_id")
+        .values_list("registered_unit_id")
         .annotate(cases=Count("id"), **groups)
         .order_by("registered_unit_id")
     )
-    return [
-        FastChannelCount(
-            unit_id=row["registered_unit_id"],
-            cases=row["cases"],
-            elderly=row["elderly"],
-            disabled=row["disabled"],
-            limited_mobility=row["limited_mobility"],
-        )
-        for row in rows
-    ]
+    return [FastChannelCount(*row) for row in rows]

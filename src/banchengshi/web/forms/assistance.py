@@ -104,13 +104,15 @@ class ScheduleForm(forms.Form):
 
 class VisitForm(forms.Form):
     note = _text(_("Visit record"), rows=3)
-    collected = forms.MultipleChoiceField(
-        label=_("Materials collected"), required=False, widget=forms.CheckboxSelectMultiple()
-    )
 
     def __init__(self, data: Any = None, *, materials: list[str]) -> None:
         super().__init__(data)
-        self.fields["collected"].choices = [(item, item) for item in materials]
+        self.fields["collected"] = forms.MultipleChoiceField(
+            label=_("Materials collected"),
+            required=False,
+            choices=[(item, item) for item in materials],
+            widget=forms.CheckboxSelectMultiple(),
+        )
 
 
 class EvaluationForm(forms.Form):

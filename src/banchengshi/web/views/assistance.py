@@ -177,6 +177,11 @@ def _render_request(
     return render(request, "web/assistance_request.html", context, status=status)
 
 
+def appointment_of(form: forms.Form) -> Any:
+    assert isinstance(form, ScheduleForm)
+    return form.appointment_value()
+
+
 STEPS: dict[str, Callable[[Any, int, forms.Form], Any]] = {
     "review": lambda user, pk, form: actions.check_review(
         user,
@@ -187,7 +192,7 @@ STEPS: dict[str, Callable[[Any, int, forms.Form], Any]] = {
     "schedule": lambda user, pk, form: actions.check_schedule(
         user,
         pk,
-        appointment=form.appointment_value(),
+        appointment=appointment_of(form),
         staff_id=form.cleaned_data.get("staff_id"),
         materials=(form.cleaned_data.get("materials") or "").splitlines(),
     ),
