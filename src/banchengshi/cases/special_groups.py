@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SpecialGroup(models.TextChoices):
     """Each value is the name of its flag field on SpecialGroupFields."""
 
     ELDERLY = "elderly", _("elderly")
-    DISABLED = "disabled", _("disabled")
+    DISABLED = "disabled", pgettext_lazy("special group", "disabled")
     LIMITED_MOBILITY = "limited_mobility", _("limited mobility")
 
 
@@ -33,7 +34,7 @@ class SpecialGroupFields(models.Model):
     named relative or guardian), when and how. No flag without consent (the actions check)."""
 
     elderly = models.BooleanField(_("elderly"), default=False)
-    disabled = models.BooleanField(_("disabled"), default=False)
+    disabled = models.BooleanField(pgettext_lazy("special group", "disabled"), default=False)
     limited_mobility = models.BooleanField(_("limited mobility"), default=False)
     fast_channel = models.BooleanField(_("fast channel"), default=False)
     consent_by = models.CharField(_("consent given by"), max_length=100, blank=True)

@@ -32,7 +32,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, override, pgettext
+from django.utils.translation import gettext_noop, override, pgettext, pgettext_lazy
 
 from banchengshi.notify.models import NotificationKind
 
@@ -178,9 +178,9 @@ def _rectification(with_due: str, without: str) -> Composer:
 
 # The words of assistance.models.AssistanceClock's values, which notify does not import.
 ASSISTANCE_CLOCKS = {
-    "review": gettext_noop("review"),
-    "visit": gettext_noop("visit"),
-    "approval": gettext_noop("approval follow-up"),
+    "review": pgettext_lazy("assistance clock", "review"),
+    "visit": pgettext_lazy("assistance clock", "visit"),
+    "approval": pgettext_lazy("assistance clock", "approval follow-up"),
 }
 
 
@@ -189,7 +189,7 @@ def _assistance(with_due: str, without: str) -> Composer:
         clock = p.text("clock")
         values = {
             "request": p.number("request"),
-            "clock": _(ASSISTANCE_CLOCKS[clock]) if clock in ASSISTANCE_CLOCKS else None,
+            "clock": str(ASSISTANCE_CLOCKS[clock]) if clock in ASSISTANCE_CLOCKS else None,
             "due": p.when("due"),
         }
         if None in values.values():

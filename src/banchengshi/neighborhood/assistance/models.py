@@ -86,9 +86,9 @@ class ApprovalStatus(models.TextChoices):
 class AssistanceClock(models.TextChoices):
     """The one deadline a request runs at a time (policy.toml)."""
 
-    REVIEW = "review", _("review")
-    VISIT = "visit", _("visit")
-    APPROVAL = "approval", _("approval follow-up")
+    REVIEW = "review", pgettext_lazy("assistance clock", "review")
+    VISIT = "visit", pgettext_lazy("assistance clock", "visit")
+    APPROVAL = "approval", pgettext_lazy("assistance clock", "approval follow-up")
 
 
 class AssistanceRequest(SpecialGroupFields):
