@@ -48,7 +48,12 @@ class SpecialGroupFields(models.Model):
 
     @property
     def special_groups(self) -> list[SpecialGroup]:
-        return [group for group in SpecialGroup if getattr(self, group.value)]
+        return groups_of(self)
+
+
+def groups_of(row: object) -> list[SpecialGroup]:
+    """The groups flagged on a row (a model's, or the demo's rows being built)."""
+    return [group for group in SpecialGroup if getattr(row, group.value)]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from banchengshi.cases.clocks import policy_version_in_force
 from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import Case, CaseUnit, State, TrackingSequence, WorkKind
 from banchengshi.cases.registration import Registration, clean_registration
-from banchengshi.cases.special_groups import apply_special_groups
+from banchengshi.cases.special_groups import SpecialGroup, apply_special_groups
 from banchengshi.catalog.models import Matter
 from banchengshi.errors import Forbidden, InvalidInput
 from banchengshi.org.models import HANDLING_KINDS, Unit
@@ -139,7 +139,12 @@ def do_register_case(actor: User | None, data: Registration, refs: References) -
                         at=timezone.now(),
                         before={},
                         after={"state": case.state, "tracking_no": case.tracking_no},
-                        payload=registered_payload(case),
+                        payload=registered_payload(
+                            channel=case.channel,
+                            groups=case.special_groups,
+                            consent_by=case.consent_by,
+                            consent_method=case.consent_method,
+                        ),
                     )
                 ]
             )
@@ -150,13 +155,15 @@ def do_register_case(actor: User | None, data: Registration, refs: References) -
     return case
 
 
-def registered_payload(case: Case) -> dict[str, object]:
+def registered_payload(
+    *, channel: str, groups: list[SpecialGroup], consent_by: str, consent_method: str
+) -> dict[str, object]:
     """The registration's audit payload: the channel, and the special groups of a case on the
-    fast channel (who consented, and how)."""
-    payload: dict[str, object] = {"channel": case.channel}
-    if case.fast_channel:
-        payload["special_groups"] = [group.value for group in case.special_groups]
-        payload["consent"] = {"by": case.consent_by, "method": case.consent_method}
+    fast channel (who consented, and how). The demo's simulation writes it too."""
+    payload: dict[str, object] = {"channel": channel}
+    if groups:
+        payload["special_groups"] = [group.value for group in groups]
+        payload["consent"] = {"by": consent_by, "method": consent_method}
     return payload
 
 
