@@ -52,6 +52,8 @@ SERVICE_POINTS = (
     ("TPZ", "SP-TPXC", "桃浦新村居民区服务点"),
     ("WL", "SP-WLC", "万里城居民区服务点"),
 )
+# The streets whose neighbourhood staff give door-to-door help in the demo (R-NB-3).
+DOOR_TO_DOOR_STREETS = tuple(dict.fromkeys(street for street, _key, _name in SERVICE_POINTS))
 
 # Departments owning matters, each with the center it runs (seed 000 §3): key, name, username
 # suffix, center key, center name.
@@ -137,6 +139,9 @@ def _user_specs() -> list[UserSpec]:
                 f"clerk_{street.lower()}", ((unit, Role.WINDOW_CLERK), (unit, Role.UNIT_HANDLER))
             )
         )
+    # The neighbourhood staff of the streets with service points: door-to-door help (003).
+    for street in DOOR_TO_DOOR_STREETS:
+        specs.append(UserSpec(f"nb_{street.lower()}", ((f"SQ-{street}", Role.NEIGHBORHOOD_STAFF),)))
     return specs
 
 
@@ -150,6 +155,7 @@ ROLE_LABELS = {
     Role.DISPATCHER: "派单员",
     Role.OFFICE_ADMIN: "政务服务办管理员",
     Role.INSPECTOR: "纪检监察（只读）",
+    Role.NEIGHBORHOOD_STAFF: "社区服务人员",
     Role.SYSADMIN: "系统管理员",
 }
 

@@ -21,7 +21,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
+from banchengshi.demo.assistance import ensure_assistance
 from banchengshi.demo.district import (
     DEMO_PASSWORD,
     URL,
@@ -118,6 +120,9 @@ class Command(BaseCommand):
                 f"{result.cases:,} cases and {result.events:,} audit events in "
                 f"{result.seconds:.1f} s ({states})."
             )
+        requests = ensure_assistance(district, timezone.now())
+        if requests:
+            self.stdout.write(f"{requests} door-to-door requests, one at every stage per street.")
         self._logins(password)
 
     def _logins(self, password: str) -> None:
