@@ -294,3 +294,13 @@ def test_a_service_is_taken_off_the_list(streets):
         f"/staff/assistance/services/{streets.s1_item.pk}/", {"difficulty": "easy", "active": "on"}
     )
     assert response.status_code == 403
+
+
+def test_the_form_offers_the_chosen_streets_services(streets):
+    browser = client(streets.org.officeadmin)
+    first = text(browser.get(f"/staff/assistance/new/?street={streets.s1.pk}"))
+    other = text(browser.get(f"/staff/assistance/new/?street={streets.s2.pk}"))
+    assert "营业执照变更登记" in first
+    assert "营业执照变更登记" not in other
+    assert "社保卡补办" in other
+    assert text(browser.get("/staff/assistance/new/?street=abc")).count("社保卡补办") == 1

@@ -5,7 +5,7 @@ only taken off the list. Each change writes one audit-chain event."""
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -89,9 +89,13 @@ def do_add_service(
         on_list = on_list.filter(street=None) | on_list.filter(street=street)
         if on_list.exists():
             raise Conflict(_("This matter is on the list already."))
-        item = ServiceItem.objects.create(
-            matter=matter, street=street, difficulty=difficulty, note=note
-        )
+        try:
+            with transaction.atomic():
+                item = ServiceItem.objects.create(
+                    matter=matter, street=street, difficulty=difficulty, note=note
+                )
+        except IntegrityError:  # added by someone else meanwhile
+            raise Conflict(_("This matter is on the list already.")) from None
         _audit(item, "added", actor)
     return item
 

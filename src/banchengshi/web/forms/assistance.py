@@ -48,9 +48,14 @@ class RequestForm(forms.Form):
     need = _text(_("What the person needs"), rows=3)
 
     def __init__(
-        self, data: Any = None, *, streets: list[Unit], services: list[ServiceItem]
+        self,
+        data: Any = None,
+        *,
+        streets: list[Unit],
+        services: list[ServiceItem],
+        initial: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(data)
+        super().__init__(data, initial=initial)
         self.fields.update(special_group_fields())
         self.fields["street_id"].widget.choices = [(unit.pk, unit.name) for unit in streets]
         self.fields["service_id"].widget.choices = [("", "—")] + [

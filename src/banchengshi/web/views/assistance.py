@@ -96,14 +96,21 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if not streets:
         raise Forbidden(_("Only the streets' neighbourhood staff register requests."))
     street = _chosen_street(request, streets)
-    form = RequestForm(request.POST or None, streets=streets, services=list(services_for(street)))
+    form = RequestForm(
+        request.POST or None,
+        streets=streets,
+        services=list(services_for(street)),
+        initial={"street_id": street},
+    )
+    status = 200
     if request.method == "POST":
         created = _apply(form, lambda: actions.check_register_request(person.user, form.request()))
         if created is not None:
             messages.success(request, _("The request is registered; review it next."))
             return redirect("web:assistance_request", created.pk)
-        return render(request, "web/assistance_new.html", {"form": form}, status=422)
-    return render(request, "web/assistance_new.html", {"form": form})
+        status = 422
+    context = {"form": form, "streets": streets, "street": street}
+    return render(request, "web/assistance_new.html", context, status=status)
 
 
 def _chosen_street(request: HttpRequest, streets: list[Any]) -> int:
