@@ -304,3 +304,18 @@ def test_the_form_offers_the_chosen_streets_services(streets):
     assert "营业执照变更登记" not in other
     assert "社保卡补办" in other
     assert text(browser.get("/staff/assistance/new/?street=abc")).count("社保卡补办") == 1
+
+
+def test_a_wrong_new_appointment_is_shown_in_its_own_form(streets):
+    request = streets.request()
+    browser = client(streets.s1staff)
+    url = f"/staff/assistance/{request.pk}/"
+    browser.post(url + "review/", {"eligible": "yes", "note": "符合条件，安排上门"})
+    schedule = {"appointment": "2026-11-24T14:00", "staff_id": str(streets.s1staff.pk)}
+    assert browser.post(url + "schedule/", {**schedule, "materials": "身份证"}).status_code == 302
+    response = browser.post(url + "schedule/", {**schedule, "appointment": "2026-11-19T09:00"})
+    assert response.status_code == 422
+    page = text(response)
+    assert '<details class="card" open>' in page
+    assert "The appointment must be in the future." in page
+    assert f'action="{url}visit/"' in page

@@ -164,11 +164,13 @@ def _render_request(
     form: forms.Form | None,
     status: int = 200,
 ) -> HttpResponse:
+    """`form`: the posted form of `step`, shown again with its errors in its place."""
     person = signed_in(request)
     acting = may_act(person.user, found.street_id)
     next_step = STEP_OF_STAGE.get(Stage(found.stage)) if acting else None
-    if next_step is not None and step != next_step:
-        form = _step_form(found, next_step)
+    step_form = form if step == next_step else None
+    if next_step is not None and step_form is None:
+        step_form = _step_form(found, next_step)
     reschedule = None
     if acting and found.stage == Stage.SCHEDULED:
         reschedule = form if step == "schedule" else _step_form(found, "schedule")
@@ -178,7 +180,7 @@ def _render_request(
         "address": found.address if acting else found.address[:6] + "…",
         "events": history(found),
         "step": next_step,
-        "form": form,
+        "form": step_form,
         "reschedule": reschedule,
     }
     return render(request, "web/assistance_request.html", context, status=status)
