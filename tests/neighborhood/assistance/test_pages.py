@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from banchengshi.cases.special_groups import SpecialGroupInput
 from banchengshi.neighborhood.assistance.models import AssistanceRequest, ServiceItem
@@ -319,3 +321,18 @@ def test_a_wrong_new_appointment_is_shown_in_its_own_form(streets):
     assert '<details class="card" open>' in page
     assert "The appointment must be in the future." in page
     assert f'action="{url}visit/"' in page
+
+
+def test_the_list_and_a_request_cost_the_same_whatever_the_number(streets):
+    browser = client(streets.s1staff)
+
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert browser.get(path).status_code == 200
+        return len(captured)
+
+    first = streets.request()
+    few = queries("/staff/assistance/"), queries(f"/staff/assistance/{first.pk}/")
+    for _ in range(8):
+        streets.request()
+    assert (queries("/staff/assistance/"), queries(f"/staff/assistance/{first.pk}/")) == few
