@@ -98,6 +98,16 @@ WORDS: dict[NotificationKind, tuple[dict[str, Any], str, str]] = {
         "区市场监管局第 3 号整改被退回，须于 2026-11-25 23:59 前完成。",
         "Rectification no. 3 of 区市场监管局 was sent back; due by 2026-11-25 23:59.",
     ),
+    K.ASSISTANCE_DUE_SOON: (
+        {"request": 7, "clock": "review", "due": DUE},
+        "上门服务申请 7：审核须在 2026-11-25 23:59 前完成。",
+        "Door-to-door request no. 7: the review is due by 2026-11-25 23:59.",
+    ),
+    K.ASSISTANCE_OVERDUE: (
+        {"request": 7, "clock": "visit", "due": DUE},
+        "上门服务申请 7：上门服务已于 2026-11-25 23:59 超期。",
+        "Door-to-door request no. 7: the visit is overdue since 2026-11-25 23:59.",
+    ),
     K.HOTSPOT_RAISED: (
         {"subject": "社保卡补办", "count": 12, "since": "2026-11-10"},
         "热点：自2026-11-10以来有12件关于社保卡补办的案件。",

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from banchengshi.cases.special_groups import SpecialGroupFields
 from banchengshi.catalog.models import Matter
 from banchengshi.org.models import Unit
 
@@ -93,7 +94,7 @@ class TrackingSequence(models.Model):
         ]
 
 
-class Case(models.Model):
+class Case(SpecialGroupFields):
     tracking_no = models.CharField(_("tracking number"), max_length=24, unique=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
@@ -197,6 +198,9 @@ class Case(models.Model):
             models.Index(fields=["id_number", "-received_at"], name="case_id_number_received"),
             models.Index(fields=["credit_code", "-received_at"], name="case_credit_code_received"),
             models.Index(fields=["matter", "-received_at"], name="case_matter_received"),
+            models.Index(
+                fields=["-received_at"], condition=Q(fast_channel=True), name="case_fast_channel"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -326,11 +330,15 @@ class WorkItem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # The deadline counted through a year whose schedule was not loaded (see Clock).
     provisional = models.BooleanField(default=False)
+    # The case's fast channel (绿色通道), copied so that the hub's queues put it first
+    # through their own index (work_unit_fast_due) rather than a sort over a join.
+    fast = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
             models.Index(fields=["id"], condition=Q(provisional=True), name="work_provisional"),
             models.Index(fields=["unit", "due", "id"], name="work_unit_due"),
+            models.Index(fields=["unit", "-fast", "due", "id"], name="work_unit_fast_due"),
             models.Index(fields=["case", "kind"], name="work_case_kind"),
         ]
 

@@ -103,7 +103,7 @@ def _hub_work(scope: Scope, kind: WorkKind) -> QuerySet[WorkItem]:
     return (
         WorkItem.objects.filter(unit_id=require_hub(scope), kind=kind)
         .select_related("case", "case__matter", "case__handling_unit")
-        .order_by("due", "id")
+        .order_by("-fast", "due", "id")
     )
 
 
@@ -126,7 +126,8 @@ class DispatchRow(WorkRow):
 
 
 def dispatch_queue(scope: Scope, page: int, *, returned: bool = False) -> Bounded[DispatchRow]:
-    """Accepted cases waiting for the hub to dispatch them, most urgent first: those no unit
+    """Accepted cases waiting for the hub to dispatch them, the fast channel's first, then
+    most urgent first: those no unit
     could be found for automatically (R-DIS-1), or, with `returned`, those a unit sent back
     (退回, R-DIS-2) with the reason it gave."""
     work = _hub_work(scope, WorkKind.DISPATCH)

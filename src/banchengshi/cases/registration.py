@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, replace
 
@@ -11,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.models import MAX_TEXT, Case, Category, Channel, Complexity, PetitionerType
+from banchengshi.cases.special_groups import SpecialGroupInput, clean_special_groups
 from banchengshi.errors import InvalidInput
 from banchengshi.identifiers import (
     validate_contact_phone,
@@ -45,6 +47,8 @@ class Registration:
     complexity: str = Complexity.GENERAL
     external_source: str = ""
     external_id: str = ""
+    # The fast channel (绿色通道): special-group flags and the consent to record them.
+    special: SpecialGroupInput = dataclasses.field(default_factory=SpecialGroupInput)
 
 
 def clean_registration(data: Registration, now: dt.datetime | None = None) -> Registration:
@@ -120,6 +124,10 @@ def clean_registration(data: Registration, now: dt.datetime | None = None) -> Re
         fail("received_at", _("The time received cannot be more than 30 days ago."))
     if bool(data.external_source) != bool(data.external_id):
         fail("external_id", _("An external record needs both its source and its id."))
+    special, special_errors = clean_special_groups(data.special)
+    for name, messages in special_errors.items():
+        for message in messages:
+            fail(name, message)
     if errors:
         raise InvalidInput(errors)
     return replace(
@@ -135,4 +143,5 @@ def clean_registration(data: Registration, now: dt.datetime | None = None) -> Re
         window=data.window.strip(),
         online_application_no=data.online_application_no.strip(),
         received_at=received_at,
+        special=special,
     )

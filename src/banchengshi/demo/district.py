@@ -52,6 +52,8 @@ SERVICE_POINTS = (
     ("TPZ", "SP-TPXC", "桃浦新村居民区服务点"),
     ("WL", "SP-WLC", "万里城居民区服务点"),
 )
+# The streets whose neighbourhood staff give door-to-door help in the demo (R-NB-3).
+DOOR_TO_DOOR_STREETS = tuple(dict.fromkeys(street for street, _key, _name in SERVICE_POINTS))
 
 NEIGHBORHOOD_STREETS = ("CYXC", "TPZ")
 
@@ -144,6 +146,9 @@ def _user_specs() -> list[UserSpec]:
         specs.append(
             UserSpec(f"neighborhood_{street.lower()}", ((f"SQ-{street}", Role.NEIGHBORHOOD_STAFF),))
         )
+    # The neighbourhood staff of the streets with service points: door-to-door help (003).
+    for street in DOOR_TO_DOOR_STREETS:
+        specs.append(UserSpec(f"nb_{street.lower()}", ((f"SQ-{street}", Role.NEIGHBORHOOD_STAFF),)))
     return specs
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from banchengshi.cases.actions.common import HANDLING_CLOCKS, TRACKED_FIELDS
+from banchengshi.cases.actions.registration import registered_payload
 from banchengshi.cases.events import CaseEvent, decided, requested
 from banchengshi.cases.models import (
     NO_DUE,
@@ -23,6 +24,7 @@ from banchengshi.cases.models import (
     State,
 )
 from banchengshi.cases.models import WorkKind as WK
+from banchengshi.cases.special_groups import groups_of
 from banchengshi.demo.bulk import Row
 from banchengshi.demo.plans import Draft, Generator
 from banchengshi.policy.rules import Limit
@@ -112,6 +114,7 @@ class Simulation:
                 task=task,
                 created_at=at,
                 provisional=due is not None and self.g.provisional(at, due),
+                fast=self.case.fast_channel,
             )
         )
 
@@ -203,7 +206,12 @@ class Simulation:
                 at,
                 {},
                 None,
-                {"channel": case.channel},
+                registered_payload(
+                    channel=case.channel,
+                    groups=groups_of(case),
+                    consent_by=case.consent_by,
+                    consent_method=case.consent_method,
+                ),
             )
         )
 

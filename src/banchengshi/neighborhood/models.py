@@ -1,5 +1,11 @@
 """The neighbourhood's rows (R-NB-1…3), one module per area; Django finds them here."""
 
+from banchengshi.neighborhood.assistance.models import (
+    AssistanceEvent,
+    AssistanceReminder,
+    AssistanceRequest,
+    ServiceItem,
+)
 from banchengshi.neighborhood.points.models import (
     DeviceCheck,
     Equipment,
@@ -13,6 +19,9 @@ from banchengshi.neighborhood.points.models import (
 )
 
 __all__ = [
+    "AssistanceEvent",
+    "AssistanceReminder",
+    "AssistanceRequest",
     "DeviceCheck",
     "Equipment",
     "Fault",
@@ -21,5 +30,6 @@ __all__ = [
     "PointEvent",
     "PointKind",
     "PointStatus",
+    "ServiceItem",
     "ServicePoint",
 ]

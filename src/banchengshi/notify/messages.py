@@ -31,6 +31,7 @@ VALUES: dict[str, tuple[str, ...]] = {
     "extension": ("tracking_no", "due"),
     "reply": ("tracking_no", "link", "link_url"),
     "staff_notification": ("tracking_no", "what"),
+    "assistance_review": ("request_no", "result", "reason"),
 }
 
 
@@ -80,12 +81,17 @@ def _staff_notification(v: dict[str, str]) -> str:
     return f"案件{v['tracking_no']}：{v['what']}"
 
 
+def _assistance_review(v: dict[str, str]) -> str:
+    return f"您的上门服务申请（编号{v['request_no']}）审核结果：{v['result']}。{v['reason']}"
+
+
 WORDS: dict[str, Callable[[dict[str, str]], str]] = {
     "appeal_filed": _appeal_filed,
     "intake_received": _intake_received,
     "extension": _extension,
     "reply": _reply,
     "staff_notification": _staff_notification,
+    "assistance_review": _assistance_review,
 }
 
 

@@ -108,6 +108,8 @@ class NotificationKind(models.TextChoices):
     RECTIFICATION_OVERDUE = "rectification.overdue", _("rectification overdue")
     RECTIFICATION_SENT_BACK = "rectification.sent_back", _("rectification sent back")
     HOTSPOT_RAISED = "hotspot.raised", _("hot spot of similar cases")
+    ASSISTANCE_DUE_SOON = "assistance.due_soon", _("door-to-door request due soon")
+    ASSISTANCE_OVERDUE = "assistance.overdue", _("door-to-door request overdue")
 
 
 class Notification(models.Model):

@@ -17,6 +17,8 @@ notice missing one is still worded, in a shorter sentence):
     outbox.given_up                      channel, recipient (already masked)
     rectification.*                      item (its number), unit (the owner unit's name),
                                          due (ISO 8601 instant)
+    assistance.*                         request (its number), clock (review, visit or
+                                         approval), due (ISO 8601 instant)
     hotspot.raised                       subject (the matter's, unit's or cause's name),
                                          count, since (ISO 8601 date)
 """
@@ -30,7 +32,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, override, pgettext
+from django.utils.translation import gettext_noop, override, pgettext, pgettext_lazy
 
 from banchengshi.notify.models import NotificationKind
 
@@ -174,6 +176,29 @@ def _rectification(with_due: str, without: str) -> Composer:
     return compose
 
 
+# The words of assistance.models.AssistanceClock's values, which notify does not import.
+ASSISTANCE_CLOCKS = {
+    "review": pgettext_lazy("assistance clock", "review"),
+    "visit": pgettext_lazy("assistance clock", "visit"),
+    "approval": pgettext_lazy("assistance clock", "approval follow-up"),
+}
+
+
+def _assistance(with_due: str, without: str) -> Composer:
+    def compose(p: Params) -> str:
+        clock = p.text("clock")
+        values = {
+            "request": p.number("request"),
+            "clock": str(ASSISTANCE_CLOCKS[clock]) if clock in ASSISTANCE_CLOCKS else None,
+            "due": p.when("due"),
+        }
+        if None in values.values():
+            return _(without)
+        return _(with_due) % values
+
+    return compose
+
+
 def _hotspot(p: Params) -> str:
     values = {"subject": p.text("subject"), "count": p.number("count"), "since": p.when("since")}
     if None in values.values():
@@ -222,6 +247,16 @@ COMPOSERS: dict[NotificationKind, Composer] = {
         gettext_noop("A rectification of your unit was sent back."),
     ),
     NotificationKind.HOTSPOT_RAISED: _hotspot,
+    NotificationKind.ASSISTANCE_DUE_SOON: _assistance(
+        gettext_noop("Door-to-door request no. %(request)d: the %(clock)s is due by %(due)s."),
+        gettext_noop("A door-to-door request is due soon."),
+    ),
+    NotificationKind.ASSISTANCE_OVERDUE: _assistance(
+        gettext_noop(
+            "Door-to-door request no. %(request)d: the %(clock)s is overdue since %(due)s."
+        ),
+        gettext_noop("A door-to-door request is overdue."),
+    ),
 }
 
 

@@ -66,6 +66,11 @@ NAV_ITEMS = (
         pgettext_lazy("menu", "Service points"),
         frozenset({Role.OFFICE_ADMIN, Role.NEIGHBORHOOD_STAFF, Role.WINDOW_HEAD}),
     ),
+    NavItem(
+        "web:assistance",
+        _("Door-to-door service"),
+        (SEES_ALL_ROLES - {Role.SYSADMIN}) | {Role.NEIGHBORHOOD_STAFF, Role.WINDOW_HEAD},
+    ),
 )
 
 

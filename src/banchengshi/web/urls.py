@@ -3,6 +3,7 @@
 from django.urls import path
 
 from banchengshi.web.views import (
+    assistance,
     auth,
     case_page,
     faq,
@@ -111,6 +112,24 @@ urlpatterns = [
         "staff/rectifications/<int:item_id>/files/<int:file_id>/",
         rectification.rectification_file,
         name="rectification_file",
+    ),
+    path("staff/assistance/", assistance.request_list, name="assistance"),
+    path("staff/assistance/new/", assistance.request_new, name="assistance_new"),
+    path(
+        "staff/assistance/<int:request_id>/",
+        assistance.request_page_view,
+        name="assistance_request",
+    ),
+    path(
+        "staff/assistance/<int:request_id>/<slug:step>/",
+        assistance.request_step,
+        name="assistance_step",
+    ),
+    path("staff/assistance/services/", assistance.service_list_view, name="assistance_services"),
+    path(
+        "staff/assistance/services/<int:item_id>/",
+        assistance.service_change,
+        name="assistance_service",
     ),
     path("staff/cases/<int:case_id>/act/<slug:act>/", case_page.case_act, name="case_act"),
     path("staff/cases/<int:case_id>/attachments/", case_page.case_attach, name="case_attach"),

@@ -34,6 +34,7 @@ class WorkItemOut(Out):
         description="the deadline counted Monday to Friday in a year whose holiday schedule "
         "is not loaded yet; recomputed when it is"
     )
+    fast_channel: bool = Field(description="the case goes by the fast channel (绿色通道)")
 
     @classmethod
     def of(cls, item: WorkItem, now: dt.datetime) -> WorkItemOut:
@@ -47,6 +48,7 @@ class WorkItemOut(Out):
                 matter=case.matter.name if case.matter is not None else case.matter_text,
                 due=item.due if item.has_due else None,
                 colour=work_colour(item, now),
+                fast_channel=item.fast,
             )
         )
 
@@ -84,6 +86,7 @@ class CaseSummaryOut(Out):
     handling_unit: UnitRef | None
     round: int
     version: int
+    fast_channel: bool = Field(description="the case goes by the fast channel (绿色通道)")
 
 
 class CaseListOut(BaseModel):
@@ -232,6 +235,10 @@ class CaseOut(Out):
     phone: str = Field(description="masked (138****5678) unless your role contacts the person")
     id_number: str = Field(description="masked unless your role contacts the person")
     personal_data_visible: bool
+    fast_channel: bool = Field(description="the case goes by the fast channel (绿色通道)")
+    special_groups: list[str] = Field(
+        description="elderly, disabled, limited_mobility: why it goes by the fast channel"
+    )
     enterprise_name: str
     credit_code: str
     matter: MatterRef | None

@@ -17,6 +17,7 @@ from banchengshi.cases.models import (
     PetitionerType,
 )
 from banchengshi.cases.registration import Registration
+from banchengshi.cases.special_groups import ConsentMethod, SpecialGroup, SpecialGroupInput
 
 
 class CaseIn(In):
@@ -63,11 +64,27 @@ class CaseIn(In):
     complexity: Complexity = Complexity.GENERAL
     external_source: SafeStr = Field("", max_length=32)
     external_id: SafeStr = Field("", max_length=64)
+    special_groups: list[SpecialGroup] = Field(
+        [],
+        max_length=len(SpecialGroup),
+        description="the fast channel (绿色通道): needs consent_by and consent_method",
+    )
+    consent_by: SafeStr = Field(
+        "", max_length=100, description="who consented: the person, or a relative by name"
+    )
+    consent_method: SafeStr = Field(
+        "", max_length=12, description=f"how: {', '.join(ConsentMethod.values)}"
+    )
 
     def registration(self) -> Registration:
         data = self.model_dump()
         for choice in ("channel", "petitioner_type", "category", "complexity"):
             data[choice] = str(data[choice].value)
+        data["special"] = SpecialGroupInput(
+            tuple(str(group) for group in data.pop("special_groups")),
+            data.pop("consent_by"),
+            str(data.pop("consent_method")),
+        )
         return Registration(**data)
 
 

@@ -235,7 +235,13 @@ def link_unit(case: Case, unit_id: int, relation: str) -> None:
 def add_work(case: Case, kind: WorkKind, unit_id: int, due: dt.datetime | None, **kw: Any) -> None:
     flag = due is not None and provisional(timezone.now(), due)
     WorkItem.objects.create(
-        case=case, kind=kind, unit_id=unit_id, due=due or NO_DUE, provisional=flag, **kw
+        case=case,
+        kind=kind,
+        unit_id=unit_id,
+        due=due or NO_DUE,
+        provisional=flag,
+        fast=case.fast_channel,
+        **kw,
     )
 
 

@@ -20,6 +20,7 @@ from banchengshi.cases.clocks import policy_version_in_force
 from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import Case, CaseUnit, State, TrackingSequence, WorkKind
 from banchengshi.cases.registration import Registration, clean_registration
+from banchengshi.cases.special_groups import SpecialGroup, apply_special_groups
 from banchengshi.catalog.models import Matter
 from banchengshi.errors import Forbidden, InvalidInput
 from banchengshi.org.models import HANDLING_KINDS, Unit
@@ -121,6 +122,7 @@ def do_register_case(actor: User | None, data: Registration, refs: References) -
                 external_source=data.external_source,
                 external_id=data.external_id,
             )
+            apply_special_groups(case, data.special, received_at)
             case.save()
             search.index_case(case)
             link = CaseUnit.objects.create(
@@ -137,7 +139,12 @@ def do_register_case(actor: User | None, data: Registration, refs: References) -
                         at=timezone.now(),
                         before={},
                         after={"state": case.state, "tracking_no": case.tracking_no},
-                        payload={"channel": case.channel},
+                        payload=registered_payload(
+                            channel=case.channel,
+                            groups=case.special_groups,
+                            consent_by=case.consent_by,
+                            consent_method=case.consent_method,
+                        ),
                     )
                 ]
             )
@@ -146,6 +153,18 @@ def do_register_case(actor: User | None, data: Registration, refs: References) -
     # What a read of the new case would find, so that answering with it costs no query.
     case._prefetched_objects_cache = {"unit_links": [link], "events": events}  # type: ignore[attr-defined]
     return case
+
+
+def registered_payload(
+    *, channel: str, groups: list[SpecialGroup], consent_by: str, consent_method: str
+) -> dict[str, object]:
+    """The registration's audit payload: the channel, and the special groups of a case on the
+    fast channel (who consented, and how). The demo's simulation writes it too."""
+    payload: dict[str, object] = {"channel": channel}
+    if groups:
+        payload["special_groups"] = [group.value for group in groups]
+        payload["consent"] = {"by": consent_by, "method": consent_method}
+    return payload
 
 
 def _next_tracking_no(received_at: dt.datetime) -> str:

@@ -32,6 +32,7 @@ from banchengshi.web.forms.engine_form import (
     visits_field,
 )
 from banchengshi.web.forms.fields import NumberField, TextField
+from banchengshi.web.forms.special_groups import special_group_fields, special_input
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -189,6 +190,7 @@ class PublicReportForm(EngineForm):
         initial: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(data, files, initial={"started": started_token(), **(initial or {})})
+        self.fields.update(special_group_fields(self_service=True))
         self.channel = channel
         self.fields["matter_id"].widget.choices = [
             ("", _("— choose, or write it below —")),
@@ -211,7 +213,16 @@ class PublicReportForm(EngineForm):
         self.describe_fields()
 
     def registration(self) -> Registration:
-        return self.registration_of_fields(channel=self.channel)
+        return self.registration_of_fields(channel=self.channel, special=special_input(self))
+
+    def show_errors(self, errors: dict[str, list[Any]]) -> None:
+        """The person ticks their consent themselves: a flag without it is the box's error."""
+        if "consent_by" in errors or "consent_method" in errors:
+            errors = {k: v for k, v in errors.items() if k not in ("consent_by", "consent_method")}
+            errors["consent"] = [
+                _("To go by the fast channel, tick that you agree to it being recorded.")
+            ]
+        super().show_errors(errors)
 
     def uploads(self) -> list[Any]:
         return list(self.files.getlist("attachments")) if "attachments" in self.fields else []

@@ -27,6 +27,7 @@ from banchengshi.web.forms.engine_form import (
     visits_field,
 )
 from banchengshi.web.forms.fields import NumberField, TextField
+from banchengshi.web.forms.special_groups import special_group_fields, special_input
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -174,6 +175,7 @@ class RegistrationForm(EngineForm):
         if units.window:
             initial.setdefault("registered_unit_id", units.window[0][0])
         super().__init__(data, initial=initial)
+        self.fields.update(special_group_fields())
         self.units = units
         registered = self.fields["registered_unit_id"]
         if len(units.window) > 1:
@@ -194,7 +196,7 @@ class RegistrationForm(EngineForm):
 
     def registration(self) -> Registration:
         """What was posted, as the engine takes it."""
-        return self.registration_of_fields()
+        return self.registration_of_fields(special=special_input(self))
 
     def problems_of(self, name: str) -> list[Any]:
         return registration_problems(self, self.registration(), name)

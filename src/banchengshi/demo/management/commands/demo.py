@@ -22,7 +22,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
+from banchengshi.demo.assistance import ensure_assistance
 from banchengshi.demo.district import (
     DEMO_PASSWORD,
     URL,
@@ -135,6 +137,9 @@ class Command(BaseCommand):
                 f"Rectifications: {settled['open']} open ({settled['overdue']} overdue), "
                 f"{settled['done']} done, {settled['verified']} verified."
             )
+        requests = ensure_assistance(district, timezone.now())
+        if requests:
+            self.stdout.write(f"{requests} door-to-door requests, one at every stage per street.")
         self._logins(password)
 
     def _logins(self, password: str) -> None:
