@@ -38,6 +38,7 @@ from banchengshi.cases.models import (
     Case,
     CaseSearch,
     CaseUnit,
+    Channel,
     Clock,
     ClockRequest,
     CoHandlingTask,
@@ -52,11 +53,14 @@ from banchengshi.cases.selectors import case_detail, search_cases, worklist
 from banchengshi.catalog.models import Matter
 from banchengshi.demo import bulk
 from banchengshi.demo.district import URL, USERS
+from banchengshi.demo.sessions import SESSION_CASES
 from banchengshi.identifiers import (
     validate_contact_phone,
     validate_credit_code,
     validate_id_number,
 )
+from banchengshi.neighborhood.models import PointStatus, ServicePoint
+from banchengshi.neighborhood.sessions.models import Circulation, Outcome, RemoteSession
 from banchengshi.notify.models import Notification, NotificationKind, OutboxMessage
 from banchengshi.org.models import Membership, Role, Unit, UnitKind
 from banchengshi.org.scope import scope_for
@@ -97,7 +101,7 @@ def handler_of(unit_id: int) -> User:
 
 
 def test_every_state_and_every_role(demo: str) -> None:
-    assert Case.objects.count() == CASES
+    assert Case.objects.count() == CASES + SESSION_CASES
     assert set(Case.objects.values_list("state", flat=True)) == set(State.values)
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
     assert Case.objects.filter(on_the_spot=True, state=State.CLOSED).exists()
@@ -167,7 +171,7 @@ def test_audit_chain_is_intact_and_complete(demo: str) -> None:
     head = AuditHead.objects.get(pk=1)
     assert head.last_seq == result.checked
     registers = AuditEvent.objects.filter(action="register").values("case_id").distinct()
-    assert registers.count() == CASES
+    assert registers.count() == CASES + SESSION_CASES
     # One event per change: a case's version counts the changes after registration.
     counts = dict(
         AuditEvent.objects.values_list("case_id")
@@ -429,7 +433,7 @@ def test_a_second_run_adds_cases_to_the_same_district(demo: str) -> None:
     units = Unit.objects.count()
     call_command("demo", cases=60, seed=7, stdout=StringIO())
     assert Unit.objects.count() == units
-    assert Case.objects.count() == CASES + 60
+    assert Case.objects.count() == CASES + SESSION_CASES + 60
     assert verify_chain().ok
 
 
@@ -445,3 +449,21 @@ def test_the_bulk_create_fallback_writes_the_same_kind_of_data(
     oldest = Case.objects.order_by("received_at").first()
     assert oldest is not None
     assert oldest.created_at < timezone.now() - dt.timedelta(days=30)
+
+
+def test_remote_sessions_in_every_state_and_two_cases(demo: str) -> None:
+    sessions = RemoteSession.objects.all()
+    assert set(sessions.values_list("circulation", flat=True)) == set(Circulation.values)
+    assert set(sessions.values_list("outcome", flat=True)) == set(Outcome.values)
+    assert sessions.filter(case__isnull=False, outcome=Outcome.FAILED).count() == SESSION_CASES
+    assert sessions.filter(case__isnull=True, outcome=Outcome.FAILED).exists()
+    assert set(
+        Case.objects.filter(remote_session__isnull=False).values_list("channel", flat=True)
+    ) == {Channel.REMOTE_WINDOW}
+    assert ServicePoint.objects.filter(status=PointStatus.OPEN).count() == 3
+
+
+def test_a_second_run_adds_no_sessions(demo: str) -> None:
+    before = RemoteSession.objects.count()
+    call_command("demo", cases=0, stdout=StringIO())
+    assert RemoteSession.objects.count() == before

@@ -137,6 +137,15 @@ def _user_specs() -> list[UserSpec]:
                 f"clerk_{street.lower()}", ((unit, Role.WINDOW_CLERK), (unit, Role.UNIT_HANDLER))
             )
         )
+    # The remote virtual window (seed 003): each service point's assisting staff, and the
+    # staff of its street's acceptance center who handle what the point receives.
+    for _street, key, _name in SERVICE_POINTS:
+        point_user = f"point_{key.removeprefix('SP-').lower()}"
+        specs.append(UserSpec(point_user, ((key, Role.NEIGHBORHOOD_STAFF),)))
+    for street in dict.fromkeys(street for street, _key, _name in SERVICE_POINTS):
+        specs.append(
+            UserSpec(f"remote_{street.lower()}", ((f"SQ-{street}", Role.NEIGHBORHOOD_STAFF),))
+        )
     return specs
 
 
@@ -150,6 +159,7 @@ ROLE_LABELS = {
     Role.DISPATCHER: "派单员",
     Role.OFFICE_ADMIN: "政务服务办管理员",
     Role.INSPECTOR: "纪检监察（只读）",
+    Role.NEIGHBORHOOD_STAFF: "社区服务人员",
     Role.SYSADMIN: "系统管理员",
 }
 

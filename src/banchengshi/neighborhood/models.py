@@ -61,3 +61,14 @@ class ServicePoint(models.Model):
 
     def __str__(self) -> str:
         return self.unit.name
+
+
+# The sessions' models live by area in their package; Django finds models through this module.
+from banchengshi.neighborhood.sessions.models import (  # noqa: E402
+    CirculationStep,
+    Outcome,
+    RemoteSession,
+    SessionMaterial,
+)
+
+__all__ = ["CirculationStep", "Outcome", "RemoteSession", "SessionMaterial"]

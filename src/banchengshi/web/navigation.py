@@ -42,6 +42,11 @@ NAV_ITEMS = (
     ),
     NavItem("web:inspect", _("Inspection"), frozenset({Role.INSPECTOR, Role.OFFICE_ADMIN})),
     NavItem("web:hotspots", _("Hot spots"), SEES_ALL_ROLES - {Role.SYSADMIN}),
+    NavItem(
+        "web:sessions",
+        _("Remote window"),
+        (SEES_ALL_ROLES - {Role.SYSADMIN}) | {Role.NEIGHBORHOOD_STAFF},
+    ),
 )
 
 

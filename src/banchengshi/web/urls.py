@@ -14,6 +14,7 @@ from banchengshi.web.views import (
     notifications,
     portal,
     register,
+    sessions,
     tablet,
     tracking,
     units,
@@ -71,6 +72,15 @@ urlpatterns = [
     path("staff/cases/<int:case_id>/similar/link/", hotspots.case_link, name="case_link"),
     path("staff/groups/<int:group_id>/", hotspots.group, name="group"),
     path("staff/hotspots/", hotspots.hotspots, name="hotspots"),
+    path("staff/sessions/", sessions.sessions, name="sessions"),
+    path("staff/sessions/new/", sessions.session_new, name="session_new"),
+    path("staff/sessions/<int:session_id>/", sessions.session, name="session"),
+    path(
+        "staff/sessions/<int:session_id>/materials/<slug:step>/",
+        sessions.session_materials,
+        name="session_materials",
+    ),
+    path("staff/sessions/<int:session_id>/case/", sessions.session_case, name="session_case"),
     path("staff/cases/<int:case_id>/act/<slug:act>/", case_page.case_act, name="case_act"),
     path("staff/cases/<int:case_id>/attachments/", case_page.case_attach, name="case_attach"),
     path(

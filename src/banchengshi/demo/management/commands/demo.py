@@ -1,6 +1,7 @@
 """`banchengshi demo`: the demo district of Putuo with its people, matters and cases.
 
-    banchengshi demo                  units, people, matters and 3,000 cases, then the logins
+    banchengshi demo                  units, people, matters, 3,000 cases, remote sessions,
+                                      then the logins
     banchengshi demo --cases 100000   as many cases as wanted (bulk, in batches)
     banchengshi demo --if-empty       only print the logins when the district already exists
 
@@ -32,6 +33,7 @@ from banchengshi.demo.district import (
 )
 from banchengshi.demo.generator import GenerationResult, generate_cases
 from banchengshi.demo.plans import DEFAULT_SEED
+from banchengshi.demo.sessions import ensure_sessions
 
 
 def _width(text: str) -> int:
@@ -117,6 +119,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{result.cases:,} cases and {result.events:,} audit events in "
                 f"{result.seconds:.1f} s ({states})."
+            )
+        sessions = ensure_sessions(district, seed=options["seed"])
+        if sessions.sessions:
+            self.stdout.write(
+                f"{sessions.sessions} remote window sessions, {sessions.cases} of them "
+                "registered as cases."
             )
         self._logins(password)
 
