@@ -58,9 +58,7 @@ def test_it_normalises_the_petitioner(streets: Streets) -> None:
 def test_it_refuses_someone_of_another_point(streets: Streets) -> None:
     with pytest.raises(Forbidden) as refused:
         streets.session(actor=streets.point_staff_b1)
-    assert (
-        str(refused.value.message) == "You may log sessions only at a service point where you work."
-    )
+    assert str(refused.value.message) == "只能在本人所在的服务点登记远程办理。"
 
 
 def test_it_refuses_the_centers_staff_logging_at_the_point(streets: Streets) -> None:
@@ -78,58 +76,54 @@ def test_it_refuses_a_point_not_open(streets: Streets) -> None:
     streets.point_a1.save()
     with pytest.raises(InvalidState) as refused:
         streets.session()
-    assert str(refused.value.message) == (
-        "The service point is not open: no session can be logged there."
-    )
+    assert str(refused.value.message) == ("该服务点未开放，不能登记远程办理。")
 
 
 def test_it_refuses_staff_of_another_center(streets: Streets) -> None:
     errors = refusal(streets, center_staff_id=streets.center_staff_b.pk)
-    assert errors == {"center_staff_id": ["Choose a member of the acceptance center's staff."]}
+    assert errors == {"center_staff_id": ["请选择受理中心的工作人员。"]}
 
 
 def test_it_refuses_a_matter_not_served_remotely(streets: Streets) -> None:
     errors = refusal(streets, matter_id=streets.org.matter_h.pk)
-    assert errors == {"matter_id": ["This matter is not served through the remote window."]}
+    assert errors == {"matter_id": ["该事项不能通过远程虚拟窗口办理。"]}
 
 
 def test_it_refuses_a_matter_that_does_not_exist(streets: Streets) -> None:
-    assert refusal(streets, matter_id=0) == {"matter_id": ["There is no such service matter."]}
+    assert refusal(streets, matter_id=0) == {"matter_id": ["没有该服务事项。"]}
 
 
 def test_it_refuses_an_end_before_the_start(streets: Streets) -> None:
     errors = refusal(streets, ended_at=sh(2026, 11, 20, 8, 59))
-    assert errors == {"ended_at": ["The session cannot end before it started."]}
+    assert errors == {"ended_at": ["结束时间不能早于开始时间。"]}
 
 
 def test_it_refuses_a_session_in_the_future(streets: Streets) -> None:
     errors = refusal(streets, ended_at=sh(2026, 11, 20, 10, 6))
-    assert errors == {"ended_at": ["The session cannot end in the future."]}
+    assert errors == {"ended_at": ["结束时间不能晚于当前时间。"]}
 
 
 def test_it_refuses_a_session_older_than_30_days(streets: Streets, frozen_time: FrozenTime) -> None:
     frozen_time.set(sh(2026, 12, 20, 9, 1))
     errors = refusal(streets)
-    assert errors == {"started_at": ["A session more than 30 days ago can no longer be logged."]}
+    assert errors == {"started_at": ["30 天以前的远程办理不能再登记。"]}
 
 
 def test_it_refuses_a_failed_session_without_why(streets: Streets) -> None:
     errors = refusal(streets, outcome="failed", outcome_note="没办")
-    assert errors == {
-        "outcome_note": ["Say why the matter could not be done (at least 5 characters)."]
-    }
+    assert errors == {"outcome_note": ["请说明未能办成的原因（至少 5 个字）。"]}
 
 
 def test_it_refuses_an_unknown_outcome(streets: Streets) -> None:
-    assert refusal(streets, outcome="maybe") == {"outcome": ["Choose the outcome of the session."]}
+    assert refusal(streets, outcome="maybe") == {"outcome": ["请选择办理结果。"]}
 
 
 def test_it_refuses_the_petitioners_fields_at_once(streets: Streets) -> None:
     errors = refusal(streets, petitioner_name=" ", phone="12345", id_number="310107199003072013")
     assert errors == {
-        "petitioner_name": ["The name is required."],
-        "phone": ["Enter a valid mobile (11 digits) or landline number."],
-        "id_number": ["The ID number's check digit is wrong."],
+        "petitioner_name": ["请填写姓名。"],
+        "phone": ["请输入 11 位手机号码，或带区号的固定电话号码，例如 021-12345678。"],
+        "id_number": ["身份证号码校验码有误，请核对号码。"],
     }
 
 
@@ -138,13 +132,13 @@ def test_it_refuses_materials_without_a_name_or_with_too_many_copies(streets: St
         streets, materials=(MaterialInput(" ", 1, False), MaterialInput("房产证", 100, True))
     )
     assert errors == {
-        "materials": ["Material 1 needs its name.", "Material 2: give from 1 to 99 copies."]
+        "materials": ["请填写第 1 项材料的名称。", "第 2 项材料：份数应为 1 至 99 份。"]
     }
 
 
 def test_it_refuses_more_than_20_materials(streets: Streets) -> None:
     errors = refusal(streets, materials=tuple(MaterialInput("证明", 1, False) for _ in range(21)))
-    assert errors == {"materials": ["At most 20 materials per session."]}
+    assert errors == {"materials": ["每次办理最多登记 20 项材料。"]}
 
 
 def test_it_writes_nothing_when_refused(streets: Streets) -> None:

@@ -71,7 +71,10 @@ class RemoteSession(models.Model):
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
     outcome_note = models.TextField(_("note on the outcome"), blank=True)
     circulation = models.CharField(
-        _("materials"), max_length=12, choices=Circulation.choices, default=Circulation.NONE
+        _("material circulation"),
+        max_length=12,
+        choices=Circulation.choices,
+        default=Circulation.NONE,
     )
     # The 办不成事 case a failed session became.
     case = models.OneToOneField(

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from banchengshi.neighborhood.sessions.actions import MAX_COPIES, MaterialInput, SessionInput
 from banchengshi.neighborhood.sessions.models import MAX_MATERIALS, MAX_NOTE, Outcome
@@ -24,8 +25,8 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=DATE)
-    end = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    start = forms.DateField(label=pgettext_lazy("period", "From"), required=False, widget=DATE)
+    end = forms.DateField(label=pgettext_lazy("period", "Until"), required=False, widget=DATE)
 
     def period(self, today: dt.date) -> tuple[dt.date, dt.date]:
         """The valid period; this month so far for what is missing or out of range."""
