@@ -12,11 +12,14 @@ Asia/Shanghai (tests/cases/conftest.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils import translation
 
 from banchengshi.catalog.models import Matter
 from banchengshi.neighborhood.models import PointKind, PointStatus, ServicePoint
@@ -118,6 +121,14 @@ def build_streets(org: Org) -> Streets:
         point_staff_b1=person("pointB1", point_b1.unit),
         matter_r=matter_r,
     )
+
+
+@pytest.fixture(autouse=True)
+def _language() -> Iterator[None]:
+    """A page read in English leaves English active in the thread; the next test's messages
+    are read in the default language again."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

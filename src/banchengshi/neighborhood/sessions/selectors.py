@@ -121,7 +121,7 @@ def session_counts(
             **{outcome.value: Count("id", filter=Q(outcome=outcome)) for outcome in Outcome},
             cases=Count("case_id"),
         )
-        .order_by("-total", name)
+        .order_by("-total", unit)
     )
     return [
         SessionCount(
