@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from banchengshi.cases.access import may_see
 from banchengshi.errors import ActionRefused, InvalidInput
+from banchengshi.neighborhood.sessions.access import points_of
 from banchengshi.neighborhood.sessions.actions import (
     check_advance_materials,
     check_log_session,
@@ -52,7 +53,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
         "next_query": f"{query}&page={found.next_page}" if found.has_next else "",
         "by_point": session_counts(start, end, by=CountBy.POINT, scope=scope),
         "by_center": session_counts(start, end, by=CountBy.CENTER, scope=scope),
-        "logs_sessions": bool(form_choices(scope).points),
+        "logs_sessions": points_of(scope).exists(),
     }
     return render(request, "web/sessions.html", context)
 

@@ -120,12 +120,13 @@ class Command(BaseCommand):
                 f"{result.cases:,} cases and {result.events:,} audit events in "
                 f"{result.seconds:.1f} s ({states})."
             )
-        sessions = ensure_sessions(district, seed=options["seed"])
-        if sessions.sessions:
-            self.stdout.write(
-                f"{sessions.sessions} remote window sessions, {sessions.cases} of them "
-                "registered as cases."
-            )
+            # Activity at the service points goes with the cases: none asked, none made.
+            sessions = ensure_sessions(district, seed=options["seed"])
+            if sessions.sessions:
+                self.stdout.write(
+                    f"{sessions.sessions} remote window sessions, {sessions.cases} of them "
+                    "registered as cases."
+                )
         self._logins(password)
 
     def _logins(self, password: str) -> None:
