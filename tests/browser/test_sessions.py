@@ -68,11 +68,13 @@ def test_a_point_logs_a_session_and_the_center_confirms_receipt(
 
     center = desk("centerA")
     center.get_by_role("link", name="远程窗口").click()
+    expect(center.locator("#counts-point")).to_contain_text("甲一居委会服务站")
+    screenshot(center, "sessions-02-list")
     center.locator("#sessions").get_by_role("link").first.click()
     expect(center).to_have_url(page)
     center.get_by_role("button", name="受理中心确认签收").click()
     expect(center.locator("#circulation")).to_have_text("中心已签收")
-    screenshot(center, "sessions-02-received")
+    screenshot(center, "sessions-03-received")
 
     point.reload()
     point.get_by_role("button", name="标记为原件已退还").click()
@@ -81,6 +83,6 @@ def test_a_point_logs_a_session_and_the_center_confirms_receipt(
     expect(steps).to_have_count(5)
     expect(steps.nth(3)).to_contain_text("中心已签收")
     expect(steps.nth(3)).to_contain_text("centerA")
-    screenshot(point, "sessions-03-returned")
+    screenshot(point, "sessions-04-returned")
     session.refresh_from_db()
     assert session.circulation == Circulation.RETURNED

@@ -9,7 +9,8 @@ from banchengshi.neighborhood.sessions.actions import (
     check_log_session,
     check_register_failed_session,
 )
-from banchengshi.neighborhood.sessions.selectors import CountBy, SessionCount, session_counts
+from banchengshi.neighborhood.sessions.models import Side
+from banchengshi.neighborhood.sessions.selectors import SessionCount, session_counts
 from banchengshi.org.scope import scope_for
 from tests.cases.conftest import sh
 from tests.neighborhood.sessions.conftest import Streets, session_input
@@ -41,7 +42,7 @@ def fill(streets: Streets) -> None:
 
 def test_counts_per_point(streets: Streets) -> None:
     fill(streets)
-    counts = session_counts(dt.date(2026, 11, 18), dt.date(2026, 11, 20), by=CountBy.POINT)
+    counts = session_counts(dt.date(2026, 11, 18), dt.date(2026, 11, 20), by=Side.POINT)
     assert counts == [
         SessionCount(streets.point_a1.unit_id, "甲一居委会服务站", 3, 1, 1, 0, 1, 0),
         SessionCount(streets.point_a2.unit_id, "甲二园区服务点", 1, 0, 0, 1, 0, 0),
@@ -51,7 +52,7 @@ def test_counts_per_point(streets: Streets) -> None:
 
 def test_counts_per_center(streets: Streets) -> None:
     fill(streets)
-    counts = session_counts(dt.date(2026, 11, 18), dt.date(2026, 11, 20), by=CountBy.CENTER)
+    counts = session_counts(dt.date(2026, 11, 18), dt.date(2026, 11, 20), by=Side.CENTER)
     assert counts == [
         SessionCount(streets.center_a.pk, "街道A社区事务受理服务中心", 4, 1, 1, 1, 1, 0),
         SessionCount(streets.center_b.pk, "街道B社区事务受理服务中心", 1, 0, 1, 0, 0, 0),
@@ -60,15 +61,15 @@ def test_counts_per_center(streets: Streets) -> None:
 
 def test_the_period_is_days_in_shanghai(streets: Streets) -> None:
     fill(streets)
-    only_the_18th = session_counts(dt.date(2026, 11, 18), dt.date(2026, 11, 18), by=CountBy.CENTER)
+    only_the_18th = session_counts(dt.date(2026, 11, 18), dt.date(2026, 11, 18), by=Side.CENTER)
     assert [(c.name, c.total) for c in only_the_18th] == [("街道B社区事务受理服务中心", 1)]
-    assert session_counts(dt.date(2026, 11, 17), dt.date(2026, 11, 17), by=CountBy.CENTER) == []
+    assert session_counts(dt.date(2026, 11, 17), dt.date(2026, 11, 17), by=Side.CENTER) == []
 
 
 def test_the_cases_made_are_counted(streets: Streets) -> None:
     session = streets.session(outcome="failed", outcome_note=WHY)
     check_register_failed_session(streets.point_staff_a1, session.pk)
-    [count] = session_counts(dt.date(2026, 11, 20), dt.date(2026, 11, 20), by=CountBy.POINT)
+    [count] = session_counts(dt.date(2026, 11, 20), dt.date(2026, 11, 20), by=Side.POINT)
     assert (count.failed, count.cases) == (1, 1)
 
 
@@ -76,5 +77,5 @@ def test_a_scope_counts_what_the_person_sees(streets: Streets) -> None:
     fill(streets)
     start, end = dt.date(2026, 11, 18), dt.date(2026, 11, 20)
     scope = scope_for(streets.center_staff_b)
-    counts = session_counts(start, end, by=CountBy.POINT, scope=scope)
+    counts = session_counts(start, end, by=Side.POINT, scope=scope)
     assert [(c.name, c.total) for c in counts] == [("乙一居委会服务站", 1)]

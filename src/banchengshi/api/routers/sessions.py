@@ -13,9 +13,9 @@ from banchengshi.api.schemas.base import ERRORS, Day
 from banchengshi.api.schemas.sessions import SessionCountsOut, SessionListOut, SessionOut
 from banchengshi.cases.selectors import WORK_COUNT_CAP
 from banchengshi.errors import InvalidInput
+from banchengshi.neighborhood.sessions.models import Side
 from banchengshi.neighborhood.sessions.selectors import (
     PER_PAGE,
-    CountBy,
     session_counts,
     sessions_page,
 )
@@ -55,7 +55,7 @@ def remote_sessions(
         page=found.page,
         per_page=found.per_page,
         counts=SessionCountsOut.of(
-            session_counts(start, end, by=CountBy.POINT, scope=scope),
-            session_counts(start, end, by=CountBy.CENTER, scope=scope),
+            session_counts(start, end, by=Side.POINT, scope=scope),
+            session_counts(start, end, by=Side.CENTER, scope=scope),
         ),
     )

@@ -36,6 +36,7 @@ from banchengshi.neighborhood.sessions.models import (
     Outcome,
     RemoteSession,
     SessionMaterial,
+    Side,
 )
 from banchengshi.org.models import Membership
 from banchengshi.org.names import full_name
@@ -269,12 +270,13 @@ def do_log_session(actor: User, checked: Checked) -> RemoteSession:
 
 # --- the materials' circulation ---------------------------------------------------------------
 
+
 # Each step: the step it follows, and the side of the session that records it.
-STEPS: dict[Circulation, tuple[Circulation, str]] = {
-    Circulation.SCANNED: (Circulation.LISTED, "point"),
-    Circulation.SENT: (Circulation.SCANNED, "point"),
-    Circulation.RECEIVED: (Circulation.SENT, "center"),
-    Circulation.RETURNED: (Circulation.RECEIVED, "point"),
+STEPS: dict[Circulation, tuple[Circulation, Side]] = {
+    Circulation.SCANNED: (Circulation.LISTED, Side.POINT),
+    Circulation.SENT: (Circulation.SCANNED, Side.POINT),
+    Circulation.RECEIVED: (Circulation.SENT, Side.CENTER),
+    Circulation.RETURNED: (Circulation.RECEIVED, Side.POINT),
 }
 OUT_OF_ORDER = {
     Circulation.SCANNED: _("Only listed materials can be marked scanned; these are %(state)s."),
@@ -287,8 +289,8 @@ OUT_OF_ORDER = {
     ),
 }
 WRONG_SIDE = {
-    "point": _("Only the service point's staff record this step of the materials."),
-    "center": _("Only the acceptance center's staff confirm that the materials arrived."),
+    Side.POINT: _("Only the service point's staff record this step of the materials."),
+    Side.CENTER: _("Only the acceptance center's staff confirm that the materials arrived."),
 }
 
 
@@ -302,7 +304,7 @@ def next_step(session: RemoteSession, *, has_originals: bool) -> Circulation | N
     return None
 
 
-def side_of(step: Circulation) -> str:
+def side_of(step: Circulation) -> Side:
     return STEPS[step][1]
 
 
@@ -336,7 +338,7 @@ def do_advance_materials(actor: User, session_id: int, *, step: Circulation) -> 
     after, side = STEPS[step]
     with _locked_session(actor, session_id) as session:
         scope = scope_for(actor)
-        if not (at_point(scope, session) if side == "point" else at_center(scope, session)):
+        if not (at_point(scope, session) if side is Side.POINT else at_center(scope, session)):
             raise Forbidden(WRONG_SIDE[side])
         if session.circulation == Circulation.NONE:
             raise InvalidState(_("This session took in no materials."))

@@ -5,6 +5,8 @@ outcome and the circulation of the paper materials (材料流转) between point 
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,13 @@ from django.utils.translation import pgettext_lazy
 
 MAX_NOTE = 2000
 MAX_MATERIALS = 20
+
+
+class Side(StrEnum):
+    """The two ends of a session's video link: who records a step, what counts are grouped by."""
+
+    POINT = "point"
+    CENTER = "center"
 
 
 class Outcome(models.TextChoices):

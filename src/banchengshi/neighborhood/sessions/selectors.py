@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +30,7 @@ from banchengshi.neighborhood.sessions.models import (
     Outcome,
     RemoteSession,
     SessionMaterial,
+    Side,
 )
 from banchengshi.org.models import Membership
 from banchengshi.org.names import full_name
@@ -81,15 +81,10 @@ def _phone(scope: Scope, session: RemoteSession) -> str:
 # --- counts -----------------------------------------------------------------------------------
 
 
-class CountBy(StrEnum):
-    POINT = "point"
-    CENTER = "center"
-
-
 # What a row of the counts is grouped by: the point's unit or the center.
 GROUPS = {
-    CountBy.POINT: ("point__unit_id", "point__unit__name"),
-    CountBy.CENTER: ("center_id", "center__name"),
+    Side.POINT: ("point__unit_id", "point__unit__name"),
+    Side.CENTER: ("center_id", "center__name"),
 }
 
 
@@ -106,7 +101,7 @@ class SessionCount:
 
 
 def session_counts(
-    period_start: dt.date, period_end: dt.date, *, by: CountBy, scope: Scope | None = None
+    period_start: dt.date, period_end: dt.date, *, by: Side, scope: Scope | None = None
 ) -> list[SessionCount]:
     """Sessions per point or per center that started in the period (days in Asia/Shanghai,
     both ends included), by outcome and how many became cases: one GROUP BY. Without a
@@ -169,7 +164,7 @@ def session_view(scope: Scope, session_id: int) -> SessionView:
     unmasked = sees_personal_data(scope, session)
     point_side, center_side = at_point(scope, session), at_center(scope, session)
     step = next_step(session, has_originals=any(m.original for m in materials))
-    if step is not None and not (point_side if side_of(step) == "point" else center_side):
+    if step is not None and not (point_side if side_of(step) is Side.POINT else center_side):
         step = None
     return SessionView(
         session=session,

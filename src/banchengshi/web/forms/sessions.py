@@ -28,6 +28,9 @@ class PeriodForm(forms.Form):
     start = forms.DateField(label=pgettext_lazy("period", "From"), required=False, widget=DATE)
     end = forms.DateField(label=pgettext_lazy("period", "Until"), required=False, widget=DATE)
 
+    def __init__(self, data: Any) -> None:
+        super().__init__(data, label_suffix="")
+
     def period(self, today: dt.date) -> tuple[dt.date, dt.date]:
         """The valid period; this month so far for what is missing or out of range."""
         self.is_valid()

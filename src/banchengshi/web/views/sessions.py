@@ -19,8 +19,8 @@ from banchengshi.neighborhood.sessions.actions import (
     check_log_session,
     check_register_failed_session,
 )
+from banchengshi.neighborhood.sessions.models import Side
 from banchengshi.neighborhood.sessions.selectors import (
-    CountBy,
     form_choices,
     session_counts,
     session_view,
@@ -40,8 +40,9 @@ from banchengshi.web.staff import signed_in, staff_view
 @staff_view
 def sessions(request: HttpRequest) -> HttpResponse:
     scope = signed_in(request).scope
-    form = PeriodForm(request.GET)
-    start, end = form.period(timezone.localdate())
+    start, end = PeriodForm(request.GET).period(timezone.localdate())
+    # The period shown is the one read: a missing or impossible day is replaced by its default.
+    form = PeriodForm({"start": start.isoformat(), "end": end.isoformat()})
     found = sessions_page(scope, start=start, end=end, page=page_number(request.GET))
     query = f"?start={start.isoformat()}&end={end.isoformat()}"
     context = {
@@ -51,8 +52,8 @@ def sessions(request: HttpRequest) -> HttpResponse:
         "found": found,
         "previous_query": f"{query}&page={found.previous_page}" if found.has_previous else "",
         "next_query": f"{query}&page={found.next_page}" if found.has_next else "",
-        "by_point": session_counts(start, end, by=CountBy.POINT, scope=scope),
-        "by_center": session_counts(start, end, by=CountBy.CENTER, scope=scope),
+        "by_point": session_counts(start, end, by=Side.POINT, scope=scope),
+        "by_center": session_counts(start, end, by=Side.CENTER, scope=scope),
         "logs_sessions": points_of(scope).exists(),
     }
     return render(request, "web/sessions.html", context)
