@@ -39,6 +39,7 @@ from banchengshi.cases.models import (
     Case,
     CaseSearch,
     CaseUnit,
+    Channel,
     Clock,
     ClockRequest,
     CoHandlingTask,
@@ -53,13 +54,16 @@ from banchengshi.cases.selectors import case_detail, search_cases, worklist
 from banchengshi.catalog.models import Matter
 from banchengshi.demo import bulk
 from banchengshi.demo.district import URL, USERS
+from banchengshi.demo.sessions import SESSION_CASES
 from banchengshi.identifiers import (
     validate_contact_phone,
     validate_credit_code,
     validate_id_number,
 )
 from banchengshi.knowledge.models import RectificationItem, RectificationStatus
+from banchengshi.neighborhood.models import PointStatus, ServicePoint
 from banchengshi.neighborhood.points.models import Fault, PointEvent, PointStatus, ServicePoint
+from banchengshi.neighborhood.sessions.models import Circulation, Outcome, RemoteSession
 from banchengshi.notify.models import Notification, NotificationKind, OutboxMessage
 from banchengshi.org.models import Membership, Role, Unit, UnitKind
 from banchengshi.org.scope import scope_for
@@ -100,7 +104,7 @@ def handler_of(unit_id: int) -> User:
 
 
 def test_every_state_and_every_role(demo: str) -> None:
-    assert Case.objects.count() == CASES
+    assert Case.objects.count() == CASES + SESSION_CASES
     assert set(Case.objects.values_list("state", flat=True)) == set(State.values)
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
     assert Case.objects.filter(on_the_spot=True, state=State.CLOSED).exists()
@@ -170,7 +174,7 @@ def test_audit_chain_is_intact_and_complete(demo: str) -> None:
     head = AuditHead.objects.get(pk=1)
     assert head.last_seq == result.checked
     registers = AuditEvent.objects.filter(action="register").values("case_id").distinct()
-    assert registers.count() == CASES
+    assert registers.count() == CASES + SESSION_CASES
     # One event per change: a case's version counts the changes after registration.
     counts = dict(
         AuditEvent.objects.values_list("case_id")
@@ -432,7 +436,7 @@ def test_a_second_run_adds_cases_to_the_same_district(demo: str) -> None:
     units = Unit.objects.count()
     call_command("demo", cases=60, seed=7, stdout=StringIO())
     assert Unit.objects.count() == units
-    assert Case.objects.count() == CASES + 60
+    assert Case.objects.count() == CASES + SESSION_CASES + 60
     assert verify_chain().ok
 
 
@@ -442,8 +446,8 @@ def test_the_bulk_create_fallback_writes_the_same_kind_of_data(
     """Engines other than SQLite and PostgreSQL go through bulk_create."""
     monkeypatch.setattr(bulk, "fast_path", lambda: False)
     call_command("demo", cases=120, stdout=StringIO())
-    assert Case.objects.count() == 120
-    assert CaseSearch.objects.count() == 120
+    assert Case.objects.count() == 120 + SESSION_CASES
+    assert CaseSearch.objects.count() == 120 + SESSION_CASES
     assert verify_chain().ok
     oldest = Case.objects.order_by("received_at").first()
     assert oldest is not None
@@ -483,3 +487,20 @@ def test_service_points(demo: str) -> None:
     assert [f.repaired_on is not None for f in faults] == [True, False]
     assert all(point.matters.exists() for point in points)
     assert "neighborhood_cyxc" in demo
+
+
+def test_remote_sessions_in_every_state_and_two_cases(demo: str) -> None:
+    sessions = RemoteSession.objects.all()
+    assert set(sessions.values_list("circulation", flat=True)) == set(Circulation.values)
+    assert set(sessions.values_list("outcome", flat=True)) == set(Outcome.values)
+    assert sessions.filter(case__isnull=False, outcome=Outcome.FAILED).count() == SESSION_CASES
+    assert sessions.filter(case__isnull=True, outcome=Outcome.FAILED).exists()
+    assert set(
+        Case.objects.filter(remote_session__isnull=False).values_list("channel", flat=True)
+    ) == {Channel.REMOTE_WINDOW}
+
+
+def test_a_second_run_adds_no_sessions(demo: str) -> None:
+    before = RemoteSession.objects.count()
+    call_command("demo", cases=10, stdout=StringIO())
+    assert RemoteSession.objects.count() == before

@@ -26,6 +26,7 @@ from banchengshi.intake.ratelimit import DEFAULT_LIMITS
 from banchengshi.org.actions import do_grant_role
 from banchengshi.org.models import Role
 from tests.cases.conftest import CaseBuilder, Org
+from tests.neighborhood.sessions.conftest import build_streets
 
 HOSTILE = ("\x00", "²", "1" * 30, "-1", "０１", "中文 a\nb %")
 # Every query or form parameter a page, the API or the admin reads.
@@ -111,6 +112,17 @@ PARAMETERS = (
     "website",
     "parent",
     "user",
+    "start",
+    "end",
+    "point",
+    "day",
+    "center_staff",
+    "outcome_note",
+    "material-TOTAL_FORMS",
+    "material-INITIAL_FORMS",
+    "material-0-name",
+    "material-0-copies",
+    "material-0-original",
 )
 # Documents that read no parameter and take a second to build: asked once, as they are.
 DOCUMENTS = frozenset({"/api/v1/openapi.json"})
@@ -235,6 +247,11 @@ def clients(org: Org, cases: CaseBuilder, settings: Any) -> dict[str, Client]:
         (org.office, Role.SYSADMIN),
     ]:
         do_grant_role(everyone, unit, role)
+    # A service point and its center, with a remote session in its pages.
+    streets = build_streets(org)
+    do_grant_role(everyone, streets.point_a1.unit, Role.NEIGHBORHOOD_STAFF)
+    do_grant_role(everyone, streets.center_a, Role.NEIGHBORHOOD_STAFF)
+    streets.session(outcome="failed", outcome_note="中心系统无法调取档案。")
     cases.awaiting()
     asked = cases.in_progress()
     check_request_extension(org.handler_a, asked.pk, days=3, reason="需要跨部门调取档案")

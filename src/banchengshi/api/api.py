@@ -18,6 +18,7 @@ from banchengshi.api.routers import (
     points,
     proposals,
     rectification,
+    sessions,
 )
 
 api = NinjaAPI(
@@ -46,6 +47,7 @@ api.add_router("", rectification.router)
 api.add_router("", knowledge.router)
 api.add_router("", hotspots.router)
 api.add_router("", points.router)
+api.add_router("", sessions.router)
 
 
 @api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs_asset")

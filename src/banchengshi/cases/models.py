@@ -27,6 +27,8 @@ class Channel(models.TextChoices):
     SUGGESTION_BOX = "suggestion_box", _("suggestion box")
     OPEN311 = "open311", _("Open311 client")
     API = "api", _("external system")
+    # A neighbourhood service point's video link to an acceptance center (seed 003, R-NB-2).
+    REMOTE_WINDOW = "remote_window", _("remote virtual window")
 
 
 class PetitionerType(models.TextChoices):

@@ -149,6 +149,15 @@ def _user_specs() -> list[UserSpec]:
     # The neighbourhood staff of the streets with service points: door-to-door help (003).
     for street in DOOR_TO_DOOR_STREETS:
         specs.append(UserSpec(f"nb_{street.lower()}", ((f"SQ-{street}", Role.NEIGHBORHOOD_STAFF),)))
+    # The remote virtual window (seed 003): each service point's assisting staff, and the
+    # staff of its street's acceptance center who handle what the point receives.
+    for _street, key, _name in SERVICE_POINTS:
+        point_user = f"point_{key.removeprefix('SP-').lower()}"
+        specs.append(UserSpec(point_user, ((key, Role.NEIGHBORHOOD_STAFF),)))
+    for street in dict.fromkeys(street for street, _key, _name in SERVICE_POINTS):
+        specs.append(
+            UserSpec(f"remote_{street.lower()}", ((f"SQ-{street}", Role.NEIGHBORHOOD_STAFF),))
+        )
     return specs
 
 

@@ -17,19 +17,29 @@ from banchengshi.neighborhood.points.models import (
     PointStatus,
     ServicePoint,
 )
+from banchengshi.neighborhood.sessions.models import (
+    CirculationStep,
+    Outcome,
+    RemoteSession,
+    SessionMaterial,
+)
 
 __all__ = [
     "AssistanceEvent",
     "AssistanceReminder",
     "AssistanceRequest",
+    "CirculationStep",
     "DeviceCheck",
     "Equipment",
     "Fault",
     "Inspection",
+    "Outcome",
     "PointAction",
     "PointEvent",
     "PointKind",
     "PointStatus",
+    "RemoteSession",
     "ServiceItem",
     "ServicePoint",
+    "SessionMaterial",
 ]

@@ -71,6 +71,11 @@ NAV_ITEMS = (
         _("Door-to-door service"),
         (SEES_ALL_ROLES - {Role.SYSADMIN}) | {Role.NEIGHBORHOOD_STAFF, Role.WINDOW_HEAD},
     ),
+    NavItem(
+        "web:sessions",
+        _("Remote window"),
+        (SEES_ALL_ROLES - {Role.SYSADMIN}) | {Role.NEIGHBORHOOD_STAFF},
+    ),
 )
 
 

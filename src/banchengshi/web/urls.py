@@ -20,6 +20,7 @@ from banchengshi.web.views import (
     rectification,
     register,
     service_points,
+    sessions,
     tablet,
     tracking,
     units,
@@ -131,6 +132,15 @@ urlpatterns = [
         assistance.service_change,
         name="assistance_service",
     ),
+    path("staff/sessions/", sessions.sessions, name="sessions"),
+    path("staff/sessions/new/", sessions.session_new, name="session_new"),
+    path("staff/sessions/<int:session_id>/", sessions.session, name="session"),
+    path(
+        "staff/sessions/<int:session_id>/materials/<slug:step>/",
+        sessions.session_materials,
+        name="session_materials",
+    ),
+    path("staff/sessions/<int:session_id>/case/", sessions.session_case, name="session_case"),
     path("staff/cases/<int:case_id>/act/<slug:act>/", case_page.case_act, name="case_act"),
     path("staff/cases/<int:case_id>/attachments/", case_page.case_attach, name="case_attach"),
     path(

@@ -1,7 +1,8 @@
 """`banchengshi demo`: the demo district of Putuo with its people, matters and cases.
 
-    banchengshi demo                  units, people, matters, 3,000 cases and case-library
-                                      entries drafted from closed ones, then the logins
+    banchengshi demo                  units, people, matters, 3,000 cases, case-library
+                                      entries drafted from closed ones, remote sessions,
+                                      then the logins
     banchengshi demo --cases 100000   as many cases as wanted (bulk, in batches)
     banchengshi demo --if-empty       only print the logins when the district already exists
 
@@ -38,6 +39,7 @@ from banchengshi.demo.library import build_library
 from banchengshi.demo.plans import DEFAULT_SEED
 from banchengshi.demo.points import ensure_points
 from banchengshi.demo.rectification import settle_rectifications
+from banchengshi.demo.sessions import ensure_sessions
 
 
 def _width(text: str) -> int:
@@ -137,6 +139,13 @@ class Command(BaseCommand):
                 f"Rectifications: {settled['open']} open ({settled['overdue']} overdue), "
                 f"{settled['done']} done, {settled['verified']} verified."
             )
+            # Activity at the service points goes with the cases: none asked, none made.
+            sessions = ensure_sessions(district, seed=options["seed"])
+            if sessions.sessions:
+                self.stdout.write(
+                    f"{sessions.sessions} remote window sessions, {sessions.cases} of them "
+                    "registered as cases."
+                )
         requests = ensure_assistance(district, timezone.now())
         if requests:
             self.stdout.write(f"{requests} door-to-door requests, one at every stage per street.")
