@@ -61,7 +61,6 @@ from banchengshi.identifiers import (
     validate_id_number,
 )
 from banchengshi.knowledge.models import RectificationItem, RectificationStatus
-from banchengshi.neighborhood.models import PointStatus, ServicePoint
 from banchengshi.neighborhood.points.models import Fault, PointEvent, PointStatus, ServicePoint
 from banchengshi.neighborhood.sessions.models import Circulation, Outcome, RemoteSession
 from banchengshi.notify.models import Notification, NotificationKind, OutboxMessage
