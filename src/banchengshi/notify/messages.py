@@ -31,6 +31,8 @@ VALUES: dict[str, tuple[str, ...]] = {
     "extension": ("tracking_no", "due"),
     "reply": ("tracking_no", "link", "link_url"),
     "staff_notification": ("tracking_no", "what"),
+    "evaluation_invite": ("unit", "link", "link_url"),
+    "evaluation_answer": ("unit", "answer"),
 }
 
 
@@ -50,6 +52,8 @@ def sms_values(template: str, payload: Mapping[str, Any]) -> dict[str, str]:
     if template == "reply":
         code = str(payload.get("link", ""))
         values["link_url"] = short_url(code) if code else _public("/track/")
+    if template == "evaluation_invite":
+        values["link_url"] = _public(f"/e/{values['link']}/")
     return values
 
 
@@ -80,12 +84,22 @@ def _staff_notification(v: dict[str, str]) -> str:
     return f"案件{v['tracking_no']}：{v['what']}"
 
 
+def _evaluation_invite(v: dict[str, str]) -> str:
+    return f"感谢您到{v['unit']}办事，请为本次服务评价：{v['link_url']}"
+
+
+def _evaluation_answer(v: dict[str, str]) -> str:
+    return f"您对{v['unit']}的评价已核实处理：{v['answer']}"
+
+
 WORDS: dict[str, Callable[[dict[str, str]], str]] = {
     "appeal_filed": _appeal_filed,
     "intake_received": _intake_received,
     "extension": _extension,
     "reply": _reply,
     "staff_notification": _staff_notification,
+    "evaluation_invite": _evaluation_invite,
+    "evaluation_answer": _evaluation_answer,
 }
 
 

@@ -108,6 +108,9 @@ class NotificationKind(models.TextChoices):
     RECTIFICATION_OVERDUE = "rectification.overdue", _("rectification overdue")
     RECTIFICATION_SENT_BACK = "rectification.sent_back", _("rectification sent back")
     HOTSPOT_RAISED = "hotspot.raised", _("hot spot of similar cases")
+    BAD_REVIEW_OPENED = "bad_review.opened", _("bad review to handle")
+    BAD_REVIEW_DUE_SOON = "bad_review.due_soon", _("bad review's deadline approaching")
+    BAD_REVIEW_OVERDUE = "bad_review.overdue", _("bad review overdue")
 
 
 class Notification(models.Model):

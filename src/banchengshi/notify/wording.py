@@ -19,6 +19,8 @@ notice missing one is still worded, in a shorter sentence):
                                          due (ISO 8601 instant)
     hotspot.raised                       subject (the matter's, unit's or cause's name),
                                          count, since (ISO 8601 date)
+    bad_review.*                         evaluation (its number), unit (the rated unit's
+                                         name), due (ISO 8601 instant)
 """
 
 from __future__ import annotations
@@ -174,6 +176,16 @@ def _rectification(with_due: str, without: str) -> Composer:
     return compose
 
 
+def _bad_review(with_due: str, without: str) -> Composer:
+    def compose(p: Params) -> str:
+        values = {"evaluation": p.number("evaluation"), "unit": p.text("unit"), "due": p.when("due")}
+        if None in values.values():
+            return _(without)
+        return _(with_due) % values
+
+    return compose
+
+
 def _hotspot(p: Params) -> str:
     values = {"subject": p.text("subject"), "count": p.number("count"), "since": p.when("since")}
     if None in values.values():
@@ -222,6 +234,18 @@ COMPOSERS: dict[NotificationKind, Composer] = {
         gettext_noop("A rectification of your unit was sent back."),
     ),
     NotificationKind.HOTSPOT_RAISED: _hotspot,
+    NotificationKind.BAD_REVIEW_OPENED: _bad_review(
+        gettext_noop("Bad review no. %(evaluation)d of %(unit)s to handle by %(due)s."),
+        gettext_noop("A bad review of your unit is to be handled."),
+    ),
+    NotificationKind.BAD_REVIEW_DUE_SOON: _bad_review(
+        gettext_noop("Bad review no. %(evaluation)d of %(unit)s is due by %(due)s."),
+        gettext_noop("A bad review of your unit is due soon."),
+    ),
+    NotificationKind.BAD_REVIEW_OVERDUE: _bad_review(
+        gettext_noop("Bad review no. %(evaluation)d of %(unit)s is overdue since %(due)s."),
+        gettext_noop("A bad review of your unit is overdue."),
+    ),
 }
 
 
