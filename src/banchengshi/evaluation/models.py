@@ -131,9 +131,7 @@ OPEN_HANDLING = (
 class BadReview(models.Model):
     """The handling task of one 差评, opened with it, with its clock."""
 
-    evaluation = models.OneToOneField(
-        Evaluation, on_delete=models.CASCADE, related_name="handling"
-    )
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.CASCADE, related_name="handling")
     # The evaluation's unit, copied so that a unit's queue is one index range.
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(

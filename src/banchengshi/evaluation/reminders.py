@@ -100,7 +100,9 @@ def _remind(
             if not claimed or plan.send is None:
                 return
             level = plan.send.level
-            if BadReviewReminder.objects.filter(task=task, level=level.value, due=task.due).exists():
+            if BadReviewReminder.objects.filter(
+                task=task, level=level.value, due=task.due
+            ).exists():
                 return
             people = recipients(task, level)
             BadReviewReminder.objects.create(

@@ -208,4 +208,3 @@ def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
     first = dt.datetime(year, month, 1, tzinfo=SHANGHAI)
     following = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=SHANGHAI)
     return first, following
-

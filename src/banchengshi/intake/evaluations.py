@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from banchengshi.cases.models import Satisfaction
 from banchengshi.catalog.models import Matter
 from banchengshi.evaluation.actions.common import NewEvaluation, mobile_or_blank
 from banchengshi.evaluation.actions.recording import do_keep_external
@@ -21,7 +22,6 @@ from banchengshi.evaluation.models import (
     EvaluationChannel,
     SubjectKind,
 )
-from banchengshi.cases.models import Satisfaction
 from banchengshi.intake.mapping import CatalogueLookups, Record, as_text, parse_instant
 from banchengshi.intake.sources import Source
 from banchengshi.org.models import Unit, UnitKind

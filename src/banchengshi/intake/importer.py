@@ -259,9 +259,7 @@ def _import_row(importing: _Importing, row: int, record: Record, report: ImportR
         record_id = external_id(source, record)
         rating = None
         if not report.dry_run and record_id not in importing.rated:
-            rating = keep_evaluation(
-                importing.actor, source, record, record_id, importing.lookups
-            )
+            rating = keep_evaluation(importing.actor, source, record, record_id, importing.lookups)
             importing.rated.add(record_id)
         if record_id in importing.registered:
             report.existing += 1

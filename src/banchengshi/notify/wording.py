@@ -178,7 +178,11 @@ def _rectification(with_due: str, without: str) -> Composer:
 
 def _bad_review(with_due: str, without: str) -> Composer:
     def compose(p: Params) -> str:
-        values = {"evaluation": p.number("evaluation"), "unit": p.text("unit"), "due": p.when("due")}
+        values = {
+            "evaluation": p.number("evaluation"),
+            "unit": p.text("unit"),
+            "due": p.when("due"),
+        }
         if None in values.values():
             return _(without)
         return _(with_due) % values

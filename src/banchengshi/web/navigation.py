@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from banchengshi.evaluation.access import READS_ALL_ROLES, RECORDER_ROLES
 from banchengshi.notify.selectors import UNREAD_CAP, unread_count
 from banchengshi.org.models import Role
 from banchengshi.org.scope import SEES_ALL_ROLES, scope_for
@@ -42,6 +44,11 @@ NAV_ITEMS = (
     ),
     NavItem("web:inspect", _("Inspection"), frozenset({Role.INSPECTOR, Role.OFFICE_ADMIN})),
     NavItem("web:hotspots", _("Hot spots"), SEES_ALL_ROLES - {Role.SYSADMIN}),
+    NavItem(
+        "web:evaluations",
+        pgettext_lazy("menu", "Good/bad reviews"),
+        frozenset(READS_ALL_ROLES | RECORDER_ROLES),
+    ),
 )
 
 

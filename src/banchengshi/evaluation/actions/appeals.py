@@ -67,9 +67,7 @@ def do_appeal(
     return appeal
 
 
-def check_decide(
-    actor: User, appeal_id: int, *, upheld: bool, decision: str
-) -> EvaluationAppeal:
+def check_decide(actor: User, appeal_id: int, *, upheld: bool, decision: str) -> EvaluationAppeal:
     if not isinstance(upheld, bool):
         raise InvalidInput({"upheld": [_("Say whether the appeal is upheld.")]})
     decision = text_value(decision, field="decision", label=_("The decision"), minimum=5)
@@ -103,9 +101,7 @@ def do_decide(actor: User, appeal_id: int, *, upheld: bool, decision: str) -> Ev
             # A rating found mistaken or malicious needs no more handling.
             BadReview.objects.filter(evaluation=evaluation).exclude(
                 status=HandlingStatus.CLOSED
-            ).update(
-                status=HandlingStatus.CLOSED, closed_at=now, remind_at=None, remind_level=""
-            )
+            ).update(status=HandlingStatus.CLOSED, closed_at=now, remind_at=None, remind_level="")
         record_event(
             evaluation,
             EvaluationAction.APPEAL_UPHELD if upheld else EvaluationAction.APPEAL_REJECTED,

@@ -120,7 +120,9 @@ def mobile_or_blank(phone: str) -> str:
 
 
 def unit_or_refuse(unit_id: int) -> Unit:
-    unit = Unit.objects.filter(pk=unit_id, is_active=True).first() if 1 <= unit_id <= MAX_ID else None
+    unit = (
+        Unit.objects.filter(pk=unit_id, is_active=True).first() if 1 <= unit_id <= MAX_ID else None
+    )
     if unit is None:
         raise InvalidInput({"unit_id": [_("There is no such unit.")]})
     return unit
@@ -158,9 +160,7 @@ class NewEvaluation:
     mobile: str = ""
 
 
-def write_evaluation(
-    new: NewEvaluation, *, actor: User | None, now: dt.datetime
-) -> Evaluation:
+def write_evaluation(new: NewEvaluation, *, actor: User | None, now: dt.datetime) -> Evaluation:
     """In the caller's transaction: the row, its event, and for a 差评 the handling task with
     its deadline and the unit's notice."""
     evaluation = Evaluation.objects.create(

@@ -31,9 +31,7 @@ from banchengshi.notify.outbox import enqueue
 STATE_MESSAGES = {
     EvaluationAction.VERIFIED: _("Only a bad review still to verify can be verified."),
     EvaluationAction.ANSWERED: _("Only a verified bad review can be answered."),
-    EvaluationAction.RECTIFIED: _(
-        "Only a bad review found genuine and answered can be rectified."
-    ),
+    EvaluationAction.RECTIFIED: _("Only a bad review found genuine and answered can be rectified."),
     EvaluationAction.CLOSED: _(
         "A bad review is closed once answered, and rectified when it was genuine."
     ),

@@ -44,7 +44,9 @@ def _staff_or_refuse(staff_id: int | None, unit_id: int) -> int | None:
 def _matter_or_refuse(matter_id: int | None) -> int | None:
     if matter_id is None:
         return None
-    if not (1 <= matter_id <= MAX_ID and Matter.objects.filter(pk=matter_id, is_active=True).exists()):
+    if not (
+        1 <= matter_id <= MAX_ID and Matter.objects.filter(pk=matter_id, is_active=True).exists()
+    ):
         raise InvalidInput({"matter_id": [_("There is no such matter.")]})
     return matter_id
 
@@ -126,4 +128,3 @@ def _external(new: NewEvaluation) -> Evaluation | None:
 def do_link_case(evaluation_id: int, case_id: int) -> None:
     """The case an outside record made (intake), in that registration's transaction."""
     Evaluation.objects.filter(pk=evaluation_id, case__isnull=True).update(case_id=case_id)
-

@@ -36,7 +36,11 @@ from banchengshi.ids import MAX_ID
 
 
 def check_push(
-    actor: User, *, unit_id: int | None = None, matter_id: int | None = None, case_id: int | None = None
+    actor: User,
+    *,
+    unit_id: int | None = None,
+    matter_id: int | None = None,
+    case_id: int | None = None,
 ) -> TabletPush:
     units = window_units(actor)
     if not units:
@@ -51,16 +55,13 @@ def check_push(
     ):
         raise InvalidInput({"matter_id": [_("There is no such matter.")]})
     if case_id is not None and not (
-        1 <= case_id <= MAX_ID
-        and Case.objects.filter(pk=case_id, registered_by=actor).exists()
+        1 <= case_id <= MAX_ID and Case.objects.filter(pk=case_id, registered_by=actor).exists()
     ):
         raise InvalidInput({"case_id": [_("Only an appeal you registered can be rated here.")]})
     return do_push(actor, unit_id=unit, matter_id=matter_id, case_id=case_id)
 
 
-def do_push(
-    actor: User, *, unit_id: int, matter_id: int | None, case_id: int | None
-) -> TabletPush:
+def do_push(actor: User, *, unit_id: int, matter_id: int | None, case_id: int | None) -> TabletPush:
     now = timezone.now()
     with transaction.atomic():
         open_pushes(actor, now).update(expires_at=now)
@@ -113,7 +114,9 @@ def check_rate_push(actor: User, push_id: int, *, level: int, comment: str = "")
 def do_rate_push(actor: User, push_id: int, *, level: int, comment: str) -> Evaluation:
     """The rating is the citizen's; the clerk is the staff member rated and the operator."""
     with transaction.atomic():
-        push = TabletPush.objects.select_for_update(of=("self",)).get(pk=find_push(actor, push_id).pk)
+        push = TabletPush.objects.select_for_update(of=("self",)).get(
+            pk=find_push(actor, push_id).pk
+        )
         now = timezone.now()
         require_waiting(push, now)
         case = Case.objects.filter(pk=push.case_id).only("phone").first() if push.case_id else None

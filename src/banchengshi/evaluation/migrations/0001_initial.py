@@ -6,172 +6,524 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0008_tablet_handoff'),
-        ('catalog', '0001_initial'),
-        ('org', '0004_alter_membership_role'),
+        ("cases", "0008_tablet_handoff"),
+        ("catalog", "0001_initial"),
+        ("org", "0004_alter_membership_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Evaluation',
+            name="Evaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(choices=[(5, 'very satisfied'), (4, 'satisfied'), (3, 'basically satisfied'), (2, 'dissatisfied'), (1, 'very dissatisfied')], verbose_name='rating')),
-                ('subject_kind', models.CharField(choices=[('window', 'window transaction'), ('remote_session', 'remote window session'), ('door_to_door', 'door-to-door visit'), ('case_reply', 'reply to an appeal'), ('other', 'other service')], max_length=16, verbose_name='what was rated')),
-                ('subject_id', models.CharField(blank=True, max_length=64, verbose_name='reference')),
-                ('channel', models.CharField(choices=[('window_tablet', 'tablet at the window'), ('sms_link', 'link in an SMS'), ('online', 'online'), ('paper', 'paper form entered by staff'), ('review_platform', 'good/bad-review platform')], max_length=16, verbose_name='channel')),
-                ('evaluated_at', models.DateTimeField(verbose_name='rated at')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('mobile', models.CharField(blank=True, max_length=11, verbose_name='mobile phone')),
-                ('external_source', models.CharField(blank=True, max_length=32)),
-                ('external_id', models.CharField(blank=True, max_length=64)),
-                ('excluded', models.BooleanField(default=False, verbose_name='excluded from the figures')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case', verbose_name='appeal')),
-                ('matter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.matter', verbose_name='matter')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('staff', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='staff member')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (5, "very satisfied"),
+                            (4, "satisfied"),
+                            (3, "basically satisfied"),
+                            (2, "dissatisfied"),
+                            (1, "very dissatisfied"),
+                        ],
+                        verbose_name="rating",
+                    ),
+                ),
+                (
+                    "subject_kind",
+                    models.CharField(
+                        choices=[
+                            ("window", "window transaction"),
+                            ("remote_session", "remote window session"),
+                            ("door_to_door", "door-to-door visit"),
+                            ("case_reply", "reply to an appeal"),
+                            ("other", "other service"),
+                        ],
+                        max_length=16,
+                        verbose_name="what was rated",
+                    ),
+                ),
+                (
+                    "subject_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="reference"),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("window_tablet", "tablet at the window"),
+                            ("sms_link", "link in an SMS"),
+                            ("online", "online"),
+                            ("paper", "paper form entered by staff"),
+                            ("review_platform", "good/bad-review platform"),
+                        ],
+                        max_length=16,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("evaluated_at", models.DateTimeField(verbose_name="rated at")),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "mobile",
+                    models.CharField(blank=True, max_length=11, verbose_name="mobile phone"),
+                ),
+                ("external_source", models.CharField(blank=True, max_length=32)),
+                ("external_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "excluded",
+                    models.BooleanField(default=False, verbose_name="excluded from the figures"),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="appeal",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.matter",
+                        verbose_name="matter",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="staff member",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evaluation',
-                'verbose_name_plural': 'evaluations',
+                "verbose_name": "evaluation",
+                "verbose_name_plural": "evaluations",
             },
         ),
         migrations.CreateModel(
-            name='BadReview',
+            name="BadReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('to_verify', 'to verify'), ('to_answer', 'to answer'), ('to_rectify', 'to rectify'), ('to_close', 'to close'), ('closed', 'closed')], default='to_verify', max_length=12, verbose_name='status')),
-                ('opened_at', models.DateTimeField(verbose_name='opened')),
-                ('due', models.DateTimeField(verbose_name='deadline')),
-                ('provisional', models.BooleanField(default=False)),
-                ('remind_at', models.DateTimeField(blank=True, null=True)),
-                ('remind_level', models.CharField(blank=True, max_length=16)),
-                ('genuine', models.BooleanField(blank=True, null=True, verbose_name='genuine')),
-                ('verification', models.TextField(blank=True, verbose_name='verification')),
-                ('answer', models.TextField(blank=True, verbose_name='answer to the person')),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('rectification', models.TextField(blank=True, verbose_name='rectification')),
-                ('rectification_item_id', models.PositiveIntegerField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit')),
-                ('evaluation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='handling', to='evaluation.evaluation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("to_verify", "to verify"),
+                            ("to_answer", "to answer"),
+                            ("to_rectify", "to rectify"),
+                            ("to_close", "to close"),
+                            ("closed", "closed"),
+                        ],
+                        default="to_verify",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(verbose_name="opened")),
+                ("due", models.DateTimeField(verbose_name="deadline")),
+                ("provisional", models.BooleanField(default=False)),
+                ("remind_at", models.DateTimeField(blank=True, null=True)),
+                ("remind_level", models.CharField(blank=True, max_length=16)),
+                ("genuine", models.BooleanField(blank=True, null=True, verbose_name="genuine")),
+                ("verification", models.TextField(blank=True, verbose_name="verification")),
+                ("answer", models.TextField(blank=True, verbose_name="answer to the person")),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("rectification", models.TextField(blank=True, verbose_name="rectification")),
+                ("rectification_item_id", models.PositiveIntegerField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.unit"
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="handling",
+                        to="evaluation.evaluation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='EvaluationAppeal',
+            name="EvaluationAppeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('mistaken', 'mistaken rating'), ('malicious', 'malicious rating')], max_length=12, verbose_name='reason')),
-                ('explanation', models.TextField(verbose_name='explanation')),
-                ('filed_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('pending', "awaiting the office's decision"), ('upheld', 'upheld'), ('rejected', 'rejected')], default='pending', max_length=10, verbose_name='status')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision', models.TextField(blank=True, verbose_name='decision')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evaluation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appeals', to='evaluation.evaluation')),
-                ('filed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("mistaken", "mistaken rating"),
+                            ("malicious", "malicious rating"),
+                        ],
+                        max_length=12,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("explanation", models.TextField(verbose_name="explanation")),
+                ("filed_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "awaiting the office's decision"),
+                            ("upheld", "upheld"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision", models.TextField(blank=True, verbose_name="decision")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appeals",
+                        to="evaluation.evaluation",
+                    ),
+                ),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='EvaluationEvent',
+            name="EvaluationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('recorded', 'recorded'), ('verified', 'verified'), ('answered', 'answered'), ('rectified', 'rectified'), ('closed', 'closed'), ('appealed', 'appealed'), ('appeal_upheld', 'appeal upheld'), ('appeal_rejected', 'appeal rejected')], max_length=16)),
-                ('at', models.DateTimeField()),
-                ('note', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evaluation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='evaluation.evaluation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("recorded", "recorded"),
+                            ("verified", "verified"),
+                            ("answered", "answered"),
+                            ("rectified", "rectified"),
+                            ("closed", "closed"),
+                            ("appealed", "appealed"),
+                            ("appeal_upheld", "appeal upheld"),
+                            ("appeal_rejected", "appeal rejected"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("note", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="evaluation.evaluation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='EvaluationInvite',
+            name="EvaluationInvite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject_kind', models.CharField(choices=[('window', 'window transaction'), ('remote_session', 'remote window session'), ('door_to_door', 'door-to-door visit'), ('case_reply', 'reply to an appeal'), ('other', 'other service')], max_length=16)),
-                ('subject_id', models.CharField(blank=True, max_length=64)),
-                ('mobile', models.CharField(max_length=11)),
-                ('token', models.CharField(max_length=16, unique=True)),
-                ('created_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evaluation', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invite', to='evaluation.evaluation')),
-                ('matter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.matter')),
-                ('staff', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "subject_kind",
+                    models.CharField(
+                        choices=[
+                            ("window", "window transaction"),
+                            ("remote_session", "remote window session"),
+                            ("door_to_door", "door-to-door visit"),
+                            ("case_reply", "reply to an appeal"),
+                            ("other", "other service"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("subject_id", models.CharField(blank=True, max_length=64)),
+                ("mobile", models.CharField(max_length=11)),
+                ("token", models.CharField(max_length=16, unique=True)),
+                ("created_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invite",
+                        to="evaluation.evaluation",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.matter",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.unit"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TabletPush',
+            name="TabletPush",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opened_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case')),
-                ('evaluation', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='push', to='evaluation.evaluation')),
-                ('matter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.matter')),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opened_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="push",
+                        to="evaluation.evaluation",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.matter",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.unit"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='BadReviewReminder',
+            name="BadReviewReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(max_length=16)),
-                ('due', models.DateTimeField()),
-                ('sent_at', models.DateTimeField()),
-                ('recipients', models.PositiveIntegerField(default=0)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='evaluation.badreview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level", models.CharField(max_length=16)),
+                ("due", models.DateTimeField()),
+                ("sent_at", models.DateTimeField()),
+                ("recipients", models.PositiveIntegerField(default=0)),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="evaluation.badreview",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('task', 'level', 'due'), name='bad_review_reminder_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("task", "level", "due"), name="bad_review_reminder_once"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='evaluation',
-            index=models.Index(fields=['unit', '-evaluated_at', '-id'], name='evaluation_unit'),
+            model_name="evaluation",
+            index=models.Index(fields=["unit", "-evaluated_at", "-id"], name="evaluation_unit"),
         ),
         migrations.AddIndex(
-            model_name='evaluation',
-            index=models.Index(fields=['-evaluated_at', '-id'], name='evaluation_time'),
+            model_name="evaluation",
+            index=models.Index(fields=["-evaluated_at", "-id"], name="evaluation_time"),
         ),
         migrations.AddIndex(
-            model_name='evaluation',
-            index=models.Index(condition=models.Q(('case__isnull', False)), fields=['case'], name='evaluation_case'),
+            model_name="evaluation",
+            index=models.Index(
+                condition=models.Q(("case__isnull", False)), fields=["case"], name="evaluation_case"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_source', ''), _negated=True), fields=('external_source', 'external_id'), name='evaluation_external_once'),
+            model_name="evaluation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_source", ""), _negated=True),
+                fields=("external_source", "external_id"),
+                name="evaluation_external_once",
+            ),
         ),
         migrations.AddIndex(
-            model_name='badreview',
-            index=models.Index(fields=['unit', 'status', 'due', 'id'], name='bad_review_unit'),
+            model_name="badreview",
+            index=models.Index(fields=["unit", "status", "due", "id"], name="bad_review_unit"),
         ),
         migrations.AddIndex(
-            model_name='badreview',
-            index=models.Index(fields=['status', 'due', 'id'], name='bad_review_status'),
+            model_name="badreview",
+            index=models.Index(fields=["status", "due", "id"], name="bad_review_status"),
         ),
         migrations.AddIndex(
-            model_name='badreview',
-            index=models.Index(condition=models.Q(('remind_at__isnull', False)), fields=['remind_at'], name='bad_review_remind'),
+            model_name="badreview",
+            index=models.Index(
+                condition=models.Q(("remind_at__isnull", False)),
+                fields=["remind_at"],
+                name="bad_review_remind",
+            ),
         ),
         migrations.AddIndex(
-            model_name='evaluationappeal',
-            index=models.Index(fields=['status', 'filed_at', 'id'], name='evaluation_appeals'),
+            model_name="evaluationappeal",
+            index=models.Index(fields=["status", "filed_at", "id"], name="evaluation_appeals"),
         ),
         migrations.AddConstraint(
-            model_name='evaluationappeal',
-            constraint=models.UniqueConstraint(fields=('evaluation',), name='evaluation_appeal_once'),
+            model_name="evaluationappeal",
+            constraint=models.UniqueConstraint(
+                fields=("evaluation",), name="evaluation_appeal_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='tabletpush',
-            index=models.Index(fields=['opened_by', '-opened_at'], name='tablet_push_clerk'),
+            model_name="tabletpush",
+            index=models.Index(fields=["opened_by", "-opened_at"], name="tablet_push_clerk"),
         ),
     ]

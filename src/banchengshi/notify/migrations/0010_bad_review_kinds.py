@@ -4,20 +4,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notify', '0009_hotspot_notice'),
+        ("notify", "0009_hotspot_notice"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('reminder.before_yellow', 'deadline approaching'), ('reminder.yellow', 'deadline turned yellow'), ('reminder.red', 'deadline overdue'), ('reminder.digest', 'daily digest of overdue cases'), ('case.dispatched', 'case dispatched to your unit'), ('cohandling.requested', 'co-handling requested'), ('supervision.opened', 'supervision opened'), ('extension.granted', 'extension granted'), ('deadline.moved', 'deadline recomputed'), ('calendar.missing_year', "next year's holiday schedule missing"), ('webhook.disabled', 'webhook endpoint disabled'), ('outbox.given_up', 'message could not be sent'), ('rectification.opened', 'rectification opened'), ('rectification.due_soon', 'rectification deadline approaching'), ('rectification.overdue', 'rectification overdue'), ('rectification.sent_back', 'rectification sent back'), ('hotspot.raised', 'hot spot of similar cases'), ('bad_review.opened', 'bad review to handle'), ('bad_review.due_soon', "bad review's deadline approaching"), ('bad_review.overdue', 'bad review overdue')], max_length=40),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("reminder.before_yellow", "deadline approaching"),
+                    ("reminder.yellow", "deadline turned yellow"),
+                    ("reminder.red", "deadline overdue"),
+                    ("reminder.digest", "daily digest of overdue cases"),
+                    ("case.dispatched", "case dispatched to your unit"),
+                    ("cohandling.requested", "co-handling requested"),
+                    ("supervision.opened", "supervision opened"),
+                    ("extension.granted", "extension granted"),
+                    ("deadline.moved", "deadline recomputed"),
+                    ("calendar.missing_year", "next year's holiday schedule missing"),
+                    ("webhook.disabled", "webhook endpoint disabled"),
+                    ("outbox.given_up", "message could not be sent"),
+                    ("rectification.opened", "rectification opened"),
+                    ("rectification.due_soon", "rectification deadline approaching"),
+                    ("rectification.overdue", "rectification overdue"),
+                    ("rectification.sent_back", "rectification sent back"),
+                    ("hotspot.raised", "hot spot of similar cases"),
+                    ("bad_review.opened", "bad review to handle"),
+                    ("bad_review.due_soon", "bad review's deadline approaching"),
+                    ("bad_review.overdue", "bad review overdue"),
+                ],
+                max_length=40,
+            ),
         ),
         migrations.AlterField(
-            model_name='notificationpreference',
-            name='kind',
-            field=models.CharField(choices=[('reminder.before_yellow', 'deadline approaching'), ('reminder.yellow', 'deadline turned yellow'), ('reminder.red', 'deadline overdue'), ('reminder.digest', 'daily digest of overdue cases'), ('case.dispatched', 'case dispatched to your unit'), ('cohandling.requested', 'co-handling requested'), ('supervision.opened', 'supervision opened'), ('extension.granted', 'extension granted'), ('deadline.moved', 'deadline recomputed'), ('calendar.missing_year', "next year's holiday schedule missing"), ('webhook.disabled', 'webhook endpoint disabled'), ('outbox.given_up', 'message could not be sent'), ('rectification.opened', 'rectification opened'), ('rectification.due_soon', 'rectification deadline approaching'), ('rectification.overdue', 'rectification overdue'), ('rectification.sent_back', 'rectification sent back'), ('hotspot.raised', 'hot spot of similar cases'), ('bad_review.opened', 'bad review to handle'), ('bad_review.due_soon', "bad review's deadline approaching"), ('bad_review.overdue', 'bad review overdue')], max_length=40),
+            model_name="notificationpreference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("reminder.before_yellow", "deadline approaching"),
+                    ("reminder.yellow", "deadline turned yellow"),
+                    ("reminder.red", "deadline overdue"),
+                    ("reminder.digest", "daily digest of overdue cases"),
+                    ("case.dispatched", "case dispatched to your unit"),
+                    ("cohandling.requested", "co-handling requested"),
+                    ("supervision.opened", "supervision opened"),
+                    ("extension.granted", "extension granted"),
+                    ("deadline.moved", "deadline recomputed"),
+                    ("calendar.missing_year", "next year's holiday schedule missing"),
+                    ("webhook.disabled", "webhook endpoint disabled"),
+                    ("outbox.given_up", "message could not be sent"),
+                    ("rectification.opened", "rectification opened"),
+                    ("rectification.due_soon", "rectification deadline approaching"),
+                    ("rectification.overdue", "rectification overdue"),
+                    ("rectification.sent_back", "rectification sent back"),
+                    ("hotspot.raised", "hot spot of similar cases"),
+                    ("bad_review.opened", "bad review to handle"),
+                    ("bad_review.due_soon", "bad review's deadline approaching"),
+                    ("bad_review.overdue", "bad review overdue"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
