@@ -32,7 +32,9 @@ def test_it_counts_per_unit_and_month(org, rate):
 def test_an_upheld_appeal_is_not_counted(org, rate):
     rate(5)
     bad = rate(1)
-    appeal = check_appeal(org.windowhead, bad.pk, reason="malicious", explanation="恶意刷差评的记录，同一号码一日十次")
+    appeal = check_appeal(
+        org.windowhead, bad.pk, reason="malicious", explanation="恶意刷差评的记录，同一号码一日十次"
+    )
     start, end = month_bounds(2026, 11)
     (before,) = evaluation_counts(start, end, by=[])
     assert (before.total, before.rate) == (2, 0.5)

@@ -82,6 +82,9 @@ def test_it_refuses_a_landline(org):
 def test_it_refuses_staff_of_another_unit(org):
     with pytest.raises(Forbidden):
         invite_by_sms(
-            org.handler_b, subject_kind="door_to_door", subject_id="", unit_id=org.hall.pk,
+            org.handler_b,
+            subject_kind="door_to_door",
+            subject_id="",
+            unit_id=org.hall.pk,
             mobile="13912345678",
         )
