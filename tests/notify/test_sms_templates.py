@@ -21,6 +21,8 @@ def test_the_packaged_map_names_every_template() -> None:
     mapping = load_template_map(PACKAGED)
     assert sorted(mapping.templates) == [
         "appeal_filed",
+        "evaluation_answer",
+        "evaluation_invite",
         "extension",
         "intake_received",
         "reply",
@@ -48,6 +50,8 @@ def test_a_bad_map_is_refused_with_every_problem() -> None:
         "districts/x.toml:",
         "  unknown keys: colour",
         "  sign_name: the registered signature is required",
+        "  [templates.evaluation_answer]: missing",
+        "  [templates.evaluation_invite]: missing",
         "  [templates.extension]: missing",
         "  [templates.intake_received]: missing",
         "  [templates.staff_notification]: missing",
@@ -56,7 +60,7 @@ def test_a_bad_map_is_refused_with_every_problem() -> None:
         "(tracking_no, access_code)",
         "  [templates.reply] code: the provider's template code is required",
         "  [templates.greeting]: not a template of ours (appeal_filed, intake_received, "
-        "extension, reply, staff_notification)",
+        "extension, reply, staff_notification, evaluation_invite, evaluation_answer)",
     ]
 
 
