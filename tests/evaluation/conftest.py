@@ -19,6 +19,8 @@ from tests.cases.conftest import (  # noqa: F401
     frozen_time,
     org,
 )
+from tests.intake.conftest import intake_api, system  # noqa: F401
+from tests.web.conftest import signed_in, staff  # noqa: F401
 
 
 class Rater:

@@ -10,7 +10,6 @@ from banchengshi.evaluation.models import BadReview, Evaluation
 from banchengshi.intake.importer import Table, import_table
 from banchengshi.intake.sources import find_source
 from tests.cases.conftest import sh
-from tests.intake.conftest import IntakeApi, System, intake_api, system  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -82,9 +81,7 @@ def test_the_import_keeps_every_record(org, system):
         review(评价编号="HCP-2", 评价等级="不满意", 差评原因="态度差"),
         review(评价编号="HCP-3", 评价等级="基本满意"),
     ]
-    table = Table(
-        columns=list(records[0]) + ["差评原因"], rows=iter(enumerate(records, 2)), total=3
-    )
+    table = Table(columns=[*records[0], "差评原因"], rows=iter(enumerate(records, 2)), total=3)
     report = import_table(system.user, source, table)
     assert (report.created, len(report.rejected)) == (1, 2)
     assert sorted(Evaluation.objects.values_list("external_id", "level")) == [

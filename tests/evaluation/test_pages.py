@@ -9,7 +9,6 @@ from django.test import Client
 from banchengshi.evaluation.actions.invites import invite_by_sms
 from banchengshi.evaluation.actions.tablet import check_push
 from banchengshi.evaluation.models import Evaluation, HandlingStatus
-from tests.web.conftest import SignedIn, signed_in, staff  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +51,8 @@ def test_the_handling_goes_through_the_page(org, rate, staff):
     bad = rate(1)
     client = staff("windowhead")
     page = client.get(f"/staff/evaluations/{bad.pk}/").content.decode()
-    assert 'id="form-verify"' in page and 'id="form-appeal"' in page
+    assert 'id="form-verify"' in page
+    assert 'id="form-appeal"' in page
     response = client.post(
         f"/staff/evaluations/{bad.pk}/verify/", {"genuine": "1", "finding": "核实属实的情况"}
     )
@@ -172,7 +172,8 @@ def test_the_sms_page_rates_once_and_shows_nothing_of_others(org, client: Client
     assert again.status_code == 409
     assert "上门服务迟到两小时" not in again.content.decode()
     other = client.get(f"/e/{second.token}/").content.decode()
-    assert "上门服务迟到两小时" not in other and "13912345678" not in other
+    assert "上门服务迟到两小时" not in other
+    assert "13912345678" not in other
     assert 'id="face-1"' in other
     assert client.get("/e/notatoken/").status_code == 404
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from banchengshi.errors import Forbidden, InvalidInput, InvalidState
 from banchengshi.evaluation.actions.tablet import check_push, check_rate_push, open_pushes
 from banchengshi.evaluation.models import TabletPush
 from banchengshi.notify.models import OutboxMessage
-from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
