@@ -31,8 +31,15 @@ from banchengshi.web.forms.evaluations import LEVELS, FacesForm, PushForm
 from banchengshi.web.staff import signed_in, staff_view
 from banchengshi.web.views.tablet import THANKS_SECONDS, WAITING_REFRESH_SECONDS
 
-# The faces, best first: what each level looks like on the tablet and the SMS page.
-FACES = {5: "😄", 4: "🙂", 3: "😐", 2: "🙁", 1: "😠"}
+# The faces, best first: each level's mouth in a 100×100 face drawn as SVG (an emoji depends
+# on the device's fonts; a tablet without them shows boxes).
+FACES = {
+    5: "M28 58 Q50 84 72 58",
+    4: "M32 62 Q50 74 68 62",
+    3: "M32 66 L68 66",
+    2: "M32 70 Q50 60 68 70",
+    1: "M28 74 Q50 50 72 74",
+}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -107,7 +114,7 @@ def screen(request: HttpRequest, push_id: int) -> HttpResponse:
 
 
 def faces() -> list[tuple[int, str, str]]:
-    """(level, face, words), best first."""
+    """(level, mouth, words), best first."""
     return [(int(level), FACES[int(level)], str(label)) for level, label in LEVELS]
 
 

@@ -30,6 +30,7 @@ from banchengshi.demo.district import (
     login_rows,
     set_password,
 )
+from banchengshi.demo.evaluations import generate_evaluations
 from banchengshi.demo.generator import GenerationResult, generate_cases
 from banchengshi.demo.plans import DEFAULT_SEED
 
@@ -118,6 +119,9 @@ class Command(BaseCommand):
                 f"{result.cases:,} cases and {result.events:,} audit events in "
                 f"{result.seconds:.1f} s ({states})."
             )
+            rated = generate_evaluations(district, seed=options["seed"])
+            if rated.ratings:
+                self.stdout.write(f"{rated.ratings} service ratings ({rated.bad} bad reviews).")
         self._logins(password)
 
     def _logins(self, password: str) -> None:
