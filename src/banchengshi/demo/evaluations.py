@@ -41,6 +41,7 @@ DAYS = 90
 # Mostly good, as the district's real figures are; about one in twelve a 差评.
 LEVEL_WEIGHTS = {5: 55, 4: 25, 3: 12, 2: 5, 1: 3}
 GOOD_WORDS = ("办事效率高", "窗口人员很耐心", "一次就办好了", "指引清楚", "")
+SMS_TEMPLATES = ("evaluation_invite", "evaluation_answer")
 BAD_WORDS = ("排队时间太长", "材料要求说得不清楚", "跑了两次还没办好", "工作人员态度生硬")
 
 
@@ -67,9 +68,9 @@ def generate_evaluations(district: District, *, seed: int, count: int = 300) -> 
         result.ratings += 1
         if evaluation.is_bad:
             result.bad += 1
-    # The SMS of the past were never sent: the demo's outbox starts empty.
-    OutboxMessage.objects.filter(template="evaluation_invite").delete()
     _handle_bad_reviews(district, rng, now)
+    # The numbers are invented: nothing of it waits in the outbox (as for the showcase).
+    OutboxMessage.objects.filter(template__in=SMS_TEMPLATES).delete()
     return result
 
 
