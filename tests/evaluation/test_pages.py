@@ -191,3 +191,17 @@ def test_the_public_figures_show_counts_and_no_comment(org, rate, client: Client
 @pytest.mark.parametrize("month", ["2026-13", "x", "%00", "9999-01", "2026-11-01"])
 def test_the_public_figures_take_any_month(org, client: Client, month):
     assert client.get(f"/evaluations/?month={month}").status_code in (200, 400)
+
+
+def test_after_registering_the_clerk_pushes_the_appeal_to_the_tablet(org, cases, signed_in):
+    case = cases.register(org.clerk)
+    client = signed_in("clerk")
+    done = client.get(f"/staff/cases/{case.pk}/registered/").content.decode()
+    assert f'href="/staff/rate/push/?case={case.pk}"' in done
+    form = client.get(f"/staff/rate/push/?case={case.pk}").content.decode()
+    assert f'name="case" value="{case.pk}"' in form
+    response = client.post("/staff/rate/push/", {"unit": org.hall.pk, "case": case.pk})
+    assert response.status_code == 302
+    screen = client.get("/rate/")
+    client.post(screen["Location"], {"level": "4"})
+    assert Evaluation.objects.get().case == case
