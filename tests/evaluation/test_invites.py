@@ -88,3 +88,13 @@ def test_it_refuses_staff_of_another_unit(org):
             unit_id=org.hall.pk,
             mobile="13912345678",
         )
+
+
+def test_it_refuses_a_staff_member_or_case_that_does_not_exist(org):
+    with pytest.raises(InvalidInput) as refused:
+        invite(org, staff_id=10**9)
+    assert refused.value.errors == {"staff_id": ["This person does not work at the unit rated."]}
+    with pytest.raises(InvalidInput) as refused:
+        invite(org, case_id=10**9)
+    assert refused.value.errors == {"case_id": ["There is no such appeal."]}
+    assert not OutboxMessage.objects.exists()

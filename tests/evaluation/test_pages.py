@@ -9,6 +9,7 @@ from django.test import Client
 from banchengshi.evaluation.actions.invites import invite_by_sms
 from banchengshi.evaluation.actions.tablet import check_push
 from banchengshi.evaluation.models import Evaluation, HandlingStatus
+from tests.cases.conftest import sh
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +206,15 @@ def test_after_registering_the_clerk_pushes_the_appeal_to_the_tablet(org, cases,
     screen = client.get("/rate/")
     client.post(screen["Location"], {"level": "4"})
     assert Evaluation.objects.get().case == case
+
+
+def test_the_list_filters_by_unit_level_and_period(org, rate, staff):
+    hall = rate(2, evaluated_at=sh(2026, 11, 18, 10))
+    rate(5)
+    other = rate(2, actor=org.officeadmin, unit_id=org.dept_b.pk)
+    query = f"unit={org.hall.pk}&level=2&start=2026-11-18&end=2026-11-18"
+    listed = staff("officeadmin").get(f"/staff/evaluations/?{query}").content.decode()
+    rows = listed.split('id="evaluation-list"')[1]
+    assert f'href="/staff/evaluations/{hall.pk}/"' in rows
+    assert f'href="/staff/evaluations/{other.pk}/"' not in rows
+    assert rows.count('href="/staff/evaluations/') == 1

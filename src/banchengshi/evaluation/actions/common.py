@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.audit.chain import PendingEvent, append_events
-from banchengshi.cases.models import Satisfaction
+from banchengshi.cases.models import Case, Satisfaction
+from banchengshi.catalog.models import Matter
 from banchengshi.errors import InvalidInput, NotFound
 from banchengshi.evaluation.clock import arm, deadline_of
 from banchengshi.evaluation.models import (
@@ -30,7 +31,7 @@ from banchengshi.identifiers import validate_mobile
 from banchengshi.ids import MAX_ID
 from banchengshi.notify.inbox import notify, people_of
 from banchengshi.notify.models import NotificationKind
-from banchengshi.org.models import Unit
+from banchengshi.org.models import Membership, Unit
 from banchengshi.org.names import full_name
 from banchengshi.workdays.registry import current_calendar
 
@@ -126,6 +127,35 @@ def unit_or_refuse(unit_id: int) -> Unit:
     if unit is None:
         raise InvalidInput({"unit_id": [_("There is no such unit.")]})
     return unit
+
+
+def staff_or_refuse(staff_id: int | None, unit_id: int) -> int | None:
+    if staff_id is None:
+        return None
+    known = 1 <= staff_id <= MAX_ID and (
+        Membership.objects.filter(user_id=staff_id, unit_id=unit_id, user__is_active=True).exists()
+    )
+    if not known:
+        raise InvalidInput({"staff_id": [_("This person does not work at the unit rated.")]})
+    return staff_id
+
+
+def matter_or_refuse(matter_id: int | None) -> int | None:
+    if matter_id is None:
+        return None
+    if not (
+        1 <= matter_id <= MAX_ID and Matter.objects.filter(pk=matter_id, is_active=True).exists()
+    ):
+        raise InvalidInput({"matter_id": [_("There is no such matter.")]})
+    return matter_id
+
+
+def case_or_refuse(case_id: int | None) -> int | None:
+    if case_id is None:
+        return None
+    if not (1 <= case_id <= MAX_ID and Case.objects.filter(pk=case_id).exists()):
+        raise InvalidInput({"case_id": [_("There is no such appeal.")]})
+    return case_id
 
 
 def find_evaluation(evaluation_id: int, *, lock: bool = False) -> Evaluation:

@@ -17,8 +17,11 @@ from banchengshi.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from banchengshi.evaluation.access import may_record
 from banchengshi.evaluation.actions.common import (
     NewEvaluation,
+    case_or_refuse,
     comment_value,
     level_value,
+    matter_or_refuse,
+    staff_or_refuse,
     subject_value,
     unit_or_refuse,
     write_evaluation,
@@ -62,6 +65,9 @@ def invite_by_sms(
         mobile = validate_mobile(mobile)
     except ValidationError as exc:
         raise InvalidInput({"mobile": [_("Give a mobile phone number of 11 digits.")]}) from exc
+    staff_id = staff_or_refuse(staff_id, unit.pk)
+    matter_id = matter_or_refuse(matter_id)
+    case_id = case_or_refuse(case_id)
     now = timezone.now()
     with transaction.atomic():
         invite = EvaluationInvite.objects.create(

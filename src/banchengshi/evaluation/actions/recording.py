@@ -11,44 +11,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from banchengshi.catalog.models import Matter
 from banchengshi.errors import Forbidden, InvalidInput
 from banchengshi.evaluation.access import may_record
 from banchengshi.evaluation.actions.common import (
     NewEvaluation,
     comment_value,
     level_value,
+    matter_or_refuse,
+    staff_or_refuse,
     subject_value,
     unit_or_refuse,
     write_evaluation,
 )
 from banchengshi.evaluation.models import Evaluation, EvaluationChannel
-from banchengshi.ids import MAX_ID
-from banchengshi.org.models import Membership
 
 # A paper form is typed in within weeks, not years: older dates are typing errors.
 PAPER_MAX_AGE = dt.timedelta(days=366)
-
-
-def _staff_or_refuse(staff_id: int | None, unit_id: int) -> int | None:
-    if staff_id is None:
-        return None
-    known = 1 <= staff_id <= MAX_ID and (
-        Membership.objects.filter(user_id=staff_id, unit_id=unit_id, user__is_active=True).exists()
-    )
-    if not known:
-        raise InvalidInput({"staff_id": [_("This person does not work at the unit rated.")]})
-    return staff_id
-
-
-def _matter_or_refuse(matter_id: int | None) -> int | None:
-    if matter_id is None:
-        return None
-    if not (
-        1 <= matter_id <= MAX_ID and Matter.objects.filter(pk=matter_id, is_active=True).exists()
-    ):
-        raise InvalidInput({"matter_id": [_("There is no such matter.")]})
-    return matter_id
 
 
 def _time_or_refuse(when: dt.datetime, now: dt.datetime) -> dt.datetime:
@@ -91,8 +69,8 @@ def check_record(
         unit_id=unit.pk,
         evaluated_at=now if evaluated_at is None else _time_or_refuse(evaluated_at, now),
         comment=comment_value(comment),
-        staff_id=_staff_or_refuse(staff_id, unit.pk),
-        matter_id=_matter_or_refuse(matter_id),
+        staff_id=staff_or_refuse(staff_id, unit.pk),
+        matter_id=matter_or_refuse(matter_id),
     )
     return do_record(actor, new)
 

@@ -102,13 +102,17 @@ class FilterForm(forms.Form):
     subject_kind = forms.ChoiceField(
         label=_("What was rated"), choices=[("", _("any")), *SubjectKind.choices], required=False
     )
-    unit = NumberField(required=False, widget=forms.HiddenInput)
+    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, required=False, empty_value=None)
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("any")), *units]  # type: ignore[attr-defined]
 
 
 class VerifyForm(EngineForm):

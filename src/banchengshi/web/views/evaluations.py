@@ -88,7 +88,7 @@ def _day_start(day: dt.date | None) -> dt.datetime | None:
 @staff_view
 def evaluations(request: HttpRequest) -> HttpResponse:
     scope = _reader(request)
-    form = FilterForm(request.GET)
+    form = FilterForm(request.GET, units=_units_to_record(scope))
     data = form.cleaned_data if form.is_valid() else {}
     end = data.get("end")
     filters = Filters(
