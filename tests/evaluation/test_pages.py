@@ -9,6 +9,7 @@ from django.test import Client
 from banchengshi.evaluation.actions.invites import invite_by_sms
 from banchengshi.evaluation.actions.tablet import check_push
 from banchengshi.evaluation.models import Evaluation, HandlingStatus
+from banchengshi.notify.models import Notification, NotificationKind
 from tests.cases.conftest import sh
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +219,10 @@ def test_the_list_filters_by_unit_level_and_period(org, rate, staff):
     assert f'href="/staff/evaluations/{hall.pk}/"' in rows
     assert f'href="/staff/evaluations/{other.pk}/"' not in rows
     assert rows.count('href="/staff/evaluations/') == 1
+
+
+def test_a_bad_review_notice_opens_its_rating(org, rate, staff):
+    bad = rate(1)
+    notice = Notification.objects.get(user=org.windowhead, kind=NotificationKind.BAD_REVIEW_OPENED)
+    response = staff("windowhead").post(f"/staff/notifications/{notice.pk}/open/")
+    assert response["Location"] == f"/staff/evaluations/{bad.pk}/"
