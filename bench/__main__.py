@@ -17,6 +17,7 @@ BENCHMARKS = (
     "bench.deadlines",
     "bench.cases",
     "bench.api_create",
+    "bench.evaluations",
     "bench.import_rows",
     "bench.outbox",
     "bench.reminders",

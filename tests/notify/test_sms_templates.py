@@ -22,6 +22,8 @@ def test_the_packaged_map_names_every_template() -> None:
     assert sorted(mapping.templates) == [
         "appeal_filed",
         "assistance_review",
+        "evaluation_answer",
+        "evaluation_invite",
         "extension",
         "intake_received",
         "reply",
@@ -50,6 +52,8 @@ def test_a_bad_map_is_refused_with_every_problem() -> None:
         "  unknown keys: colour",
         "  sign_name: the registered signature is required",
         "  [templates.assistance_review]: missing",
+        "  [templates.evaluation_answer]: missing",
+        "  [templates.evaluation_invite]: missing",
         "  [templates.extension]: missing",
         "  [templates.intake_received]: missing",
         "  [templates.staff_notification]: missing",
@@ -58,7 +62,8 @@ def test_a_bad_map_is_refused_with_every_problem() -> None:
         "(tracking_no, access_code)",
         "  [templates.reply] code: the provider's template code is required",
         "  [templates.greeting]: not a template of ours (appeal_filed, intake_received, "
-        "extension, reply, staff_notification, assistance_review)",
+        "extension, reply, staff_notification, assistance_review, evaluation_invite, "
+        "evaluation_answer)",
     ]
 
 

@@ -93,6 +93,21 @@ WORDS: dict[NotificationKind, tuple[dict[str, Any], str, str]] = {
         "区市场监管局第 3 号整改已于 2026-11-25 23:59 超期。",
         "Rectification no. 3 of 区市场监管局 is overdue since 2026-11-25 23:59.",
     ),
+    K.BAD_REVIEW_OPENED: (
+        {"evaluation": 3, "unit": "区政务服务中心大厅", "due": DUE},
+        "区政务服务中心大厅第 3 号差评须于 2026-11-25 23:59 前处理完毕。",
+        "Bad review no. 3 of 区政务服务中心大厅 to handle by 2026-11-25 23:59.",
+    ),
+    K.BAD_REVIEW_DUE_SOON: (
+        {"evaluation": 3, "unit": "区政务服务中心大厅", "due": DUE},
+        "区政务服务中心大厅第 3 号差评须于 2026-11-25 23:59 前处理完毕。",
+        "Bad review no. 3 of 区政务服务中心大厅 is due by 2026-11-25 23:59.",
+    ),
+    K.BAD_REVIEW_OVERDUE: (
+        {"evaluation": 3, "unit": "区政务服务中心大厅", "due": DUE},
+        "区政务服务中心大厅第 3 号差评已于 2026-11-25 23:59 超期。",
+        "Bad review no. 3 of 区政务服务中心大厅 is overdue since 2026-11-25 23:59.",
+    ),
     K.RECTIFICATION_SENT_BACK: (
         {"item": 3, "unit": "区市场监管局", "due": DUE},
         "区市场监管局第 3 号整改被退回，须于 2026-11-25 23:59 前完成。",

@@ -11,6 +11,7 @@ from banchengshi.api.auth import SessionAuth, TokenAuth
 from banchengshi.api.routers import (
     cases,
     catalog,
+    evaluations,
     hotspots,
     intake,
     knowledge,
@@ -48,6 +49,7 @@ api.add_router("", knowledge.router)
 api.add_router("", hotspots.router)
 api.add_router("", points.router)
 api.add_router("", sessions.router)
+api.add_router("", evaluations.router)
 
 
 @api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs_asset")

@@ -8,3 +8,6 @@ class EvaluationConfig(AppConfig):
 
     name = "banchengshi.evaluation"
     verbose_name = _("Service evaluation")
+
+    def ready(self) -> None:
+        from banchengshi.evaluation import checks  # noqa: F401  (registers the system check)

@@ -23,6 +23,8 @@ from banchengshi.cases.actions.registration import check_register_case
 from banchengshi.cases.models import Case, Channel
 from banchengshi.cases.registration import Registration
 from banchengshi.errors import ActionRefused, NotFound
+from banchengshi.evaluation.actions.recording import do_link_case
+from banchengshi.intake.evaluations import keep_evaluation
 from banchengshi.intake.mapping import CatalogueLookups, Record, external_id, prepare_registration
 from banchengshi.intake.models import Open311Request
 from banchengshi.intake.sources import Source, find_source
@@ -85,21 +87,31 @@ def check_intake_record(
     already registered is answered with its case even when this copy differs or would no
     longer validate: the first copy is the one that counts."""
     record_id = external_id(source, record)
+    lookups = lookups or CatalogueLookups()
+    # Kept before the registration's checks: a rating that becomes no case is kept too.
+    rating = keep_evaluation(actor, source, record, record_id, lookups)
     existing = registered_case(actor, source, record_id)
     if existing is not None:
+        if rating is not None:
+            do_link_case(rating.pk, existing.pk)
         return IntakeResult(existing, created=False)
-    registration = prepare_registration(
-        source, record, lookups or CatalogueLookups(), record_id=record_id
+    registration = prepare_registration(source, record, lookups, record_id=record_id)
+    return do_intake_record(
+        actor, source, registration, evaluation_id=rating.pk if rating is not None else None
     )
-    return do_intake_record(actor, source, registration)
 
 
-def do_intake_record(actor: User, source: Source, registration: Registration) -> IntakeResult:
+def do_intake_record(
+    actor: User, source: Source, registration: Registration, *, evaluation_id: int | None = None
+) -> IntakeResult:
+    """`evaluation_id`: the record's rating (intake.evaluations), linked to the new case."""
     try:
         with transaction.atomic():
             case = check_register_case(actor, registration)
             if source.acknowledge:
                 _acknowledge(case)
+            if evaluation_id is not None:
+                do_link_case(evaluation_id, case.pk)
     except IntegrityError:
         existing = registered_case(actor, source, registration.external_id)
         if existing is None:

@@ -28,7 +28,9 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from banchengshi.errors import ActionRefused, InvalidInput
+from banchengshi.evaluation.selectors import kept_external_ids
 from banchengshi.intake.actions import do_intake_record, external_records
+from banchengshi.intake.evaluations import keep_evaluation
 from banchengshi.intake.mapping import (
     CatalogueLookups,
     Record,
@@ -207,7 +209,8 @@ def import_table(
             % {"column": source.id_column, "source": source.name}
         )
     registered: set[str] = set()
-    importing = _Importing(actor, source, registered, CatalogueLookups(), _hub_of(actor))
+    rated: set[str] = set()
+    importing = _Importing(actor, source, registered, rated, CatalogueLookups(), _hub_of(actor))
     for chunk in _chunks(table.rows):
         ids = {as_text(record.get(source.id_column)) for _, record in chunk}
         registered.update(
@@ -215,6 +218,8 @@ def import_table(
             .filter(external_id__in=ids)
             .values_list("external_id", flat=True)
         )
+        if source.evaluation is not None:
+            rated.update(kept_external_ids(source.key, ids))
         for row, record in chunk:
             _import_row(importing, row, record, report)
             if progress is not None:
@@ -241,6 +246,7 @@ class _Importing:
     actor: User
     source: Source
     registered: set[str]  # ids known to be registered: asked per chunk, added to per row
+    rated: set[str]  # ids whose rating is kept (sources with [evaluation]): the same way
     lookups: CatalogueLookups
     hub_id: int | None
 
@@ -251,6 +257,10 @@ def _import_row(importing: _Importing, row: int, record: Record, report: ImportR
     record_id = ""
     try:
         record_id = external_id(source, record)
+        rating = None
+        if not report.dry_run and record_id not in importing.rated:
+            rating = keep_evaluation(importing.actor, source, record, record_id, importing.lookups)
+            importing.rated.add(record_id)
         if record_id in importing.registered:
             report.existing += 1
             return
@@ -264,7 +274,10 @@ def _import_row(importing: _Importing, row: int, record: Record, report: ImportR
         else:
             if importing.hub_id is not None and registration.registered_unit_id is None:
                 registration = replace(registration, registered_unit_id=importing.hub_id)
-            if do_intake_record(importing.actor, source, registration).created:
+            linked = rating.pk if rating is not None else None
+            if do_intake_record(
+                importing.actor, source, registration, evaluation_id=linked
+            ).created:
                 report.created += 1
             else:
                 report.existing += 1

@@ -14,7 +14,11 @@ renamed column is a change of data, never an `if source == …` in code. A file 
 - `[values.<field>]`: the source's words for our choices ("投诉" = "complaint");
 - `[accept]`: column → the values a record must have to become a case (others are refused
   with the reason);
-- `acknowledge`: whether the petitioner is sent an SMS with the tracking number.
+- `acknowledge`: whether the petitioner is sent an SMS with the tracking number;
+- `[evaluation]` (optional): every record is also a service rating (好差评, R-NB-4), kept
+  whether or not it becomes a case: `level` and `comment` name the columns, and
+  `[evaluation.levels]` maps the source's words to the five levels (5 very satisfied … 1
+  very dissatisfied).
 
 Errors are for the operator who edits the files: plain English naming the file and the key.
 """
@@ -38,8 +42,9 @@ KEY = re.compile(r"^[a-z0-9][a-z0-9_]{0,31}$")
 MAX_COLUMN_NAME = 100
 TOP_LEVEL = frozenset(
     {"key", "name", "channel", "id", "acknowledge", "fields", "templates", "defaults"}
-    | {"values", "accept"}
+    | {"values", "accept", "evaluation"}
 )
+LEVELS = frozenset(range(1, 6))
 TEXT_FIELDS = (
     "petitioner_name",
     "phone",
@@ -91,6 +96,16 @@ class Template:
 
 
 @dataclass(frozen=True)
+class EvaluationColumns:
+    """Where a record's rating is: the columns of its level and comment, and the source's
+    words for the five levels."""
+
+    level: str
+    comment: str
+    levels: Mapping[str, int]
+
+
+@dataclass(frozen=True)
 class Source:
     key: str
     name: str
@@ -102,6 +117,7 @@ class Source:
     defaults: Mapping[str, str]
     values: Mapping[str, Mapping[str, str]]
     accept: Mapping[str, tuple[str, ...]]
+    evaluation: EvaluationColumns | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -243,6 +259,7 @@ def parse_source(text: str, origin: str) -> Source:
         )
 
     given = set(fields) | set(templates)
+    evaluation = _evaluation(raw, origin) if "evaluation" in raw else None
     for target in REQUIRED:
         if target not in given:
             raise SourceError(f"{origin}: nothing gives {target!r} (map a column to it)")
@@ -259,6 +276,28 @@ def parse_source(text: str, origin: str) -> Source:
         defaults=defaults,
         values=values,
         accept=accept,
+        evaluation=evaluation,
+    )
+
+
+def _evaluation(raw: dict[str, Any], origin: str) -> EvaluationColumns:
+    where = f"{origin} [evaluation]"
+    table = _table(raw, "evaluation", origin)
+    unknown = set(table) - {"level", "comment", "levels"}
+    if unknown:
+        raise SourceError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
+    levels = table.get("levels")
+    if not isinstance(levels, dict) or not levels:
+        raise SourceError(f"{where}: [evaluation.levels] maps the source's words to 1…5")
+    for word, level in levels.items():
+        if not isinstance(level, int) or isinstance(level, bool) or level not in LEVELS:
+            raise SourceError(f"{where}: {word!r} = {level!r}; a level is a whole number 1…5")
+    if set(levels.values()) != LEVELS:
+        raise SourceError(f"{where}: [evaluation.levels] must give each of the levels 1…5")
+    return EvaluationColumns(
+        level=_text(table.get("level"), "level", where),
+        comment=_text(table.get("comment"), "comment", where),
+        levels=dict(levels),
     )
 
 

@@ -32,6 +32,8 @@ VALUES: dict[str, tuple[str, ...]] = {
     "reply": ("tracking_no", "link", "link_url"),
     "staff_notification": ("tracking_no", "what"),
     "assistance_review": ("request_no", "result", "reason"),
+    "evaluation_invite": ("unit", "link", "link_url"),
+    "evaluation_answer": ("unit", "answer"),
 }
 
 
@@ -51,6 +53,8 @@ def sms_values(template: str, payload: Mapping[str, Any]) -> dict[str, str]:
     if template == "reply":
         code = str(payload.get("link", ""))
         values["link_url"] = short_url(code) if code else _public("/track/")
+    if template == "evaluation_invite":
+        values["link_url"] = _public(f"/e/{values['link']}/")
     return values
 
 
@@ -85,6 +89,14 @@ def _assistance_review(v: dict[str, str]) -> str:
     return f"您的上门服务申请（编号{v['request_no']}）审核结果：{v['result']}。{v['reason']}"
 
 
+def _evaluation_invite(v: dict[str, str]) -> str:
+    return f"感谢您到{v['unit']}办事，请为本次服务评价：{v['link_url']}"
+
+
+def _evaluation_answer(v: dict[str, str]) -> str:
+    return f"您对{v['unit']}的评价已核实处理：{v['answer']}"
+
+
 WORDS: dict[str, Callable[[dict[str, str]], str]] = {
     "appeal_filed": _appeal_filed,
     "intake_received": _intake_received,
@@ -92,6 +104,8 @@ WORDS: dict[str, Callable[[dict[str, str]], str]] = {
     "reply": _reply,
     "staff_notification": _staff_notification,
     "assistance_review": _assistance_review,
+    "evaluation_invite": _evaluation_invite,
+    "evaluation_answer": _evaluation_answer,
 }
 
 

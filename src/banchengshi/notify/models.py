@@ -110,6 +110,9 @@ class NotificationKind(models.TextChoices):
     HOTSPOT_RAISED = "hotspot.raised", _("hot spot of similar cases")
     ASSISTANCE_DUE_SOON = "assistance.due_soon", _("door-to-door request due soon")
     ASSISTANCE_OVERDUE = "assistance.overdue", _("door-to-door request overdue")
+    BAD_REVIEW_OPENED = "bad_review.opened", _("bad review to handle")
+    BAD_REVIEW_DUE_SOON = "bad_review.due_soon", _("bad review's deadline approaching")
+    BAD_REVIEW_OVERDUE = "bad_review.overdue", _("bad review overdue")
 
 
 class Notification(models.Model):

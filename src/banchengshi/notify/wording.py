@@ -21,6 +21,8 @@ notice missing one is still worded, in a shorter sentence):
                                          approval), due (ISO 8601 instant)
     hotspot.raised                       subject (the matter's, unit's or cause's name),
                                          count, since (ISO 8601 date)
+    bad_review.*                         evaluation (its number), unit (the rated unit's
+                                         name), due (ISO 8601 instant)
 """
 
 from __future__ import annotations
@@ -199,6 +201,20 @@ def _assistance(with_due: str, without: str) -> Composer:
     return compose
 
 
+def _bad_review(with_due: str, without: str) -> Composer:
+    def compose(p: Params) -> str:
+        values = {
+            "evaluation": p.number("evaluation"),
+            "unit": p.text("unit"),
+            "due": p.when("due"),
+        }
+        if None in values.values():
+            return _(without)
+        return _(with_due) % values
+
+    return compose
+
+
 def _hotspot(p: Params) -> str:
     values = {"subject": p.text("subject"), "count": p.number("count"), "since": p.when("since")}
     if None in values.values():
@@ -256,6 +272,18 @@ COMPOSERS: dict[NotificationKind, Composer] = {
             "Door-to-door request no. %(request)d: the %(clock)s is overdue since %(due)s."
         ),
         gettext_noop("A door-to-door request is overdue."),
+    ),
+    NotificationKind.BAD_REVIEW_OPENED: _bad_review(
+        gettext_noop("Bad review no. %(evaluation)d of %(unit)s to handle by %(due)s."),
+        gettext_noop("A bad review of your unit is to be handled."),
+    ),
+    NotificationKind.BAD_REVIEW_DUE_SOON: _bad_review(
+        gettext_noop("Bad review no. %(evaluation)d of %(unit)s is due by %(due)s."),
+        gettext_noop("A bad review of your unit is due soon."),
+    ),
+    NotificationKind.BAD_REVIEW_OVERDUE: _bad_review(
+        gettext_noop("Bad review no. %(evaluation)d of %(unit)s is overdue since %(due)s."),
+        gettext_noop("A bad review of your unit is overdue."),
     ),
 }
 

@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from banchengshi.evaluation.access import READS_ALL_ROLES, RECORDER_ROLES
 from banchengshi.knowledge.proposals.selectors import ACCURACY_ROLES
 from banchengshi.notify.selectors import UNREAD_CAP, unread_count
 from banchengshi.org.models import Role
@@ -75,6 +76,11 @@ NAV_ITEMS = (
         "web:sessions",
         _("Remote window"),
         (SEES_ALL_ROLES - {Role.SYSADMIN}) | {Role.NEIGHBORHOOD_STAFF},
+    ),
+    NavItem(
+        "web:evaluations",
+        pgettext_lazy("menu", "Good/bad reviews"),
+        frozenset(READS_ALL_ROLES | RECORDER_ROLES),
     ),
 )
 

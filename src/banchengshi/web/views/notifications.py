@@ -45,12 +45,26 @@ def bell(request: HttpRequest) -> HttpResponse:
     return render(request, "web/notifications_bell.html")
 
 
+# A bad review's notice opens its rating's page (the notice names no case).
+BAD_REVIEW_KINDS = frozenset(
+    {
+        NotificationKind.BAD_REVIEW_OPENED,
+        NotificationKind.BAD_REVIEW_DUE_SOON,
+        NotificationKind.BAD_REVIEW_OVERDUE,
+    }
+)
+
+
 @require_POST
 @staff_view
 def open_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice = check_mark_read(signed_in(request).user, notice_id)
     if notice.kind == NotificationKind.HOTSPOT_RAISED:
         return redirect("web:hotspots")
+    if notice.kind in BAD_REVIEW_KINDS:
+        evaluation_id = notice.params.get("evaluation") if isinstance(notice.params, dict) else None
+        if isinstance(evaluation_id, int):
+            return redirect("web:evaluation", evaluation_id)
     if notice.case_id is None:
         return redirect("web:notifications")
     return redirect("web:case", notice.case_id)

@@ -34,6 +34,7 @@ from banchengshi.demo.district import (
     login_rows,
     set_password,
 )
+from banchengshi.demo.evaluations import generate_evaluations
 from banchengshi.demo.generator import GenerationResult, generate_cases
 from banchengshi.demo.library import build_library
 from banchengshi.demo.plans import DEFAULT_SEED
@@ -146,6 +147,9 @@ class Command(BaseCommand):
                     f"{sessions.sessions} remote window sessions, {sessions.cases} of them "
                     "registered as cases."
                 )
+            rated = generate_evaluations(district, seed=options["seed"])
+            if rated.ratings:
+                self.stdout.write(f"{rated.ratings} service ratings ({rated.bad} bad reviews).")
         requests = ensure_assistance(district, timezone.now())
         if requests:
             self.stdout.write(f"{requests} door-to-door requests, one at every stage per street.")
