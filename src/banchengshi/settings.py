@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "banchengshi.knowledge",
     "banchengshi.neighborhood",
     "banchengshi.evaluation",
+    "banchengshi.reports",
     "banchengshi.tokens",
     "django_tasks",
     "django_tasks_db",
