@@ -17,6 +17,7 @@ from banchengshi.api.routers import (
     notifications,
     proposals,
     rectification,
+    reports,
 )
 
 api = NinjaAPI(
@@ -44,6 +45,7 @@ api.add_router("", proposals.router)
 api.add_router("", rectification.router)
 api.add_router("", knowledge.router)
 api.add_router("", hotspots.router)
+api.add_router("", reports.router)
 
 
 @api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs_asset")

@@ -1,0 +1,43 @@
+"""Reports (R-REP-1): one report of a period and a scope, as JSON (one stable key per figure,
+docs/reports.md) or as a file. Each handler calls reports.access and reports.build."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import P, QueryEx, Router
+
+from banchengshi.api.auth import actor
+from banchengshi.api.schemas.base import ERRORS, NO_NUL, Id
+from banchengshi.reports.access import check_report_scope
+from banchengshi.reports.build import Format, build_report
+
+router = Router(tags=["reports"])
+
+
+@router.get(
+    "/reports/{kind}",
+    response={200: dict[str, Any], **ERRORS},
+    summary="A monthly, quarterly or annual report",
+)
+def report(
+    request: HttpRequest,
+    kind: str,
+    period: QueryEx[str, P(max_length=40, pattern=NO_NUL)],
+    unit: QueryEx[Id | None, P()] = None,
+    below: bool = True,
+    format: QueryEx[str, P(max_length=10, pattern=NO_NUL)] = "json",
+) -> Any:
+    """`kind` monthly|quarterly|annual, `period` 2026-11|2026-Q4|2026; without `unit`, the
+    district (office, hub and inspector only); `below=false` leaves out the units below;
+    `format` json (the figures) or xlsx (a workbook)."""
+    scope = check_report_scope(actor(request), unit, below=below)
+    built = build_report(kind, period, scope, format)
+    if built.format == Format.JSON:
+        data: dict[str, Any] = json.loads(built.content)
+        return data
+    response = HttpResponse(built.content, content_type=built.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{built.filename}"'
+    return response
