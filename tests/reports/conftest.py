@@ -44,7 +44,7 @@ class District:
 
 
 @pytest.fixture
-def district(org: Org, cases: CaseBuilder, frozen_time: FrozenTime) -> District:
+def district(org: Org, cases: CaseBuilder, frozen_time: FrozenTime) -> District:  # noqa: F811
     made: dict[str, Case] = {}
     frozen_time.set(sh(2026, 10, 15))
     made["october"] = cases.replied()
@@ -59,9 +59,7 @@ def district(org: Org, cases: CaseBuilder, frozen_time: FrozenTime) -> District:
     made["late"] = cases.analysed()
     made["open_late"] = cases.in_progress()
     frozen_time.set(sh(2026, 11, 3))
-    check_supervise_case(
-        org.dispatcher, made["supervised"].pk, reason="群众反映仍未办结", days=5
-    )
+    check_supervise_case(org.dispatcher, made["supervised"].pk, reason="群众反映仍未办结", days=5)
     frozen_time.set(sh(2026, 11, 30, 10))
     check_reply_case(org.handler_a, made["late"].pk, text="已补正材料，业务已办结")
     frozen_time.set(NOW)

@@ -13,10 +13,11 @@ from banchengshi.reports.metrics import ReportScope
 
 UNIT_READERS = frozenset({Role.UNIT_LEADER, Role.UNIT_HANDLER, Role.WINDOW_HEAD})
 DISTRICT_READERS = frozenset({Role.OFFICE_ADMIN, Role.DISPATCHER, Role.INSPECTOR})
+REPORT_READERS = UNIT_READERS | DISTRICT_READERS
 
 
 def may_read_reports(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return scope_for(user).has_role(UNIT_READERS | DISTRICT_READERS)
+    return scope_for(user).has_role(REPORT_READERS)
 
 
 def check_report_scope(
@@ -25,11 +26,18 @@ def check_report_scope(
     """The scope `user` asks for, or Forbidden/NotFound in words."""
     scope = scope_for(user)
     if not may_read_reports(user):
-        raise Forbidden(_("Reports are read by the office, the hub, the inspector and units' leaders."))
+        raise Forbidden(
+            _("Reports are read by the office, the hub, the inspector and units' leaders.")
+        )
     district = scope.has_role(DISTRICT_READERS)
     if unit_id is None:
         if not district:
-            raise Forbidden(_("Only the office, the hub and the inspector read the district's report; choose your unit."))
+            raise Forbidden(
+                _(
+                    "Only the office, the hub and the inspector read the district's report; "
+                    "choose your unit."
+                )
+            )
         return ReportScope()
     unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None:

@@ -40,8 +40,9 @@ class Built:
 
     @property
     def filename(self) -> str:
-        who = f"unit{self.figures.scope.unit.pk}" if self.figures.scope.unit else "district"
-        return f"report-{self.figures.period.kind.value}-{self.figures.period.label}-{who}.{self.format.value}"
+        period, unit = self.figures.period, self.figures.scope.unit
+        who = f"unit{unit.pk}" if unit else "district"
+        return f"report-{period.kind.value}-{period.label}-{who}.{self.format.value}"
 
 
 def parse_kind(text: str) -> PeriodKind:

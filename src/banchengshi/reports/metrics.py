@@ -28,9 +28,9 @@ from banchengshi.cases.causes import CAUSES
 from banchengshi.cases.models import (
     Case,
     CaseUnit,
-    Channel,
     Category,
     CauseSide,
+    Channel,
     Clock,
     ClockKind,
     ClockRequest,
@@ -91,7 +91,7 @@ class ReportScope:
     unit: Unit | None = None
     below: bool = True
 
-    def unit_ids(self) -> QuerySet[Unit] | list[int] | None:
+    def unit_ids(self) -> QuerySet[Unit, int] | list[int] | None:
         if self.unit is None:
             return None
         if not self.below:
@@ -159,7 +159,9 @@ def _case_counts(cases: QuerySet[Case], now: dt.datetime) -> dict[str, int]:
         "contact_due": Count("pk", filter=Q(_clocks([ClockKind.CONTACT]))),
         "contacted_in_time": Count(
             "pk",
-            filter=Q(_clocks([ClockKind.CONTACT], stopped_at__isnull=False, stopped_at__lte=F("due"))),
+            filter=Q(
+                _clocks([ClockKind.CONTACT], stopped_at__isnull=False, stopped_at__lte=F("due"))
+            ),
         ),
         "return_visits": Count(
             "pk", filter=Q(Exists(ReturnVisit.objects.filter(case=OuterRef("pk"))))
@@ -187,7 +189,9 @@ def _case_counts(cases: QuerySet[Case], now: dt.datetime) -> dict[str, int]:
             filter=Q(
                 Exists(
                     ClockRequest.objects.filter(
-                        case=OuterRef("pk"), kind=ClockRequest.Kind.SUSPENSION, decision__in=approved
+                        case=OuterRef("pk"),
+                        kind=ClockRequest.Kind.SUSPENSION,
+                        decision__in=approved,
                     )
                 )
             ),
@@ -204,7 +208,9 @@ def _case_counts(cases: QuerySet[Case], now: dt.datetime) -> dict[str, int]:
 
 
 def _breakdown(cases: QuerySet[Case], field: str, choices: Iterable[str]) -> dict[str, int]:
-    found = dict(cases.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+    found = dict(
+        cases.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n")
+    )
     return {choice: found.get(choice, 0) for choice in choices}
 
 
@@ -288,9 +294,7 @@ def _rectification_counts(period: Period, scope: ReportScope, now: dt.datetime) 
         rectification_opened=Count("pk"),
         rectification_done=Count("pk", filter=Q(done_at__isnull=False)),
         rectification_verified=Count("pk", filter=Q(status=RectificationStatus.VERIFIED)),
-        rectification_overdue=Count(
-            "pk", filter=Q(status=RectificationStatus.OPEN, due__lt=now)
-        ),
+        rectification_overdue=Count("pk", filter=Q(status=RectificationStatus.OPEN, due__lt=now)),
     )
 
 

@@ -67,7 +67,9 @@ def containing(kind: PeriodKind, day: dt.date) -> Period:
         return Period(kind, day.replace(day=1), _month_end(day.year, day.month))
     if kind == PeriodKind.QUARTER:
         first_month = (day.month - 1) // 3 * 3 + 1
-        return Period(kind, dt.date(day.year, first_month, 1), _month_end(day.year, first_month + 2))
+        return Period(
+            kind, dt.date(day.year, first_month, 1), _month_end(day.year, first_month + 2)
+        )
     if kind == PeriodKind.YEAR:
         return Period(kind, dt.date(day.year, 1, 1), dt.date(day.year + 1, 1, 1))
     raise ValueError(kind)
@@ -77,8 +79,13 @@ _FORMS = {
     PeriodKind.MONTH: (re.compile(r"(\d{4})-(\d{2})", re.ASCII), "2026-11"),
     PeriodKind.QUARTER: (re.compile(r"(\d{4})-Q([1-4])", re.ASCII), "2026-Q4"),
     PeriodKind.YEAR: (re.compile(r"(\d{4})", re.ASCII), "2026"),
-    PeriodKind.RANGE: (re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", re.ASCII), "2026-11-03..2026-11-20"),
+    PeriodKind.RANGE: (
+        re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", re.ASCII),
+        "2026-11-03..2026-11-20",
+    ),
 }
+
+
 def printable(text: str) -> str:
     """What a person typed, shortened and without control characters, to quote it back."""
     return "".join(ch for ch in text[:40] if ch.isprintable())

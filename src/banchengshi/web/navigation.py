@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from banchengshi.notify.selectors import UNREAD_CAP, unread_count
 from banchengshi.org.models import Role
 from banchengshi.org.scope import SEES_ALL_ROLES, scope_for
+from banchengshi.reports.access import REPORT_READERS
 from banchengshi.workdays.missing import REMINDED_ROLES, missing_next_year
 
 
@@ -42,6 +43,7 @@ NAV_ITEMS = (
     ),
     NavItem("web:inspect", _("Inspection"), frozenset({Role.INSPECTOR, Role.OFFICE_ADMIN})),
     NavItem("web:hotspots", _("Hot spots"), SEES_ALL_ROLES - {Role.SYSADMIN}),
+    NavItem("web:reports", _("Reports"), REPORT_READERS),
 )
 
 

@@ -14,6 +14,7 @@ from banchengshi.web.views import (
     notifications,
     portal,
     register,
+    reports,
     tablet,
     tracking,
     units,
@@ -71,6 +72,7 @@ urlpatterns = [
     path("staff/cases/<int:case_id>/similar/link/", hotspots.case_link, name="case_link"),
     path("staff/groups/<int:group_id>/", hotspots.group, name="group"),
     path("staff/hotspots/", hotspots.hotspots, name="hotspots"),
+    path("staff/reports/", reports.reports, name="reports"),
     path("staff/cases/<int:case_id>/act/<slug:act>/", case_page.case_act, name="case_act"),
     path("staff/cases/<int:case_id>/attachments/", case_page.case_attach, name="case_attach"),
     path(

@@ -21,6 +21,7 @@ router = Router(tags=["reports"])
     "/reports/{kind}",
     response={200: dict[str, Any], **ERRORS},
     summary="A monthly, quarterly or annual report",
+    url_name="report",
 )
 def report(
     request: HttpRequest,

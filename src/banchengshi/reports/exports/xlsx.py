@@ -63,9 +63,7 @@ def write_xlsx(figures: Figures) -> bytes:
     summary.append([report_title(figures)])
     summary["A1"].font = Font(bold=True, size=14)
     summary.append([])
-    rows: list[list[Any]] = [
-        [str(COUNT_WORDS[key]), figures.counts[key], key] for key in COUNTS
-    ]
+    rows: list[list[Any]] = [[str(COUNT_WORDS[key]), figures.counts[key], key] for key in COUNTS]
     rows += [
         [rate_words(rate.key), figures.rates[rate.key], rate.key, rate_definition(rate.key)]
         for rate in definitions().rates

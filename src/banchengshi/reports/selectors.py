@@ -1,0 +1,32 @@
+"""Reads for the reports pages: the units a person may choose, the periods offered."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from banchengshi.org.models import Unit
+from banchengshi.org.scope import scope_for
+from banchengshi.reports.access import DISTRICT_READERS, UNIT_READERS
+from banchengshi.reports.periods import Period, PeriodKind, containing
+
+
+def readable_units(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Unit]:
+    scope = scope_for(user)
+    units = Unit.objects.filter(is_active=True).order_by("path")
+    if scope.has_role(DISTRICT_READERS):
+        return units
+    paths = Unit.objects.filter(pk__in=scope.units_with_role(UNIT_READERS)).values_list(
+        "path", flat=True
+    )
+    below = Q(pk__in=[])
+    for path in paths:
+        below |= Q(path__startswith=path)
+    return units.filter(below)
+
+
+def last_complete(kind: PeriodKind, today: dt.date) -> Period:
+    """The period a report page opens on: the last month, quarter or year that has ended."""
+    return containing(kind, today).previous()

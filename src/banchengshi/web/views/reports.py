@@ -1,0 +1,89 @@
+"""The office's reports on the workbench (R-REP-1): a period and a scope chosen in a form
+(GET, so a report has an address to send round), the figures with their definitions, the
+breakdowns as bars, and the same report as a workbook."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from banchengshi.ids import parse_number
+from banchengshi.org.scope import scope_for
+from banchengshi.reports.access import DISTRICT_READERS, check_report_scope, default_unit
+from banchengshi.reports.build import REPORT_KINDS, Format, build_report, parse_kind
+from banchengshi.reports.document import COUNT_WORDS, labels, rate_definition, rate_words
+from banchengshi.reports.metrics import COUNTS, definitions
+from banchengshi.reports.selectors import last_complete, readable_units
+from banchengshi.reports.titles import report_title
+from banchengshi.web.staff import signed_in, staff_view
+
+# The counts of the first table, the rest under "more"; every key is in the JSON.
+HEADLINE = ("received", "accepted", "on_the_spot", "replied", "replied_on_time", "overdue")
+
+
+@require_safe
+@staff_view
+def reports(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request).user
+    params = request.GET
+    kind = parse_kind(params.get("kind") or REPORT_KINDS[0].value)
+    period = params.get("period") or last_complete(kind, timezone.localdate()).label
+    unit_param = params.get("unit")
+    unit_id = parse_number(unit_param) if unit_param else default_unit(user)
+    below = params.get("below", "1") != "0"
+    scope = check_report_scope(user, unit_id, below=below)
+    fmt = params.get("format") or Format.JSON.value
+    built = build_report(kind.value, period, scope, fmt)
+    if built.format == Format.XLSX:
+        response = HttpResponse(built.content, content_type=built.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{built.filename}"'
+        return response
+    figures = built.figures
+    words = labels()
+    counts = figures.counts
+    context = {
+        "title": report_title(figures),
+        "figures": figures,
+        "kinds": REPORT_KINDS,
+        "kind": kind,
+        "period": figures.period.label,
+        "units": readable_units(user),
+        "district_reader": scope_for(user).has_role(DISTRICT_READERS),
+        "unit_id": scope.unit.pk if scope.unit else None,
+        "below": below,
+        "headline": [(key, COUNT_WORDS[key], counts[key]) for key in HEADLINE],
+        "others": [(key, COUNT_WORDS[key], counts[key]) for key in COUNTS if key not in HEADLINE],
+        "rates": [
+            (
+                rate.key,
+                rate_words(rate.key),
+                _percent(figures.rates[rate.key]),
+                rate_definition(rate.key),
+            )
+            for rate in definitions().rates
+        ],
+        "channels": _bars(figures.by_channel, words["channel"]),
+        "categories": _bars(figures.by_category, words["category"]),
+        "levels": _bars(
+            {str(k): v for k, v in figures.satisfaction_levels.items()}, words["level"]
+        ),
+        "matters": _bars({m.label: m.count for m in figures.top_matters}, {}),
+        "causes": _bars({c.label: c.count for c in figures.top_causes}, {}),
+        "side_words": words["side"],
+    }
+    return render(request, "web/reports.html", context)
+
+
+def _bars(counts: dict[str, int], words: dict[str, str]) -> list[tuple[str, int, int]]:
+    """(label, count, width in percent of the largest) for the bars of one breakdown."""
+    largest = max(counts.values(), default=0)
+    return [
+        (words.get(key, key), count, round(100 * count / largest) if largest else 0)
+        for key, count in counts.items()
+    ]
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.1%}"
