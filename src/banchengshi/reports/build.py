@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from banchengshi.errors import InvalidInput
 from banchengshi.reports.document import as_json
+from banchengshi.reports.exports.docx import write_docx
+from banchengshi.reports.exports.pdf import write_pdf
 from banchengshi.reports.exports.xlsx import write_xlsx
 from banchengshi.reports.metrics import Figures, ReportScope, compute_figures
 from banchengshi.reports.periods import PeriodKind, parse_period, printable
@@ -20,12 +22,17 @@ REPORT_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
 class Format(StrEnum):
     JSON = "json"
     XLSX = "xlsx"
+    PDF = "pdf"
+    DOCX = "docx"
 
 
 CONTENT_TYPES = {
     Format.JSON: "application/json",
     Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Format.PDF: "application/pdf",
+    Format.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+WRITERS = {Format.XLSX: write_xlsx, Format.PDF: write_pdf, Format.DOCX: write_docx}
 
 
 @dataclass(frozen=True)
@@ -77,8 +84,8 @@ def build_report(kind: str, period: str, scope: ReportScope, fmt: str = "json") 
     report_kind = parse_kind(kind)
     chosen = parse_format(fmt)
     figures = compute_figures(parse_period(report_kind, period), scope)
-    if chosen == Format.XLSX:
-        content = write_xlsx(figures)
-    else:
+    if chosen == Format.JSON:
         content = json.dumps(as_json(figures), ensure_ascii=False, indent=2).encode()
+    else:
+        content = WRITERS[chosen](figures)
     return Built(figures, chosen, content)

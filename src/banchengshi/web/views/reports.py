@@ -36,7 +36,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     scope = check_report_scope(user, unit_id, below=below)
     fmt = params.get("format") or Format.JSON.value
     built = build_report(kind.value, period, scope, fmt)
-    if built.format == Format.XLSX:
+    if built.format != Format.JSON:
         response = HttpResponse(built.content, content_type=built.content_type)
         response["Content-Disposition"] = f'attachment; filename="{built.filename}"'
         return response
