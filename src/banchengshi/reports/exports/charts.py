@@ -9,6 +9,7 @@ from io import BytesIO
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 FONT = ["Noto Sans CJK SC", "Noto Sans CJK JP", "DejaVu Sans"]
 BAR = "#2f6fb3"
@@ -28,7 +29,7 @@ def _bars(title: str, rows: list[tuple[str, int]]) -> Figure:
             str(count), (count, index), xytext=(3, 0), textcoords="offset points", va="center"
         )
     axes.spines[["top", "right"]].set_visible(False)
-    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     figure.tight_layout()
     return figure
 
