@@ -108,6 +108,7 @@ class NotificationKind(models.TextChoices):
     RECTIFICATION_OVERDUE = "rectification.overdue", _("rectification overdue")
     RECTIFICATION_SENT_BACK = "rectification.sent_back", _("rectification sent back")
     HOTSPOT_RAISED = "hotspot.raised", _("hot spot of similar cases")
+    REPORT_READY = "report.ready", _("periodic report ready")
 
 
 class Notification(models.Model):

@@ -181,6 +181,18 @@ def _hotspot(p: Params) -> str:
     return _("Hot spot: %(count)d cases about %(subject)s since %(since)s.") % values
 
 
+def _report(p: Params) -> str:
+    kind, period = p.text("kind"), p.text("period")
+    words = {
+        "monthly": gettext_noop("The monthly report of %(period)s is ready under Reports."),
+        "quarterly": gettext_noop("The quarterly report of %(period)s is ready under Reports."),
+        "annual": gettext_noop("The annual report of %(period)s is ready under Reports."),
+    }
+    if kind not in words or period is None:
+        return _("A periodic report is ready under Reports.")
+    return _(words[kind]) % {"period": period}
+
+
 # The reminders' msgids are only marked (gettext_noop) and translated when composed: the
 # language is the reader's at that moment, not the one at import.
 COMPOSERS: dict[NotificationKind, Composer] = {
@@ -222,6 +234,7 @@ COMPOSERS: dict[NotificationKind, Composer] = {
         gettext_noop("A rectification of your unit was sent back."),
     ),
     NotificationKind.HOTSPOT_RAISED: _hotspot,
+    NotificationKind.REPORT_READY: _report,
 }
 
 

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from banchengshi.org.models import Unit
 from banchengshi.org.scope import scope_for
 from banchengshi.reports.access import DISTRICT_READERS, UNIT_READERS
+from banchengshi.reports.models import StoredReport
 from banchengshi.reports.periods import Period, PeriodKind, containing
 
 
@@ -30,3 +31,15 @@ def readable_units(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Unit]:
 def last_complete(kind: PeriodKind, today: dt.date) -> Period:
     """The period a report page opens on: the last month, quarter or year that has ended."""
     return containing(kind, today).previous()
+
+
+STORED_SHOWN = 50
+
+
+def stored_reports(user: AbstractBaseUser | AnonymousUser) -> QuerySet[StoredReport]:
+    """The newest kept files the person may read (the district's for district readers, their
+    units' for the others), at most STORED_SHOWN; one query on the newest-first index."""
+    stored = StoredReport.objects.select_related("unit").order_by("-built_at", "-id")
+    if not scope_for(user).has_role(DISTRICT_READERS):
+        stored = stored.filter(unit__in=readable_units(user))
+    return stored[:STORED_SHOWN]

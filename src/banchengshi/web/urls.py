@@ -73,6 +73,8 @@ urlpatterns = [
     path("staff/groups/<int:group_id>/", hotspots.group, name="group"),
     path("staff/hotspots/", hotspots.hotspots, name="hotspots"),
     path("staff/reports/", reports.reports, name="reports"),
+    path("staff/reports/files/", reports.stored, name="reports_stored"),
+    path("staff/reports/files/<int:stored_id>/", reports.stored_file, name="report_file"),
     path("staff/cases/<int:case_id>/act/<slug:act>/", case_page.case_act, name="case_act"),
     path("staff/cases/<int:case_id>/attachments/", case_page.case_attach, name="case_attach"),
     path(

@@ -4,18 +4,21 @@ breakdowns as bars, and the same report as a workbook."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from banchengshi.errors import NotFound
 from banchengshi.ids import parse_number
 from banchengshi.org.scope import scope_for
 from banchengshi.reports.access import DISTRICT_READERS, check_report_scope, default_unit
 from banchengshi.reports.build import REPORT_KINDS, Format, build_report, parse_kind
 from banchengshi.reports.document import COUNT_WORDS, labels, rate_definition, rate_words
 from banchengshi.reports.metrics import COUNTS, definitions
-from banchengshi.reports.selectors import last_complete, readable_units
+from banchengshi.reports.models import StoredReport
+from banchengshi.reports.selectors import last_complete, readable_units, stored_reports
 from banchengshi.reports.titles import report_title
 from banchengshi.web.staff import signed_in, staff_view
 
@@ -87,3 +90,25 @@ def _bars(counts: dict[str, int], words: dict[str, str]) -> list[tuple[str, int,
 
 def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.1%}"
+
+
+@require_safe
+@staff_view
+def stored(request: HttpRequest) -> HttpResponse:
+    """The report files kept by the scheduler, newest first."""
+    user = signed_in(request).user
+    check_report_scope(user, default_unit(user))
+    return render(request, "web/reports_stored.html", {"rows": stored_reports(user)})
+
+
+@require_safe
+@staff_view
+def stored_file(request: HttpRequest, stored_id: int) -> FileResponse:
+    """One kept file, to whoever may read its scope."""
+    found = StoredReport.objects.filter(pk=stored_id).first()
+    if found is None:
+        raise NotFound(_("There is no such report file."))
+    check_report_scope(signed_in(request).user, found.unit_id, below=found.units_below)
+    return FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.file.name.rsplit("/", 1)[-1]
+    )

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from banchengshi.errors import ActionRefused
 from banchengshi.org.models import Unit
+from banchengshi.reports.actions import do_store_report
 from banchengshi.reports.build import REPORT_KINDS, Format, build_report
 from banchengshi.reports.metrics import ReportScope
 
@@ -24,6 +25,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", default="json", choices=[f.value for f in Format])
         parser.add_argument("-o", "--output", help="file to write (default: standard output)")
+        parser.add_argument(
+            "--keep",
+            action="store_true",
+            help="also keep the file in the list of report files on the workbench",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         unit = None
@@ -34,6 +40,9 @@ class Command(BaseCommand):
         scope = ReportScope(unit=unit, below=not options["unit_only"])
         try:
             built = build_report(options["kind"], options["period"], scope, options["format"])
+            if options["keep"]:
+                stored = do_store_report(options["kind"], options["period"], scope, built.format)
+                self.stdout.write(f"kept as report file {stored.pk}: {stored.file.name}")
         except ActionRefused as refused:
             raise CommandError(str(refused.message)) from None
         if options["output"]:
