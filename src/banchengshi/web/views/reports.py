@@ -4,6 +4,8 @@ breakdowns as bars, and the same report as a workbook."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -103,12 +105,18 @@ def stored(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @staff_view
-def stored_file(request: HttpRequest, stored_id: int) -> FileResponse:
+def stored_file(request: HttpRequest, stored_id: int) -> HttpResponse:
     """One kept file, to whoever may read its scope."""
     found = StoredReport.objects.filter(pk=stored_id).first()
     if found is None:
         raise NotFound(_("There is no such report file."))
     check_report_scope(signed_in(request).user, found.unit_id, below=found.units_below)
-    return FileResponse(
-        found.file.open("rb"), as_attachment=True, filename=found.file.name.rsplit("/", 1)[-1]
-    )
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise NotFound(
+            _("The file of this report is missing from storage; tell your administrator.")
+        ) from None
+    name = (found.file.name or "").rsplit("/", 1)[-1]
+    # staff_view is typed for pages; it passes a streamed file through unchanged.
+    return cast(HttpResponse, FileResponse(handle, as_attachment=True, filename=name))
