@@ -129,3 +129,22 @@ def parse_period(kind: PeriodKind, text: str) -> Period:
     if period.first.year not in YEARS:
         raise refused
     return period
+
+
+def parse_any_period(text: str) -> Period:
+    """A month, quarter, year or range, whichever `text` is written as."""
+    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR, PeriodKind.RANGE):
+        pattern, _example = _FORMS[kind]
+        if pattern.fullmatch(text.strip()):
+            return parse_period(kind, text)
+    raise InvalidInput(
+        {
+            "period": [
+                _(
+                    "“%(text)s” is no period; write a month (2026-11), a quarter (2026-Q4), a "
+                    "year (2026) or a range of days (2026-11-03..2026-11-20)."
+                )
+                % {"text": printable(text)}
+            ]
+        }
+    )

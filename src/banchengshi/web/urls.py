@@ -74,6 +74,7 @@ urlpatterns = [
     path("staff/hotspots/", hotspots.hotspots, name="hotspots"),
     path("staff/reports/", reports.reports, name="reports"),
     path("staff/reports/files/", reports.stored, name="reports_stored"),
+    path("staff/reports/ledger/", reports.ledger, name="ledger"),
     path("staff/reports/files/<int:stored_id>/", reports.stored_file, name="report_file"),
     path("staff/cases/<int:case_id>/act/<slug:act>/", case_page.case_act, name="case_act"),
     path("staff/cases/<int:case_id>/attachments/", case_page.case_attach, name="case_attach"),

@@ -7,14 +7,43 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from ninja import P, QueryEx, Router
 
 from banchengshi.api.auth import actor
 from banchengshi.api.schemas.base import ERRORS, NO_NUL, Id
 from banchengshi.reports.access import check_report_scope
 from banchengshi.reports.build import Format, build_report
+from banchengshi.reports.exports.ledger_response import check_ledger_format, ledger_response
+from banchengshi.reports.ledger import check_open_ledger
+from banchengshi.reports.periods import parse_any_period
 
 router = Router(tags=["reports"])
+
+
+@router.get(
+    "/ledger",
+    response={200: None, **ERRORS},
+    summary="The ledger (台账) of a period as CSV or XLSX",
+    url_name="ledger",
+)
+def ledger(
+    request: HttpRequest,
+    period: QueryEx[str, P(max_length=40, pattern=NO_NUL)],
+    unit: QueryEx[Id | None, P()] = None,
+    below: bool = True,
+    format: QueryEx[str, P(max_length=10, pattern=NO_NUL)] = "csv",
+    personal: QueryEx[str, P(max_length=10, pattern=NO_NUL)] = "masked",
+) -> HttpResponseBase:
+    """Every case received in `period` (2026-11, 2026-Q4, 2026 or 2026-11-03..2026-11-20), one
+    row each, streamed; `personal=full` (dispatchers only) leaves phone and ID numbers
+    unmasked. Each export is written to the audit trail."""
+    user = actor(request)
+    scope = check_report_scope(user, unit, below=below)
+    chosen = parse_any_period(period)
+    fmt = check_ledger_format(format)
+    opened = check_open_ledger(user, chosen, scope, unmasked=personal == "full", fmt=fmt)
+    return ledger_response(opened, fmt)
 
 
 @router.get(

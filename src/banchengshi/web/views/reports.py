@@ -12,14 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from banchengshi.cases.access import DISPATCHERS
 from banchengshi.errors import NotFound
 from banchengshi.ids import parse_number
 from banchengshi.org.scope import scope_for
 from banchengshi.reports.access import DISTRICT_READERS, check_report_scope, default_unit
 from banchengshi.reports.build import REPORT_KINDS, Format, build_report, parse_kind
 from banchengshi.reports.document import COUNT_WORDS, labels, rate_definition, rate_words
+from banchengshi.reports.exports.ledger_response import check_ledger_format, ledger_response
+from banchengshi.reports.ledger import check_open_ledger
 from banchengshi.reports.metrics import COUNTS, definitions
 from banchengshi.reports.models import StoredReport
+from banchengshi.reports.periods import parse_any_period
 from banchengshi.reports.selectors import last_complete, readable_units, stored_reports
 from banchengshi.reports.titles import report_title
 from banchengshi.web.staff import signed_in, staff_view
@@ -56,6 +60,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         "period": figures.period.label,
         "units": readable_units(user),
         "district_reader": scope_for(user).has_role(DISTRICT_READERS),
+        "may_unmask": scope_for(user).has_role(DISPATCHERS),
         "unit_id": scope.unit.pk if scope.unit else None,
         "below": below,
         "headline": [(key, COUNT_WORDS[key], counts[key]) for key in HEADLINE],
@@ -120,3 +125,22 @@ def stored_file(request: HttpRequest, stored_id: int) -> HttpResponse:
     name = (found.file.name or "").rsplit("/", 1)[-1]
     # staff_view is typed for pages; it passes a streamed file through unchanged.
     return cast(HttpResponse, FileResponse(handle, as_attachment=True, filename=name))
+
+
+@require_safe
+@staff_view
+def ledger(request: HttpRequest) -> HttpResponse:
+    """The ledger of a period and scope as CSV or XLSX; unmasked only when asked for by a
+    dispatcher; every export an audit event."""
+    user = signed_in(request).user
+    params = request.GET
+    unit_param = params.get("unit")
+    unit_id = parse_number(unit_param) if unit_param else default_unit(user)
+    scope = check_report_scope(user, unit_id, below=params.get("below", "1") != "0")
+    period = parse_any_period(params.get("period") or "")
+    fmt = check_ledger_format(params.get("format") or "csv")
+    opened = check_open_ledger(
+        user, period, scope, unmasked=params.get("personal") == "full", fmt=fmt
+    )
+    # staff_view is typed for pages; it passes a streamed file through unchanged.
+    return cast(HttpResponse, ledger_response(opened, fmt))
