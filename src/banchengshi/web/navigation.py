@@ -43,6 +43,7 @@ NAV_ITEMS = (
     ),
     NavItem("web:inspect", _("Inspection"), frozenset({Role.INSPECTOR, Role.OFFICE_ADMIN})),
     NavItem("web:hotspots", _("Hot spots"), SEES_ALL_ROLES - {Role.SYSADMIN}),
+    NavItem("web:dashboard", _("Dashboard"), REPORT_READERS),
     NavItem("web:reports", _("Reports"), REPORT_READERS),
 )
 

@@ -75,6 +75,7 @@ urlpatterns = [
     path("staff/reports/", reports.reports, name="reports"),
     path("staff/reports/files/", reports.stored, name="reports_stored"),
     path("staff/reports/ledger/", reports.ledger, name="ledger"),
+    path("staff/dashboard/", reports.dashboard_page, name="dashboard"),
     path("staff/reports/files/<int:stored_id>/", reports.stored_file, name="report_file"),
     path("staff/cases/<int:case_id>/act/<slug:act>/", case_page.case_act, name="case_act"),
     path("staff/cases/<int:case_id>/attachments/", case_page.case_attach, name="case_attach"),
