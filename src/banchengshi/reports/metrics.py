@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -251,12 +251,14 @@ def league(period: Period, *, now: dt.datetime | None = None) -> list[UnitRow]:
     """The responsible units' figures for the period's cases, in one GROUP BY: best on-time
     rate first, then best satisfaction (units without replies last)."""
     expressions = _count_expressions(now or timezone.now())
-    rows = (
+    # Annotated under keys mypy's stubs cannot know: read as plain dictionaries.
+    rows = cast(
+        Iterable[dict[str, Any]],
         cohort(period, ReportScope())
         .filter(owner_unit__isnull=False)
         .order_by()
         .values("owner_unit_id", "owner_unit__name")
-        .annotate(**{f"n_{key}": expressions[key] for key in LEAGUE_COUNTS})
+        .annotate(**{f"n_{key}": expressions[key] for key in LEAGUE_COUNTS}),
     )
     table = [
         UnitRow(
