@@ -51,6 +51,11 @@ RATE_WORDS = {
 }
 
 
+def percent(rate: float | None) -> str:
+    """A rate as people read it: "83.3%", or "—" where nothing was there to count."""
+    return "—" if rate is None else f"{rate:.1%}"
+
+
 def rate_words(key: str) -> str:
     return str(RATE_WORDS.get(key, key))
 

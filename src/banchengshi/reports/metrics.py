@@ -215,11 +215,13 @@ def _case_counts(cases: QuerySet[Case], now: dt.datetime) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class UnitRow:
-    """One responsible unit's figures in a league table."""
+    """One unit's figures in a league table or a public table."""
 
     unit_id: int
     unit_name: str
     received: int
+    not_admissible: int
+    on_the_spot: int
     replied: int
     replied_on_time: int
     overdue: int
@@ -232,12 +234,19 @@ class UnitRow:
         return round(self.replied_on_time / self.replied, 4) if self.replied else None
 
     @property
+    def on_the_spot_rate(self) -> float | None:
+        accepted = self.received - self.not_admissible
+        return round(self.on_the_spot / accepted, 4) if accepted else None
+
+    @property
     def satisfaction_rate(self) -> float | None:
         return round(self.satisfied / self.rated, 4) if self.rated else None
 
 
-LEAGUE_COUNTS = (
+UNIT_COUNTS = (
     "received",
+    "not_admissible",
+    "on_the_spot",
     "replied",
     "replied_late",
     "overdue",
@@ -247,24 +256,26 @@ LEAGUE_COUNTS = (
 )
 
 
-def league(period: Period, *, now: dt.datetime | None = None) -> list[UnitRow]:
-    """The responsible units' figures for the period's cases, in one GROUP BY: best on-time
-    rate first, then best satisfaction (units without replies last)."""
+def by_unit(period: Period, unit_field: str, *, now: dt.datetime | None = None) -> list[UnitRow]:
+    """The period's cases grouped by one of their units (`owner_unit`: the responsible unit;
+    `registered_unit`: where they were registered), each group's counts in one GROUP BY."""
     expressions = _count_expressions(now or timezone.now())
     # Annotated under keys mypy's stubs cannot know: read as plain dictionaries.
     rows = cast(
         Iterable[dict[str, Any]],
         cohort(period, ReportScope())
-        .filter(owner_unit__isnull=False)
+        .filter(**{f"{unit_field}__isnull": False})
         .order_by()
-        .values("owner_unit_id", "owner_unit__name")
-        .annotate(**{f"n_{key}": expressions[key] for key in LEAGUE_COUNTS}),
+        .values(f"{unit_field}_id", f"{unit_field}__name")
+        .annotate(**{f"n_{key}": expressions[key] for key in UNIT_COUNTS}),
     )
-    table = [
+    return [
         UnitRow(
-            unit_id=row["owner_unit_id"],
-            unit_name=row["owner_unit__name"],
+            unit_id=row[f"{unit_field}_id"],
+            unit_name=row[f"{unit_field}__name"],
             received=row["n_received"],
+            not_admissible=row["n_not_admissible"],
+            on_the_spot=row["n_on_the_spot"],
             replied=row["n_replied"],
             replied_on_time=row["n_replied"] - row["n_replied_late"],
             overdue=row["n_overdue"],
@@ -274,8 +285,13 @@ def league(period: Period, *, now: dt.datetime | None = None) -> list[UnitRow]:
         )
         for row in rows
     ]
+
+
+def league(period: Period, *, now: dt.datetime | None = None) -> list[UnitRow]:
+    """The responsible units of the period's cases: best on-time rate first, then best
+    satisfaction (units without replies last)."""
     return sorted(
-        table,
+        by_unit(period, "owner_unit", now=now),
         key=lambda r: (
             r.on_time_rate is None,
             -(r.on_time_rate or 0),

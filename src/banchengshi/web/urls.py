@@ -5,6 +5,7 @@ from django.urls import path
 from banchengshi.web.views import (
     auth,
     case_page,
+    disclosure,
     faq,
     guide,
     hotspots,
@@ -37,6 +38,7 @@ urlpatterns = [
     path("guide/", guide.guide, name="guide"),
     path("guide/<str:code>/", guide.guide_matter, name="guide_matter"),
     path("faq/", faq.faq, name="faq"),
+    path("open/", disclosure.disclosure, name="disclosure"),
     path("faq/<str:entry_id>/", faq.faq_item, name="faq_item"),
     path("elder/", portal.elder_switch, name="elder"),
     path("kiosk/", kiosk.start, name="kiosk"),

@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from banchengshi.reports.document import COUNT_WORDS, labels, rate_definition, rate_words
+from banchengshi.reports.document import (
+    COUNT_WORDS,
+    labels,
+    percent,
+    rate_definition,
+    rate_words,
+)
 from banchengshi.reports.metrics import COUNTS, Figures, definitions
 
 
@@ -29,10 +35,6 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"
 
 
 def _count_rows(figures: Figures, keys: tuple[str, ...]) -> list[list[str]]:
@@ -89,7 +91,7 @@ def outline(figures: Figures) -> list[Section]:
             Table(
                 [_("figure"), _("value"), _("definition")],
                 [
-                    [rate_words(r.key), _percent(figures.rates[r.key]), rate_definition(r.key)]
+                    [rate_words(r.key), percent(figures.rates[r.key]), rate_definition(r.key)]
                     for r in definitions().rates
                 ],
             )

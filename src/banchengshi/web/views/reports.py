@@ -19,7 +19,13 @@ from banchengshi.org.scope import scope_for
 from banchengshi.reports.access import DISTRICT_READERS, check_report_scope, default_unit
 from banchengshi.reports.build import REPORT_KINDS, Format, build_report, parse_kind
 from banchengshi.reports.dashboard import dashboard
-from banchengshi.reports.document import COUNT_WORDS, labels, rate_definition, rate_words
+from banchengshi.reports.document import (
+    COUNT_WORDS,
+    labels,
+    percent,
+    rate_definition,
+    rate_words,
+)
 from banchengshi.reports.exports.ledger_response import check_ledger_format, ledger_response
 from banchengshi.reports.ledger import check_open_ledger
 from banchengshi.reports.metrics import COUNTS, definitions
@@ -70,7 +76,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             (
                 rate.key,
                 rate_words(rate.key),
-                _percent(figures.rates[rate.key]),
+                percent(figures.rates[rate.key]),
                 rate_definition(rate.key),
             )
             for rate in definitions().rates
@@ -94,10 +100,6 @@ def _bars(counts: dict[str, int], words: dict[str, str]) -> list[tuple[str, int,
         (words.get(key, key), count, round(100 * count / largest) if largest else 0)
         for key, count in counts.items()
     ]
-
-
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.1%}"
 
 
 @require_safe
@@ -171,8 +173,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         ],
         "months": [(bar, _width(bar.count, largest_month)) for bar in board.months],
         "league": [
-            (row, _percent(row.on_time_rate), _percent(row.satisfaction_rate))
-            for row in board.league
+            (row, percent(row.on_time_rate), percent(row.satisfaction_rate)) for row in board.league
         ],
     }
     fragment = bool(getattr(request, "htmx", False))
