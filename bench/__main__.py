@@ -20,6 +20,7 @@ BENCHMARKS = (
     "bench.import_rows",
     "bench.outbox",
     "bench.reminders",
+    "bench.points",
 )
 RESULTS = Path(__file__).resolve().parent / "results"
 

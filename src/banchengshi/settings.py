@@ -210,6 +210,13 @@ BANCHENGSHI_INBOX_POLL_SECONDS = int(os.environ.get("BANCHENGSHI_INBOX_POLL_SECO
 BANCHENGSHI_TABLET_MINUTES = int(os.environ.get("BANCHENGSHI_TABLET_MINUTES", "5"))
 # The address the public knows the portal by: links in SMS point there.
 BANCHENGSHI_PUBLIC_URL = os.environ.get("BANCHENGSHI_PUBLIC_URL", "http://127.0.0.1:8000")
+# The public map of service points (/points/): a tile URL template for Leaflet ({z}/{x}/{y},
+# {s} for a subdomain), e.g. Tianditu with the district's key or the district's own tiles.
+# Tiles go from the tile server to the browser (Tianditu forbids caching them); empty: the
+# page shows the list and a schematic by street, no map.
+BANCHENGSHI_MAP_TILE_URL = os.environ.get("BANCHENGSHI_MAP_TILE_URL", "")
+BANCHENGSHI_MAP_ATTRIBUTION = os.environ.get("BANCHENGSHI_MAP_ATTRIBUTION", "")
+BANCHENGSHI_MAP_SUBDOMAINS = os.environ.get("BANCHENGSHI_MAP_SUBDOMAINS", "")
 # Outbound webhooks: seconds to wait for a receiver's answer, and how many failures in a row
 # disable an endpoint (the system administrators are told).
 BANCHENGSHI_WEBHOOK_TIMEOUT = float(os.environ.get("BANCHENGSHI_WEBHOOK_TIMEOUT", "10"))

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth.models import User
+from django.test import Client
+
+from banchengshi.knowledge.actions import do_publish_entry
+from banchengshi.tokens.actions import do_create_token
 from tests.api.conftest import Api, District, registration
 
 AsUser = Callable[..., Api]
@@ -60,3 +65,48 @@ def test_bad_input_is_a_422(district: District, as_user: AsUser) -> None:
         422,
         {"matter_id": ["There is no such service matter."]},
     )
+
+
+def test_knowledge_entries_that_fit(district: District, as_user: AsUser) -> None:
+    handler = as_user("handler")
+    internal = handler.ok(
+        "/knowledge",
+        {"problem": "食品经营许可跑了三次被退回", "solution": "核对营业执照副本后一次办结"},
+        status=201,
+    )
+    public = handler.ok(
+        "/knowledge",
+        {
+            "problem": "食品经营许可证遗失补办",
+            "solution": "可在一网通办APP申请补办",
+            "matter_ids": [district.matter.pk],
+            "visibility": "public",
+        },
+        status=201,
+    )
+    for entry in (internal, public):
+        do_publish_entry(district.users["dispatcher"], entry["id"])
+    answer = as_user("clerk").ok("/proposals", {"description": TEXT})
+    assert answer["knowledge"] == [
+        {
+            "id": internal["id"],
+            "title": "食品经营许可跑了三次被退回",
+            "snippet": "核对营业执照副本后一次办结",
+            "url": f"/staff/knowledge/{internal['id']}/",
+            "public": False,
+            "same_matter": False,
+        },
+        {
+            "id": public["id"],
+            "title": "食品经营许可证遗失补办",
+            "snippet": "可在一网通办APP申请补办",
+            "url": f"/staff/knowledge/{public['id']}/",
+            "public": True,
+            "same_matter": True,
+        },
+    ]
+    # A token whose user holds no role reads public entries only, on the FAQ.
+    outsider = User.objects.create_user("outsider")
+    api = Api(Client(), do_create_token(outsider, "portal")[1])
+    found = api.ok("/proposals", {"description": TEXT})["knowledge"]
+    assert [(k["id"], k["url"]) for k in found] == [(public["id"], f"/faq/{public['id']}/")]

@@ -7,6 +7,7 @@ fresh data and may change it with the real actions.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -57,6 +58,8 @@ from banchengshi.identifiers import (
     validate_credit_code,
     validate_id_number,
 )
+from banchengshi.knowledge.models import RectificationItem, RectificationStatus
+from banchengshi.neighborhood.points.models import Fault, PointEvent, PointStatus, ServicePoint
 from banchengshi.notify.models import Notification, NotificationKind, OutboxMessage
 from banchengshi.org.models import Membership, Role, Unit, UnitKind
 from banchengshi.org.scope import scope_for
@@ -445,3 +448,38 @@ def test_the_bulk_create_fallback_writes_the_same_kind_of_data(
     oldest = Case.objects.order_by("received_at").first()
     assert oldest is not None
     assert oldest.created_at < timezone.now() - dt.timedelta(days=30)
+
+
+def test_rectifications_in_every_status(demo: str) -> None:
+    """Opened by the showcase's department-side causes, moved on by the real actions."""
+    statuses = Counter(RectificationItem.objects.values_list("status", flat=True))
+    assert set(statuses) == set(RectificationStatus.values)
+    now = timezone.now()
+    overdue = RectificationItem.objects.filter(status=RectificationStatus.OPEN, due__lt=now)
+    assert overdue.exists()
+    line = (
+        f"Rectifications: {statuses['open']} open ({overdue.count()} overdue), "
+        f"{statuses['done']} done, {statuses['verified']} verified."
+    )
+    assert line in demo
+    done = RectificationItem.objects.exclude(status=RectificationStatus.OPEN)
+    assert not done.filter(evidence="").exists()
+    assert not done.filter(done_at__gt=now).exists()
+    verified = RectificationItem.objects.filter(status=RectificationStatus.VERIFIED)
+    assert all(item.opened_at <= item.done_at <= item.verified_at <= now for item in verified)
+
+
+def test_service_points(demo: str) -> None:
+    points = ServicePoint.objects.all()
+    assert points.count() == 15
+    assert Unit.objects.filter(kind=UnitKind.SERVICE_POINT).count() == 15
+    by_status = dict(points.values_list("status").annotate(n=Count("pk")))
+    assert by_status == {PointStatus.OPEN: 13, PointStatus.CLOSED: 1, PointStatus.PLANNED: 1}
+    closed = points.get(status=PointStatus.CLOSED)
+    assert (
+        PointEvent.objects.filter(point=closed, status="closed").get().note.startswith("园区改造")
+    )
+    faults = Fault.objects.order_by("found_on")
+    assert [f.repaired_on is not None for f in faults] == [True, False]
+    assert all(point.matters.exists() for point in points)
+    assert "neighborhood_cyxc" in demo

@@ -80,3 +80,26 @@ def test_the_list_costs_the_same_queries_for_more_items(org, analysed):
     with CaptureQueriesContext(connection) as many:
         assert len(office.get("/api/v1/rectifications").json()["items"]) == 5
     assert len(many) == len(few)
+
+
+def test_linking_the_entry_that_records_the_fix(org, analysed, publish):
+    analysed()
+    item = RectificationItem.objects.get()
+    entry = publish("营业执照变更登记重复提交材料", "已取消重复提交，一次提交即可")
+    url = f"/api/v1/rectifications/{item.pk}/entry"
+    status, body = post(client_of(org.handler_a), url, {"entry_id": entry.pk})
+    assert (status, body["knowledge_entry_id"]) == (200, entry.pk)
+    listed = client_of(org.officeadmin).get("/api/v1/rectifications").json()["items"]
+    assert listed[0]["knowledge_entry_id"] == entry.pk
+    status, body = post(client_of(org.handler_b), url, {"entry_id": entry.pk})
+    assert (status, body["message"]) == (
+        403,
+        "Only the owner unit's handlers and leaders or the office link its entry.",
+    )
+    for wrong in (0, 10**30, entry.pk + 1000):
+        status, body = post(client_of(org.officeadmin), url, {"entry_id": wrong})
+        assert (status, body["message"]) == (422, "Choose a draft or published knowledge entry.")
+    status, body = post(client_of(org.officeadmin), url, {"entry_id": None})
+    assert (status, body["knowledge_entry_id"]) == (200, None)
+    status, body = post(client_of(org.officeadmin), url, {"entry_id": None})
+    assert (status, body["message"]) == (409, "No knowledge entry is linked to this rectification.")

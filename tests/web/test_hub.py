@@ -76,7 +76,7 @@ def test_every_list_of_the_hub(signed_in: SignedIn, hub_lists: dict[str, Case]) 
     assert [row[2] for row in found[MANUAL]] == [c["manual"].tracking_no]
     returned = found[RETURNED][0]
     assert returned[2] == c["returned"].tracking_no
-    assert returned[-3:] == ["1", "区市场监管局", "不属于本局职责，应由人社局办理"]
+    assert returned[-4:-1] == ["1", "区市场监管局", "不属于本局职责，应由人社局办理"]
     assert [row[0] for row in found[REQUESTS]] == [c["asked"].tracking_no]
     assert found[REQUESTS][0][1:5] == [
         "区市场监管局",

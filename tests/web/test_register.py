@@ -358,7 +358,7 @@ def test_search_and_choose_a_matter(org: Org, signed_in: SignedIn) -> None:
     page = chosen.content.decode()
     assert f'name="matter_id" id="id_matter_id" value="{org.matter_h.pk}"' in page
     assert org.hall.name in page  # where it is handled
-    assert "matter-chosen" in chosen["HX-Trigger"]
+    assert "matter-chosen" in chosen["HX-Trigger-After-Swap"]
     cleared = client.get(reverse("web:register_matters"), {"picker": "1"})
     assert 'id="matter-search"' in cleared.content.decode()
     assert client.get(reverse("web:register_matter", args=[999999])).status_code == 404

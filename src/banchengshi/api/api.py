@@ -15,6 +15,7 @@ from banchengshi.api.routers import (
     intake,
     knowledge,
     notifications,
+    points,
     proposals,
     rectification,
     reports,
@@ -46,6 +47,7 @@ api.add_router("", rectification.router)
 api.add_router("", knowledge.router)
 api.add_router("", hotspots.router)
 api.add_router("", reports.router)
+api.add_router("", points.router)
 
 
 @api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs_asset")

@@ -53,6 +53,8 @@ SERVICE_POINTS = (
     ("WL", "SP-WLC", "万里城居民区服务点"),
 )
 
+NEIGHBORHOOD_STREETS = ("CYXC", "TPZ")
+
 # Departments owning matters, each with the center it runs (seed 000 §3): key, name, username
 # suffix, center key, center name.
 DEPARTMENTS = (
@@ -137,6 +139,11 @@ def _user_specs() -> list[UserSpec]:
                 f"clerk_{street.lower()}", ((unit, Role.WINDOW_CLERK), (unit, Role.UNIT_HANDLER))
             )
         )
+    # Neighbourhood staff of two streets: they inspect their street's service points.
+    for street in NEIGHBORHOOD_STREETS:
+        specs.append(
+            UserSpec(f"neighborhood_{street.lower()}", ((f"SQ-{street}", Role.NEIGHBORHOOD_STAFF),))
+        )
     return specs
 
 
@@ -150,6 +157,7 @@ ROLE_LABELS = {
     Role.DISPATCHER: "派单员",
     Role.OFFICE_ADMIN: "政务服务办管理员",
     Role.INSPECTOR: "纪检监察（只读）",
+    Role.NEIGHBORHOOD_STAFF: "家门口服务人员",
     Role.SYSADMIN: "系统管理员",
 }
 

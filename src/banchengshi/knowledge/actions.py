@@ -11,7 +11,7 @@ registering window, the hub) and leaves an event in the case's audit trail."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases import causes
-from banchengshi.cases.access import HANDLER, HUB, WINDOW
+from banchengshi.cases.access import HANDLER, HUB, WINDOW, visible_cases
 from banchengshi.cases.actions.common import changing_case, is_id, optional_text, text_value
 from banchengshi.cases.states import Act
 from banchengshi.catalog.models import Matter
@@ -49,6 +49,8 @@ class EntryFields:
     matter_ids: tuple[int, ...] = ()
     unit_ids: tuple[int, ...] = ()
     visibility: str = Visibility.INTERNAL
+    # The source cases; None leaves an edited entry's cases as they are.
+    case_ids: tuple[int, ...] | None = None
 
 
 def may_write(user: User) -> bool:
@@ -57,6 +59,21 @@ def may_write(user: User) -> bool:
 
 def may_review(user: User) -> bool:
     return scope_for(user).has_role(REVIEWER_ROLES)
+
+
+def edit_refusal(user: User, entry: Entry) -> Promise | None:
+    """Why `user` may not edit `entry` now, or None: the rule of do_edit_entry, which the
+    entry's page reads too so that it offers the form only where the edit can succeed."""
+    if not may_write(user):
+        return _("Your roles do not allow you to write knowledge entries.")
+    if entry.status == EntryStatus.WITHDRAWN:
+        return _("A withdrawn entry cannot be edited.")
+    reviewer = may_review(user)
+    if entry.status == EntryStatus.PUBLISHED and not reviewer:
+        return _("Only a reviewer edits a published entry.")
+    if entry.author_id != user.pk and not reviewer:
+        return _("Only the author or a reviewer edits this draft.")
+    return None
 
 
 def _require_author(user: User) -> None:
@@ -108,19 +125,39 @@ def check_fields(fields: EntryFields) -> EntryFields:
             message=_("Choose departments from the list of units."),
         ),
         visibility=fields.visibility,
+        case_ids=fields.case_ids,
     )
 
 
-def _write(entry: Entry, fields: EntryFields) -> None:
+def _check_cases(actor: User, fields: EntryFields) -> EntryFields:
+    """The source cases must be cases the actor may see: an entry links no case its writer
+    could not open."""
+    if fields.case_ids is None:
+        return fields
+    ids = tuple(dict.fromkeys(fields.case_ids))
+    message = _("Name source cases you can open, by their tracking numbers.")
+    if len(ids) > MAX_LINKS or not all(isinstance(v, int) and is_id(v) for v in ids):
+        raise InvalidInput({"case_ids": [message]})
+    if visible_cases(scope_for(actor)).filter(pk__in=ids).count() != len(ids):
+        raise InvalidInput({"case_ids": [message]})
+    return replace(fields, case_ids=ids)
+
+
+def _write(entry: Entry, fields: EntryFields, *, editor: User) -> None:
     entry.problem, entry.solution = fields.problem, fields.solution
     entry.cause_code, entry.tags, entry.visibility = (
         fields.cause_code,
         fields.tags,
         fields.visibility,
     )
+    entry.edited_by = editor
     entry.save()
     entry.matters.set(fields.matter_ids)
     entry.units.set(fields.unit_ids)
+    if fields.case_ids is not None:
+        # Cases the editor cannot see stay linked: they did not choose to remove them.
+        unseen = entry.source_cases.exclude(pk__in=visible_cases(scope_for(editor)))
+        entry.source_cases.set([*fields.case_ids, *unseen.values_list("pk", flat=True)])
 
 
 # --- create ----------------------------------------------------------------------------------
@@ -128,14 +165,14 @@ def _write(entry: Entry, fields: EntryFields) -> None:
 
 def check_create_entry(actor: User, fields: EntryFields) -> Entry:
     _require_author(actor)
-    return do_create_entry(actor, check_fields(fields))
+    return do_create_entry(actor, _check_cases(actor, check_fields(fields)))
 
 
 @transaction.atomic
 def do_create_entry(actor: User, fields: EntryFields) -> Entry:
     """Trusts `fields` checked and the actor allowed; the entry starts as a draft."""
     entry = Entry(author=actor)
-    _write(entry, fields)
+    _write(entry, fields, editor=actor)
     return entry
 
 
@@ -167,6 +204,7 @@ def do_draft_from_case(actor: User, case_id: int) -> Entry:
         solution = "\n".join(t for t in (case.cause_note, case.reply_text) if t.strip())
         entry = Entry(
             author=actor,
+            edited_by=actor,
             problem=anonymise(problem, known=known),
             solution=anonymise(solution, known=known) or "",
             cause_code=case.cause_code,
@@ -192,18 +230,24 @@ def _locked(entry_id: int) -> Entry:
     return entry
 
 
-def check_publish_entry(actor: User, entry_id: int) -> Entry:
+def check_publish_entry(actor: User, entry_id: int, *, visibility: str | None = None) -> Entry:
+    """`visibility`: the reviewer's choice made while publishing (staff only or also
+    public); None keeps the draft's."""
     _require_reviewer(actor)
-    return do_publish_entry(actor, entry_id)
+    if visibility is not None and visibility not in Visibility.values:
+        raise InvalidInput({"visibility": [_("Choose staff only or also public.")]})
+    return do_publish_entry(actor, entry_id, visibility=visibility)
 
 
 @transaction.atomic
-def do_publish_entry(actor: User, entry_id: int) -> Entry:
+def do_publish_entry(actor: User, entry_id: int, *, visibility: str | None = None) -> Entry:
     """Trusts the actor a reviewer. The draft becomes the next published version; the
     previous one stays in the history."""
     entry = _locked(entry_id)
     if entry.status != EntryStatus.DRAFT:
         raise InvalidState(_("Only a draft can be published."))
+    if visibility is not None:
+        entry.visibility = visibility
     try:
         check_fields(_fields_of(entry))
     except InvalidInput as exc:
@@ -222,6 +266,7 @@ def do_publish_entry(actor: User, entry_id: int) -> Entry:
         solution=entry.solution,
         tags=entry.tags,
         author=entry.author,
+        edited_by=entry.edited_by,
         reviewer=actor,
         published_at=now,
     )
@@ -241,7 +286,7 @@ def _fields_of(entry: Entry) -> EntryFields:
 
 def check_edit_entry(actor: User, entry_id: int, fields: EntryFields) -> Entry:
     _require_author(actor)
-    return do_edit_entry(actor, entry_id, check_fields(fields))
+    return do_edit_entry(actor, entry_id, _check_cases(actor, check_fields(fields)))
 
 
 @transaction.atomic
@@ -250,15 +295,11 @@ def do_edit_entry(actor: User, entry_id: int, fields: EntryFields) -> Entry:
     reviewer; a published entry by a reviewer only, and it goes back to draft: search and
     the FAQ keep showing the last published version until it is published again."""
     entry = _locked(entry_id)
-    if entry.status == EntryStatus.WITHDRAWN:
-        raise InvalidState(_("A withdrawn entry cannot be edited."))
-    reviewer = may_review(actor)
-    if entry.status == EntryStatus.PUBLISHED and not reviewer:
-        raise Forbidden(_("Only a reviewer edits a published entry."))
-    if entry.author_id != actor.pk and not reviewer:
-        raise Forbidden(_("Only the author or a reviewer edits this draft."))
+    refused = edit_refusal(actor, entry)
+    if refused is not None:
+        raise (InvalidState if entry.status == EntryStatus.WITHDRAWN else Forbidden)(refused)
     entry.status = EntryStatus.DRAFT
-    _write(entry, fields)
+    _write(entry, fields, editor=actor)
     return entry
 
 

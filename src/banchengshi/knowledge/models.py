@@ -62,8 +62,15 @@ class RectificationItem(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # The knowledge entry that records the fix: connected when entries exist (R-KB-1).
-    knowledge_entry_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # The knowledge entry that records the fix (R-KB-1), linked by the owner unit or the office.
+    knowledge_entry = models.ForeignKey(
+        "Entry",
+        verbose_name=_("knowledge entry"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         indexes = [
@@ -71,6 +78,8 @@ class RectificationItem(models.Model):
             models.Index(fields=["unit", "status", "due", "id"], name="rectification_unit"),
             # The office's list by status, overdue (the earliest deadlines) first.
             models.Index(fields=["status", "due", "id"], name="rectification_status"),
+            # The office's list filtered by what to fix.
+            models.Index(fields=["target", "status", "due", "id"], name="rectification_target"),
             # The reminder sweep reads only items with a reminder to come.
             models.Index(
                 fields=["remind_at"],
@@ -111,6 +120,8 @@ class RectificationAction(models.TextChoices):
     DONE = "done", _("reported done")
     VERIFIED = "verified", _("verified")
     SENT_BACK = "sent_back", _("sent back")
+    ENTRY_LINKED = "entry_linked", _("knowledge entry linked")
+    ENTRY_UNLINKED = "entry_unlinked", _("knowledge entry unlinked")
 
 
 class RectificationEvent(models.Model):
@@ -129,6 +140,25 @@ class RectificationEvent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["item", "id"], name="rectification_history")]
+
+
+class RectificationFile(models.Model):
+    """A file of the evidence of a fix (a revised guide, a screenshot of the changed system),
+    kept as a case's attachments are (cases.attachments: kind judged by the bytes, a random
+    name on disk) and served only to people who see the item."""
+
+    item = models.ForeignKey(RectificationItem, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="rectification/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["item", "id"], name="rectification_files")]
 
 
 class RectificationReminder(models.Model):
@@ -203,6 +233,9 @@ class ProposalRecord(models.Model):
         related_name="+",
     )
     reasons = models.JSONField(_("reasons"), default=dict)
+    # The digest of the rules file that proposed (rules.Rules.version): accuracy before and
+    # after a retuning can be told apart.
+    rules_version = models.CharField(_("rules version"), max_length=12, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -257,6 +290,15 @@ class Entry(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Who last wrote the working copy (the author, or a reviewer or author editing it later).
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reviewed by"),
@@ -284,6 +326,8 @@ class Entry(models.Model):
             # The lists without a query: staff by status, the FAQ its public entries, newest first.
             models.Index(fields=["status", "-id"], name="kb_entry_status"),
             models.Index(fields=["status", "visibility", "-id"], name="kb_entry_public"),
+            # The staff list filtered by cause.
+            models.Index(fields=["cause_code", "-id"], name="kb_entry_cause"),
         ]
 
     def __str__(self) -> str:
@@ -301,6 +345,10 @@ class EntryVersion(models.Model):
     solution = models.TextField()
     tags = models.CharField(max_length=200, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who wrote this version's text last (None for versions published before it was kept).
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

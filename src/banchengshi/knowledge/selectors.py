@@ -7,22 +7,116 @@ from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
 
+from banchengshi.cases.access import visible_cases
+from banchengshi.cases.models import Case
+from banchengshi.catalog.models import Matter
+from banchengshi.ids import MAX_ID
 from banchengshi.knowledge.models import Entry, EntryStatus, EntryVersion
 from banchengshi.knowledge.search import search_entries
+from banchengshi.org.models import HANDLING_KINDS, Unit
+from banchengshi.org.scope import Scope
+
+# Drafts waiting for a reviewer are counted up to this many (the badge says "99+").
+DRAFTS_CAP = 100
 
 
-def staff_entries(*, text: str = "", status: str = "") -> QuerySet[Entry]:
-    """Every center's entries (the library is shared, R-KB-1): searched, the published ones by
-    relevance and recency; else the entries of `status` (all but withdrawn when empty),
-    newest first."""
+def staff_entries(
+    *,
+    text: str = "",
+    status: str = "",
+    visibility: str = "",
+    cause_code: str = "",
+    matter_id: int | None = None,
+    unit_id: int | None = None,
+) -> QuerySet[Entry]:
+    """Every center's entries (the library is shared, R-KB-1), narrowed by the filters given.
+    With `text`: the entries whose published version it finds, by relevance and recency (a
+    draft never published is not searched); else newest first. Without `status`, all but
+    the withdrawn ones."""
     if text.strip():
-        return search_entries(Entry.objects.all(), text, public=False)
-    entries = Entry.objects.all()
+        entries = search_entries(Entry.objects.all(), text, public=False)
+    else:
+        entries = Entry.objects.order_by("-id")
     if status in EntryStatus.values:
         entries = entries.filter(status=status)
     else:
-        entries = entries.exclude(status=EntryStatus.WITHDRAWN)
-    return entries.order_by("-id")
+        entries = entries.filter(status__in=[EntryStatus.DRAFT, EntryStatus.PUBLISHED])
+    if visibility:
+        entries = entries.filter(visibility=visibility)
+    if cause_code:
+        entries = entries.filter(cause_code=cause_code)
+    if matter_id is not None:
+        entries = entries.filter(matters=matter_id)
+    if unit_id is not None:
+        entries = entries.filter(units=unit_id)
+    return entries
+
+
+def drafts_waiting() -> int:
+    """How many drafts wait for a reviewer, up to DRAFTS_CAP (index kb_entry_status)."""
+    return Entry.objects.filter(status=EntryStatus.DRAFT).order_by()[:DRAFTS_CAP].count()
+
+
+def staff_entry(entry_id: int) -> Entry | None:
+    if not 1 <= entry_id <= MAX_ID:  # a number the database would refuse as a parameter
+        return None
+    return (
+        Entry.objects.select_related("author", "edited_by", "reviewer")
+        .prefetch_related("matters", "units")
+        .filter(pk=entry_id)
+        .first()
+    )
+
+
+def source_cases(scope: Scope, entry: Entry) -> list[Case]:
+    """The entry's source cases that this person may open; the others are not named."""
+    return list(
+        entry.source_cases.filter(pk__in=visible_cases(scope).values("pk"))
+        .select_related("matter")
+        .order_by("-id")
+    )
+
+
+def hidden_source_cases(scope: Scope, entry: Entry) -> int:
+    return entry.source_cases.exclude(pk__in=visible_cases(scope).values("pk")).count()
+
+
+VERSIONED = ("problem", "cause_code", "solution", "tags")
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """A published version and the fields in which it differs from the one before it."""
+
+    version: EntryVersion
+    changed: tuple[str, ...]
+
+
+def version_rows(entry: Entry) -> list[VersionRow]:
+    """The entry's published versions, newest first, each with what it changed."""
+    versions = list(
+        entry.versions.select_related("author", "edited_by", "reviewer").order_by("number")
+    )
+    rows: list[VersionRow] = []
+    previous: EntryVersion | None = None
+    for version in versions:
+        changed = tuple(
+            name
+            for name in VERSIONED
+            if previous is None or getattr(version, name) != getattr(previous, name)
+        )
+        rows.append(VersionRow(version, changed))
+        previous = version
+    return rows[::-1]
+
+
+def pending_changes(entry: Entry, rows: list[VersionRow]) -> tuple[str, ...]:
+    """The fields in which a draft differs from its last published version (none if the
+    entry was never published, or is not a draft)."""
+    if entry.status != EntryStatus.DRAFT or not rows:
+        return ()
+    last = rows[0].version
+    return tuple(name for name in VERSIONED if getattr(entry, name) != getattr(last, name))
 
 
 def listed_entries(*, text: str, internal: bool) -> QuerySet[Entry]:
@@ -64,5 +158,23 @@ def published_texts(entries: list[Entry]) -> dict[int, PublishedText]:
     return {row[0]: PublishedText(*row[1:]) for row in versions}
 
 
-def history(entry: Entry) -> list[EntryVersion]:
-    return list(entry.versions.select_related("author", "reviewer").order_by("-number"))
+def case_ids_by_tracking_no(scope: Scope, numbers: list[str]) -> dict[str, int]:
+    """The ids of the cases this person may open among these tracking numbers, by number
+    (one query on the unique index of tracking numbers)."""
+    if not numbers:
+        return {}
+    rows = visible_cases(scope).filter(tracking_no__in=numbers).values_list("tracking_no", "pk")
+    return dict(rows)
+
+
+def matter_choices() -> list[tuple[int, str]]:
+    return list(Matter.objects.filter(is_active=True).order_by("code").values_list("pk", "name"))
+
+
+def unit_choices() -> list[tuple[int, str]]:
+    """The units an entry can name as its departments: those that handle cases."""
+    return list(
+        Unit.objects.filter(is_active=True, kind__in=HANDLING_KINDS)
+        .order_by("path")
+        .values_list("pk", "name")
+    )

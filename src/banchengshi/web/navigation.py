@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from banchengshi.knowledge.proposals.selectors import ACCURACY_ROLES
 from banchengshi.notify.selectors import UNREAD_CAP, unread_count
 from banchengshi.org.models import Role
 from banchengshi.org.scope import SEES_ALL_ROLES, scope_for
@@ -43,6 +45,28 @@ NAV_ITEMS = (
     ),
     NavItem("web:inspect", _("Inspection"), frozenset({Role.INSPECTOR, Role.OFFICE_ADMIN})),
     NavItem("web:hotspots", _("Hot spots"), SEES_ALL_ROLES - {Role.SYSADMIN}),
+    # The library is shared by every center (R-KB-1): every role reads it.
+    NavItem("web:knowledge", _("Case library"), ALL_ROLES),
+    NavItem("web:proposals", _("Proposals"), ACCURACY_ROLES),
+    NavItem(
+        "web:rectifications",
+        pgettext_lazy("menu", "Rectification"),
+        frozenset(
+            {
+                Role.UNIT_HANDLER,
+                Role.UNIT_LEADER,
+                Role.WINDOW_HEAD,
+                Role.OFFICE_ADMIN,
+                Role.DISPATCHER,
+                Role.INSPECTOR,
+            }
+        ),
+    ),
+    NavItem(
+        "web:staff_points",
+        pgettext_lazy("menu", "Service points"),
+        frozenset({Role.OFFICE_ADMIN, Role.NEIGHBORHOOD_STAFF, Role.WINDOW_HEAD}),
+    ),
     NavItem("web:dashboard", _("Dashboard"), REPORT_READERS),
     NavItem("web:reports", _("Reports"), REPORT_READERS),
 )

@@ -1,5 +1,6 @@
 """Proposals at registration: category, complexity, matter and unit with their reasons, and the
-similar cases the caller may see (R-IN-5, R-IN-7). Reads only; nothing is stored."""
+similar cases and knowledge entries the caller may see (R-IN-5, R-IN-7). Reads only; nothing
+is stored."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ninja import Router
 from banchengshi.api.auth import actor
 from banchengshi.api.schemas.base import ERRORS, Overlay
 from banchengshi.api.schemas.proposals import (
+    KnowledgeOut,
     ProposalIn,
     ProposalOut,
     ProposalReasons,
@@ -45,6 +47,6 @@ def proposals(request: HttpRequest, body: ProposalIn) -> ProposalOut:
         matter_id=proposal.matter_id,
         unit_id=proposal.unit_id,
         reasons=ProposalReasons(**proposal.reasons),
-        knowledge=proposal.knowledge,
+        knowledge=[KnowledgeOut.model_validate(found) for found in proposal.knowledge],
         similar=similar,
     )

@@ -10,6 +10,7 @@ from banchengshi.api.auth import actor
 from banchengshi.api.schemas.base import ERRORS, RecordId
 from banchengshi.api.schemas.rectification import (
     DoneIn,
+    EntryLinkIn,
     RectificationDetailOut,
     RectificationListOut,
     RectificationOut,
@@ -18,6 +19,7 @@ from banchengshi.api.schemas.rectification import (
 )
 from banchengshi.ids import MAX_ID
 from banchengshi.knowledge.rectification.actions import (
+    check_link_entry,
     check_report_done,
     check_send_back,
     check_verify,
@@ -96,4 +98,16 @@ def verify(request: HttpRequest, item_id: RecordId, body: VerifyIn) -> Rectifica
 )
 def send_back(request: HttpRequest, item_id: RecordId, body: SendBackIn) -> RectificationDetailOut:
     check_send_back(actor(request), item_id, reason=body.reason)
+    return _answer(request, item_id)
+
+
+@router.post(
+    "/rectifications/{item_id}/entry",
+    response={200: RectificationDetailOut, **ERRORS},
+    summary="Link the knowledge entry recording the fix",
+)
+def link_entry(
+    request: HttpRequest, item_id: RecordId, body: EntryLinkIn
+) -> RectificationDetailOut:
+    check_link_entry(actor(request), item_id, entry_id=body.entry_id)
     return _answer(request, item_id)

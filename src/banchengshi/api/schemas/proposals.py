@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from banchengshi.api.schemas.base import Id, In, Out, SafeStr
@@ -39,11 +37,23 @@ class SimilarOut(Out):
     overlap_percent: int
 
 
+class KnowledgeOut(Out):
+    """A published knowledge entry that fits: `snippet` is HTML (escaped text, the words
+    shared with the appeal in <mark>); `url` the staff's entry page, or the FAQ's."""
+
+    id: int
+    title: str
+    snippet: str
+    url: str
+    public: bool
+    same_matter: bool
+
+
 class ProposalOut(BaseModel):
     category: Category
     complexity: Complexity
     matter_id: int | None
     unit_id: int | None
     reasons: ProposalReasons
-    knowledge: list[dict[str, Any]]
+    knowledge: list[KnowledgeOut]
     similar: list[SimilarOut]

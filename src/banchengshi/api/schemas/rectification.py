@@ -27,6 +27,7 @@ class RectificationOut(BaseModel):
     evidence: str
     done_at: LocalTime | None
     verified_at: LocalTime | None
+    knowledge_entry_id: int | None = Field(description="the knowledge entry recording the fix")
 
     @classmethod
     def of(cls, item: RectificationItem, now: dt.datetime) -> RectificationOut:
@@ -44,6 +45,7 @@ class RectificationOut(BaseModel):
             evidence=item.evidence,
             done_at=item.done_at,
             verified_at=item.verified_at,
+            knowledge_entry_id=item.knowledge_entry_id,
         )
 
 
@@ -78,3 +80,9 @@ class VerifyIn(In):
 
 class SendBackIn(In):
     reason: SafeStr = Field(max_length=4000, description="why (at least 5 characters)")
+
+
+class EntryLinkIn(In):
+    entry_id: int | None = Field(
+        description="a draft or published knowledge entry; null unlinks the one linked"
+    )

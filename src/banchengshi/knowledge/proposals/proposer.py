@@ -7,14 +7,14 @@ active matter whose name's character bigrams the text covers best, each bigram w
 how rare it is among the names (so 申领, 登记 count for little); everyday words are first
 rewritten to the catalogue's (aliases). The unit follows the matter by the dispatch rule
 (R-DIS-1, `auto_dispatch_target`). Cost: one query for the catalogue (its size, never the
-number of cases), one for the unit, and the similar cases' bounded reads."""
+number of cases), one for the unit, and the bounded reads of the similar cases and knowledge
+entries (entries.py)."""
 
 from __future__ import annotations
 
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from banchengshi.cases.models import Case, Category, Channel, Complexity, Petiti
 from banchengshi.cases.registration import Registration
 from banchengshi.cases.similar import SimilarCase, bigrams, registration_hints
 from banchengshi.catalog.models import Matter
+from banchengshi.knowledge.proposals.entries import KnowledgeMatch, knowledge_for
 from banchengshi.knowledge.proposals.rules import Ladder, rules
 from banchengshi.org.models import Unit
 from banchengshi.org.scope import Scope
@@ -63,7 +64,7 @@ class Proposal:
     unit: Unit | None
     # One sentence per field of FIELDS, in the active language when the proposal was made.
     reasons: dict[str, str]
-    knowledge: list[Any] = field(default_factory=list)
+    knowledge: list[KnowledgeMatch] = field(default_factory=list)
     similar: list[SimilarCase] = field(default_factory=list)
 
     @property
@@ -135,23 +136,21 @@ def _unit(matter: Matter | None) -> tuple[Unit | None, str]:
     return unit, str(reason % {"matter": matter.name})
 
 
-def knowledge_for(data: ProposalInput, matter: Matter | None) -> list[Any]:
-    """The knowledge entries that fit the appeal. Empty until the knowledge base exists: the
-    helper building knowledge entries fills this one function (the API, the form's panel
-    and the records already carry the list)."""
-    return []
-
-
-def propose(data: ProposalInput, *, scope: Scope | None = None) -> Proposal:
+def propose(data: ProposalInput, *, scope: Scope | None = None, similar: bool = True) -> Proposal:
     """What the system proposes for an appeal; with a scope, the similar cases that person
-    may see (none without: intake channels store the proposal, nobody reads the cases)."""
+    may see and the knowledge entries that fit (internal ones for a person holding a role);
+    none without: intake channels store the proposal, nobody reads the lists. `similar`
+    False: no similar cases (a page that lists them already)."""
     text = f"{data.description}\n{data.request}"
     category, category_reason = _by_terms(rules().category, text, "category")
     complexity, complexity_reason = _by_terms(rules().complexity, text, "complexity")
     matter, matter_reason = _matter(data)
     unit, unit_reason = _unit(matter)
-    similar: list[SimilarCase] = []
+    similar_cases: list[SimilarCase] = []
+    knowledge: list[KnowledgeMatch] = []
     if scope is not None:
+        knowledge = knowledge_for(text, matter, internal=bool(scope.roles))
+    if scope is not None and similar:
         typed = Registration(
             channel=Channel.WINDOW,
             petitioner_type=PetitionerType.PERSON,
@@ -160,7 +159,7 @@ def propose(data: ProposalInput, *, scope: Scope | None = None) -> Proposal:
             description=text,
             matter_id=matter.pk if matter else None,
         )
-        similar = registration_hints(scope, typed).similar
+        similar_cases = registration_hints(scope, typed).similar
     return Proposal(
         category=category,
         complexity=complexity,
@@ -172,6 +171,6 @@ def propose(data: ProposalInput, *, scope: Scope | None = None) -> Proposal:
             "matter": matter_reason,
             "unit": unit_reason,
         },
-        knowledge=knowledge_for(data, matter),
-        similar=similar,
+        knowledge=knowledge,
+        similar=similar_cases,
     )

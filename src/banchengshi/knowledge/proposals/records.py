@@ -10,11 +10,15 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+
 from banchengshi.audit.models import AuditEvent
 from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import Case, Channel
 from banchengshi.knowledge.models import ProposalRecord
 from banchengshi.knowledge.proposals.proposer import FIELDS, ProposalInput, propose
+from banchengshi.knowledge.proposals.rules import rules
 
 # Where a person chose the values with the proposal in front of them.
 STAFF_CHANNELS = frozenset({Channel.WINDOW})
@@ -29,7 +33,9 @@ def record_proposal(case: Case) -> ProposalRecord:
         matter_id=None,
         matter_text=case.matter_text,
     )
-    proposal = propose(data)
+    # Kept in the site's language whoever (or whatever process) registered: the hub reads it.
+    with translation.override(settings.LANGUAGE_CODE):
+        proposal = propose(data)
     return ProposalRecord.objects.create(
         case=case,
         channel=case.channel,
@@ -43,6 +49,7 @@ def record_proposal(case: Case) -> ProposalRecord:
         final_matter_id=case.matter_id,
         final_unit_id=case.department_id,
         reasons=proposal.reasons,
+        rules_version=rules().version,
     )
 
 

@@ -5,6 +5,7 @@ is not a list of strings stops the process at start-up rather than proposing non
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -14,6 +15,7 @@ from typing import Any
 from banchengshi.cases.models import Category, Complexity
 
 RULES_FILE = Path(__file__).with_name("rules.toml")
+VERSION_LENGTH = 12
 
 
 class RulesError(ValueError):
@@ -44,6 +46,8 @@ class Rules:
     category: Ladder
     complexity: Ladder
     aliases: dict[str, str]
+    # The file's digest: each ProposalRecord names the rules that proposed it.
+    version: str
 
 
 def _ladder(raw: Any, name: str, allowed: list[str]) -> Ladder:
@@ -79,6 +83,7 @@ def parse_rules(text: str) -> Rules:
         category=_ladder(raw.get("category"), "category", Category.values),
         complexity=_ladder(raw.get("complexity"), "complexity", Complexity.values),
         aliases=aliases,
+        version=hashlib.sha256(text.encode()).hexdigest()[:VERSION_LENGTH],
     )
 
 

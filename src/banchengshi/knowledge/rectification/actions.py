@@ -12,16 +12,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.audit.chain import PendingEvent, append_events
-from banchengshi.cases.actions.common import optional_text, text_value
+from banchengshi.cases.actions.common import is_id, optional_text, text_value
+from banchengshi.cases.attachments import FileKind, checked_upload
 from banchengshi.cases.clocks import case_policy
 from banchengshi.cases.models import Case
-from banchengshi.errors import Forbidden, InvalidState, NotFound
+from banchengshi.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from banchengshi.knowledge.models import (
+    Entry,
+    EntryStatus,
     RectificationAction,
     RectificationCase,
     RectificationEvent,
@@ -30,6 +34,7 @@ from banchengshi.knowledge.models import (
 )
 from banchengshi.knowledge.rectification.access import may_report, may_verify
 from banchengshi.knowledge.rectification.clock import arm, deadline_of, item_policy
+from banchengshi.knowledge.rectification.files import discard, stored_file
 from banchengshi.knowledge.rectification.rules import RULES
 from banchengshi.notify.inbox import notify, people_of
 from banchengshi.notify.models import NotificationKind
@@ -152,10 +157,14 @@ class Change:
 
 @contextmanager
 def changing_item(
-    actor: User, item_id: int, action: RectificationAction, *, expected: RectificationStatus
+    actor: User,
+    item_id: int,
+    action: RectificationAction,
+    *,
+    expected: RectificationStatus | None,
 ) -> Iterator[Change]:
-    """The frame of every transition: a transaction, the item's row locked, the person's
-    right and the item's status checked; leaving it writes the event."""
+    """The frame of every change: a transaction, the item's row locked, the person's right
+    and the item's status (`expected`; None: any) checked; leaving it writes the event."""
     with transaction.atomic():
         item = (
             RectificationItem.objects.select_for_update(of=("self",))
@@ -166,7 +175,7 @@ def changing_item(
         if item is None:
             raise NotFound(_("No such rectification item."))
         _require(actor, item, action)
-        if item.status != expected:
+        if expected is not None and item.status != expected:
             raise InvalidState(STATE_MESSAGES[action])
         change = Change(item=item, now=timezone.now())
         yield change
@@ -183,30 +192,104 @@ STATE_MESSAGES = {
 def _require(actor: User, item: RectificationItem, action: RectificationAction) -> None:
     if action is RectificationAction.DONE:
         if not may_report(actor, item.unit_id):
+            raise Forbidden(REPORTERS_ONLY)
+    elif action in ENTRY_ACTIONS:
+        if not (may_report(actor, item.unit_id) or may_verify(actor)):
             raise Forbidden(
-                _("Only the owner unit's handlers and leaders report its rectification.")
+                _("Only the owner unit's handlers and leaders or the office link its entry.")
             )
     elif not may_verify(actor):
         raise Forbidden(_("Only the office verifies rectifications."))
 
 
-def check_report_done(actor: User, item_id: int, *, evidence: str) -> RectificationItem:
+REPORTERS_ONLY = _("Only the owner unit's handlers and leaders report its rectification.")
+ENTRY_ACTIONS = frozenset({RectificationAction.ENTRY_LINKED, RectificationAction.ENTRY_UNLINKED})
+MAX_FILES = 5
+
+
+def check_report_done(
+    actor: User, item_id: int, *, evidence: str, files: list[File] | None = None
+) -> RectificationItem:
+    """`files`: uploads of the evidence, each judged by its bytes as a case's attachments are;
+    a person who may not report the item is refused before they are read."""
+    files = files or []
+    owner = RectificationItem.objects.filter(pk=item_id).values_list("unit_id", flat=True).first()
+    if owner is None:
+        raise NotFound(_("No such rectification item."))
+    if not may_report(actor, owner):
+        raise Forbidden(REPORTERS_ONLY)
     evidence = text_value(evidence, field="evidence", label=_("The evidence"), minimum=5)
-    return do_report_done(actor, item_id, evidence=evidence)
+    if len(files) > MAX_FILES:
+        raise InvalidInput(
+            {"evidence_files": [_("Attach at most %(max)d files.") % {"max": MAX_FILES}]}
+        )
+    checked = [(upload, checked_upload(upload, field="evidence_files")) for upload in files]
+    return do_report_done(actor, item_id, evidence=evidence, files=checked)
 
 
-def do_report_done(actor: User, item_id: int, *, evidence: str) -> RectificationItem:
-    """Trusts `evidence` as checked. Open → done; the reminders stop."""
-    with changing_item(
-        actor, item_id, RectificationAction.DONE, expected=RectificationStatus.OPEN
-    ) as change:
-        item = change.item
-        item.status = RectificationStatus.DONE
-        item.evidence, item.done_at, item.done_by = evidence, change.now, actor
-        item.remind_at, item.remind_level = None, ""
-        item.save()
-        change.note = evidence
+def do_report_done(
+    actor: User,
+    item_id: int,
+    *,
+    evidence: str,
+    files: list[tuple[File, FileKind]] | None = None,
+) -> RectificationItem:
+    """Trusts `evidence` and `files` as checked. Open → done; the reminders stop. The files
+    are written before the row lock is taken and removed again if the change fails."""
+    stored = [stored_file(upload, kind, actor) for upload, kind in files or []]
+    try:
+        with changing_item(
+            actor, item_id, RectificationAction.DONE, expected=RectificationStatus.OPEN
+        ) as change:
+            item = change.item
+            item.status = RectificationStatus.DONE
+            item.evidence, item.done_at, item.done_by = evidence, change.now, actor
+            item.remind_at, item.remind_level = None, ""
+            item.save()
+            for kept in stored:
+                kept.item, kept.uploaded_at = item, change.now
+                kept.save()
+            change.note = evidence
+    except BaseException:
+        discard(stored)
+        raise
     return item
+
+
+def check_link_entry(actor: User, item_id: int, *, entry_id: int | None) -> RectificationItem:
+    """Link the knowledge entry that records the fix (a draft or a published one), or unlink
+    it with None; at any status, by the owner unit's reporters or the office."""
+    if entry_id is None:
+        return do_link_entry(actor, item_id, entry=None)
+    entry = (
+        Entry.objects.filter(pk=entry_id)
+        .exclude(status=EntryStatus.WITHDRAWN)
+        .only("id", "problem")
+        .first()
+        if is_id(entry_id)
+        else None
+    )
+    if entry is None:
+        raise InvalidInput({"entry_id": [_("Choose a draft or published knowledge entry.")]})
+    return do_link_entry(actor, item_id, entry=entry)
+
+
+def do_link_entry(actor: User, item_id: int, *, entry: Entry | None) -> RectificationItem:
+    action = (
+        RectificationAction.ENTRY_UNLINKED if entry is None else RectificationAction.ENTRY_LINKED
+    )
+    with changing_item(actor, item_id, action, expected=None) as change:
+        item = change.item
+        if entry is None and item.knowledge_entry_id is None:
+            raise InvalidState(_("No knowledge entry is linked to this rectification."))
+        item.knowledge_entry = entry
+        item.save(update_fields=["knowledge_entry"])
+        change.note = entry.problem[:ENTRY_NOTE] if entry is not None else ""
+    return item
+
+
+# The event keeps the start of the entry's problem: what the history shows of it.
+ENTRY_NOTE = 80
 
 
 def check_verify(actor: User, item_id: int, *, note: str = "") -> RectificationItem:

@@ -6,13 +6,14 @@ loaded; reminders at the levels and times of case deadlines (policy.reminders)."
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import cache
 
 from banchengshi.knowledge.models import RectificationItem, RectificationStatus
-from banchengshi.policy.deadlines import reckon_due
+from banchengshi.policy.deadlines import Colour, deadline_colour, reckon_due
 from banchengshi.policy.reminders import reminders_of
-from banchengshi.policy.rules import Policy, parse_policy
-from banchengshi.workdays.calendar import WorkingCalendar
+from banchengshi.policy.rules import LimitRule, Policy, parse_policy
+from banchengshi.workdays.calendar import UnknownYearError, WorkingCalendar, local_date
 from banchengshi.workdays.registry import current_calendar
 
 
@@ -39,3 +40,45 @@ def arm(item: RectificationItem, policy: Policy, calendar: WorkingCalendar) -> N
         return
     first = reminders_of(item.due, policy, calendar)[0]
     item.remind_at, item.remind_level = first.at, first.level.value
+
+
+@dataclass(frozen=True)
+class ItemClock:
+    """An item's deadline as the case pages show a clock's: its colour while open (None once
+    reported done), the policy's words for the limit, the working days counted and the days
+    skipped with their reason (both empty where the calendar lacks a year)."""
+
+    colour: Colour | None
+    rule: str
+    counted: list[dt.date]
+    skipped: list[tuple[dt.date, str]]
+
+
+def item_colour(item: RectificationItem, now: dt.datetime) -> Colour | None:
+    """The colour of an open item's deadline, as a case clock's (its policy's yellow window);
+    None once reported done."""
+    if item.status != RectificationStatus.OPEN:
+        return None
+    return deadline_colour(item.due, now, item_policy(item).yellow_window)
+
+
+def item_clock(item: RectificationItem, now: dt.datetime) -> ItemClock:
+    policy = item_policy(item)
+    limit = policy.rectification_limit()
+    colour = item_colour(item, now)
+    same_day = limit.rule is LimitRule.SAME_DAY
+    start = local_date(item.opened_at) + dt.timedelta(days=0 if same_day else 1)
+    end = local_date(item.due)
+    try:
+        calendar = current_calendar()
+        if item.provisional:  # the days it counted, as it counted them
+            calendar = calendar.assuming(calendar.unknown_years(start, max(start, end)))
+        days = calendar.days(start, end) if start <= end else []
+    except UnknownYearError:
+        days = []
+    return ItemClock(
+        colour,
+        limit.label,
+        [day.date for day in days if day.is_workday],
+        [(day.date, day.reason) for day in days if not day.is_workday],
+    )

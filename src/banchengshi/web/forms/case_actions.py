@@ -547,9 +547,14 @@ class AddToLibraryForm(ActionForm):
     act = Act.ADD_TO_LIBRARY
     title = _("Add to the case library")
     done = _("A draft entry without personal data is in the case library: a reviewer publishes it.")
+    entry_id: int | None = None
 
     def perform(self, actor: User, case_id: int) -> None:
-        check_draft_from_case(actor, case_id)
+        self.entry_id = check_draft_from_case(actor, case_id).pk
+
+    def next_url(self, case_id: int) -> str:
+        """The draft's page, where its writer reads and corrects it."""
+        return reverse("web:knowledge_entry", args=[self.entry_id])
 
 
 class AttachmentForm(ActionForm):

@@ -48,6 +48,19 @@ class BulkDispatchForm(forms.Form):
         return chosen
 
 
+class ProposedDispatchForm(forms.Form):
+    """One case, to the unit proposed for it at registration."""
+
+    case_id = NumberField(
+        error_messages={
+            "required": gettext_lazy("Choose the cases to dispatch."),
+            "invalid": gettext_lazy("Choose the cases to dispatch."),
+            "min_value": gettext_lazy("Choose the cases to dispatch."),
+            "max_value": gettext_lazy("Choose the cases to dispatch."),
+        }
+    )
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "approve"), ("refuse", "refuse")])
     note = TextField(required=False)

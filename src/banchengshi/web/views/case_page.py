@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect, reselect, reswap, retar
 from banchengshi.cases.attachments import find_attachment
 from banchengshi.cases.states import Act
 from banchengshi.errors import ActionRefused, Conflict, InvalidInput, NotFound
+from banchengshi.knowledge.rectification.selectors import items_of_case
 from banchengshi.web.case_display import build_case_page
 from banchengshi.web.forms.case_actions import ACTION_FORMS, ActionForm, AttachmentForm
 from banchengshi.web.staff import HtmxRequest, signed_in, staff_view
@@ -109,7 +110,12 @@ def _page(
     response = render(
         request,
         "web/case.html",
-        {"page": page, "case": page.case, "page_id": PAGE_ID},
+        {
+            "page": page,
+            "case": page.case,
+            "page_id": PAGE_ID,
+            "rectifications": items_of_case(case_id),
+        },
         status=status,
     )
     if request.htmx and posted is not None and (status != 422 or page.stray_errors):

@@ -18,7 +18,12 @@ from banchengshi.cases.actions.clock_requests import check_decide_request
 from banchengshi.cases.actions.dispatch import check_dispatch_case
 from banchengshi.cases.selectors import handling_units
 from banchengshi.errors import ActionRefused
-from banchengshi.web.forms.hub import BulkDispatchForm, DecisionForm
+from banchengshi.knowledge.proposals.selectors import (
+    ProposedUnit,
+    proposed_unit_of,
+    proposed_units,
+)
+from banchengshi.web.forms.hub import BulkDispatchForm, DecisionForm, ProposedDispatchForm
 from banchengshi.web.params import page_number
 from banchengshi.web.staff import signed_in, staff_view
 
@@ -39,8 +44,33 @@ def hub(request: HttpRequest) -> HttpResponse:
         "reopened": queues.reopened_cases(person, pages["reopened"]),
     }
     pagers = {name: _pager(request, name, found) for name, found in lists.items()}
-    context = {**lists, "pagers": pagers, "targets": handling_units()}
+    targets = handling_units()
+    context = {
+        **lists,
+        **_with_proposals(lists, {unit.pk for unit in targets}),
+        "pagers": pagers,
+        "targets": targets,
+    }
     return render(request, "web/hub.html", context)
+
+
+ProposedRow = tuple[Any, ProposedUnit | None, bool]
+
+
+def _with_proposals(
+    lists: dict[str, queues.Bounded[Any]], target_ids: set[int]
+) -> dict[str, list[ProposedRow]]:
+    """The rows of the two dispatch lists, each with the unit proposed at registration and
+    whether the hub may dispatch there (a unit that takes cases); one query for both pages."""
+    names = ("dispatch", "returned")
+    proposed = proposed_units(row.item.case_id for name in names for row in lists[name].rows)
+    rows: dict[str, list[ProposedRow]] = {}
+    for name in names:
+        found = [(row, proposed.get(row.item.case_id)) for row in lists[name].rows]
+        rows[f"{name}_rows"] = [
+            (row, unit, unit is not None and unit.unit.pk in target_ids) for row, unit in found
+        ]
+    return rows
 
 
 def _pager(request: HttpRequest, name: str, found: queues.Bounded[Any]) -> dict[str, str]:
@@ -90,6 +120,39 @@ def hub_dispatch(request: HttpRequest) -> HttpResponse:
                 request,
                 _("%(case)s was dispatched to %(unit)s.") % {"case": label, "unit": names[unit_id]},
             )
+    return redirect(_back(request))
+
+
+@require_POST
+@staff_view
+def hub_dispatch_proposed(request: HttpRequest) -> HttpResponse:
+    """One case to the unit proposed for it at registration (the row's one-click button)."""
+    me = signed_in(request)
+    queues.require_hub(me.scope)
+    form = ProposedDispatchForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(_back(request))
+    case_id: int = form.cleaned_data["case_id"]
+    label = queues.tracking_numbers(me.scope, [case_id]).get(case_id, f"#{case_id}")
+    unit = proposed_unit_of(case_id)
+    if unit is None:
+        messages.error(request, _("%(case)s has no proposed unit.") % {"case": label})
+        return redirect(_back(request))
+    try:
+        check_dispatch_case(me.user, case_id, unit_id=unit.pk)
+    except ActionRefused as refused:
+        messages.error(
+            request,
+            _("%(case)s was not dispatched: %(reason)s")
+            % {"case": label, "reason": refused.message},
+        )
+    else:
+        messages.success(
+            request, _("%(case)s was dispatched to %(unit)s.") % {"case": label, "unit": unit.name}
+        )
     return redirect(_back(request))
 
 

@@ -23,6 +23,7 @@ from banchengshi.catalog.selectors import search_matters
 from banchengshi.errors import InvalidInput
 from banchengshi.identifiers import grouped
 from banchengshi.intake.access import WindowRegistration, check_register_with_code
+from banchengshi.knowledge.proposals.proposer import ProposalInput, propose
 from banchengshi.org.names import full_name
 from banchengshi.web.forms.registration import (
     CHECKED_FIELDS,
@@ -30,6 +31,7 @@ from banchengshi.web.forms.registration import (
     UnitOptions,
     unit_options,
 )
+from banchengshi.web.proposal_display import proposal_rows
 from banchengshi.web.staff import signed_in, staff_view
 
 # A clerk sits at the same window all day: the number is offered again on the next form.
@@ -37,7 +39,8 @@ WINDOW_SESSION_KEY = "register_window"
 MATTERS_SHOWN = 10
 # The live check and the sidebar read only what was typed, never the unit choices.
 NO_UNITS = UnitOptions([], [], [])
-# Tells the sidebar to look again when the chosen matter changes (no input event is fired).
+# Tells the sidebar and the proposals to look again when the chosen matter changes (no input
+# event is fired); after the swap, so that they read the new matter.
 MATTER_CHOSEN = "matter-chosen"
 # The access code waits in the session only until the registration form is printed, and at
 # most WINDOW_CODE_SECONDS (a code should not wait in a session store): it is printed once.
@@ -111,7 +114,7 @@ def register_matters(request: HttpRequest) -> HttpResponse:
     window_units(signed_in(request).user)
     if "picker" in request.GET:
         response = render(request, "web/register_matter_picker.html", {"focus": True})
-        return trigger_client_event(response, MATTER_CHOSEN)
+        return trigger_client_event(response, MATTER_CHOSEN, after="swap")
     text = request.GET.get("matter_q", "").strip()[:100]
     found = list(search_matters(text)[: MATTERS_SHOWN + 1]) if text else []
     context = {"matters": found[:MATTERS_SHOWN], "more": len(found) > MATTERS_SHOWN, "text": text}
@@ -128,7 +131,7 @@ def register_matter(request: HttpRequest, matter_id: int) -> HttpResponse:
         raise Http404
     context = {"matter": matter, "focus": True}
     response = render(request, "web/register_matter_picker.html", context)
-    return trigger_client_event(response, MATTER_CHOSEN)
+    return trigger_client_event(response, MATTER_CHOSEN, after="swap")
 
 
 @staff_view
@@ -139,6 +142,29 @@ def register_hints(request: HttpRequest) -> HttpResponse:
     data = RegistrationForm(request.POST, units=NO_UNITS).registration()
     hints = registration_hints(signed_in(request).scope, data)
     return render(request, "web/register_hints.html", {"hints": hints})
+
+
+@staff_view
+@require_POST
+def register_proposals(request: HttpRequest) -> HttpResponse:
+    """The proposals panel (htmx, R-IN-5, R-IN-7): category, complexity, matter and unit with
+    their reasons, each with a button taking it into the form, and the knowledge entries that
+    fit; nothing until the appeal's text or matter is given."""
+    window_units(signed_in(request).user)
+    form = RegistrationForm(request.POST, units=NO_UNITS)
+    data = form.registration()
+    typed = ProposalInput(
+        description=data.description,
+        request=data.request,
+        matter_id=data.matter_id,
+        matter_text=data.matter_text,
+    )
+    if not (typed.description.strip() or typed.request.strip() or typed.matter_text.strip()):
+        return render(request, "web/register_proposals.html", {"proposal": None})
+    # The similar cases are the sidebar's own list (register_hints), not read twice.
+    proposal = propose(typed, scope=signed_in(request).scope, similar=False)
+    context = {"proposal": proposal, "rows": proposal_rows(proposal, data)}
+    return render(request, "web/register_proposals.html", context)
 
 
 @staff_view

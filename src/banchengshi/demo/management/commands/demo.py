@@ -1,6 +1,7 @@
 """`banchengshi demo`: the demo district of Putuo with its people, matters and cases.
 
-    banchengshi demo                  units, people, matters and 3,000 cases, then the logins
+    banchengshi demo                  units, people, matters, 3,000 cases and case-library
+                                      entries drafted from closed ones, then the logins
     banchengshi demo --cases 100000   as many cases as wanted (bulk, in batches)
     banchengshi demo --if-empty       only print the logins when the district already exists
 
@@ -31,7 +32,10 @@ from banchengshi.demo.district import (
     set_password,
 )
 from banchengshi.demo.generator import GenerationResult, generate_cases
+from banchengshi.demo.library import build_library
 from banchengshi.demo.plans import DEFAULT_SEED
+from banchengshi.demo.points import ensure_points
+from banchengshi.demo.rectification import settle_rectifications
 
 
 def _width(text: str) -> int:
@@ -101,6 +105,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "Demo district created." if district.created else "Demo district already present."
         )
+        if ensure_points(district):
+            self.stdout.write("Service points created (/points/, /staff/points/).")
         if count:
             self.stdout.write(f"Generating {count:,} cases …")
 
@@ -117,6 +123,17 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{result.cases:,} cases and {result.events:,} audit events in "
                 f"{result.seconds:.1f} s ({states})."
+            )
+            library = build_library(district, seed=options["seed"])
+            statuses = ", ".join(f"{s} {n}" for s, n in sorted(library.by_status.items()))
+            self.stdout.write(
+                f"{library.entries} case-library entries from closed cases ({statuses}; "
+                f"{library.edited} edited into a second version)."
+            )
+            settled = settle_rectifications(district, seed=options["seed"])
+            self.stdout.write(
+                f"Rectifications: {settled['open']} open ({settled['overdue']} overdue), "
+                f"{settled['done']} done, {settled['verified']} verified."
             )
         self._logins(password)
 
