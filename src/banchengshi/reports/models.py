@@ -34,3 +34,33 @@ class StoredReport(models.Model):
             )
         ]
         indexes = [models.Index(fields=["-built_at", "-id"], name="stored_report_newest")]
+
+
+class Interview(models.Model):
+    """约谈: the office's interview of a unit on the accountability list, and the rectification
+    it ordered, if any (R-REP-2)."""
+
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField(_("period"), max_length=24)
+    # Why the unit was listed, as the list said it when the interview was recorded.
+    reasons = models.TextField(_("reasons"))
+    held_on = models.DateField(_("held on"))
+    attendees = models.CharField(_("attendees"), max_length=200)
+    notes = models.TextField(_("notes"))
+    rectification = models.ForeignKey(
+        "knowledge.RectificationItem",
+        verbose_name=_("rectification ordered"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["period", "unit"], name="interview_period_unit")]

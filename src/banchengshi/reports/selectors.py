@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from banchengshi.org.models import Unit
 from banchengshi.org.scope import scope_for
 from banchengshi.reports.access import DISTRICT_READERS, UNIT_READERS
-from banchengshi.reports.models import StoredReport
+from banchengshi.reports.models import Interview, StoredReport
 from banchengshi.reports.periods import Period, PeriodKind, containing
 
 
@@ -43,3 +43,11 @@ def stored_reports(user: AbstractBaseUser | AnonymousUser) -> QuerySet[StoredRep
     if not scope_for(user).has_role(DISTRICT_READERS):
         stored = stored.filter(unit__in=readable_units(user))
     return stored[:STORED_SHOWN]
+
+
+def interviews_of(period: Period) -> QuerySet[Interview]:
+    return (
+        Interview.objects.filter(period=period.label)
+        .select_related("unit", "recorded_by", "rectification")
+        .order_by("-held_on", "-id")
+    )

@@ -86,6 +86,7 @@ urlpatterns = [
     path("staff/reports/files/", reports.stored, name="reports_stored"),
     path("staff/reports/ledger/", reports.ledger, name="ledger"),
     path("staff/dashboard/", reports.dashboard_page, name="dashboard"),
+    path("staff/reports/accountability/", reports.accountability, name="accountability"),
     path("staff/reports/files/<int:stored_id>/", reports.stored_file, name="report_file"),
     path("staff/knowledge/", knowledge.library, name="knowledge"),
     path("staff/knowledge/new/", knowledge.new_entry, name="knowledge_new"),

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from banchengshi.cases.access import DISPATCHERS
 from banchengshi.errors import NotFound
 from banchengshi.ids import parse_number
 from banchengshi.org.scope import scope_for
 from banchengshi.reports.access import DISTRICT_READERS, check_report_scope, default_unit
+from banchengshi.reports.accountability import accountability_list, thresholds
 from banchengshi.reports.build import REPORT_KINDS, Format, build_report, parse_kind
 from banchengshi.reports.dashboard import dashboard
 from banchengshi.reports.document import (
@@ -27,12 +30,19 @@ from banchengshi.reports.document import (
     rate_words,
 )
 from banchengshi.reports.exports.ledger_response import check_ledger_format, ledger_response
+from banchengshi.reports.interviews import check_record_interview, may_interview
 from banchengshi.reports.ledger import check_open_ledger
 from banchengshi.reports.metrics import COUNTS, definitions
 from banchengshi.reports.models import StoredReport
-from banchengshi.reports.periods import parse_any_period
-from banchengshi.reports.selectors import last_complete, readable_units, stored_reports
+from banchengshi.reports.periods import PeriodKind, parse_any_period
+from banchengshi.reports.selectors import (
+    interviews_of,
+    last_complete,
+    readable_units,
+    stored_reports,
+)
 from banchengshi.reports.titles import report_title
+from banchengshi.web.forms.accountability import InterviewForm
 from banchengshi.web.staff import signed_in, staff_view
 
 # The counts of the first table, the rest under "more"; every key is in the JSON.
@@ -182,3 +192,43 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 
 def _width(count: int, largest: int) -> int:
     return round(100 * count / largest) if largest else 0
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view
+def accountability(request: HttpRequest) -> HttpResponse:
+    """The accountability list of a month (or quarter, year), the interviews recorded from it,
+    and for the office's administrators the form that records one and may order a
+    rectification."""
+    user = signed_in(request).user
+    check_report_scope(user, None)
+    source = request.POST if request.method == "POST" else request.GET
+    text = source.get("period") or last_complete(PeriodKind.MONTH, timezone.localdate()).label
+    period = parse_any_period(text)
+    form = InterviewForm(request.POST) if request.method == "POST" else None
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        interview = check_record_interview(
+            user,
+            unit_id=data["unit"],
+            period=period,
+            held_on=data["held_on"],
+            attendees=data["attendees"],
+            notes=data["notes"],
+            order=data["order"],
+        )
+        messages.success(request, _("The interview is recorded."))
+        return redirect(
+            f"{reverse('web:accountability')}?period={period.label}#interview-{interview.pk}"
+        )
+    listed = accountability_list(period)
+    context = {
+        "period": period,
+        "listed": listed,
+        "interviews": interviews_of(period),
+        "may_interview": may_interview(user),
+        "blank": InterviewForm(initial={"period": period.label, "held_on": timezone.localdate()}),
+        "failed": form,
+        "thresholds": thresholds(),
+    }
+    return render(request, "web/accountability.html", context, status=422 if form else 200)
