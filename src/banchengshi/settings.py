@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "banchengshi.knowledge",
     "banchengshi.neighborhood",
     "banchengshi.evaluation",
+    "banchengshi.reports",
     "banchengshi.tokens",
     "django_tasks",
     "django_tasks_db",
@@ -306,6 +307,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The report files' typesetters narrate every step and every font at INFO.
+    "loggers": {name: {"level": "ERROR"} for name in ("weasyprint", "fontTools", "matplotlib")},
 }
 
 if not DEBUG:

@@ -128,6 +128,11 @@ WORDS: dict[NotificationKind, tuple[dict[str, Any], str, str]] = {
         "热点：自2026-11-10以来有12件关于社保卡补办的案件。",
         "Hot spot: 12 cases about 社保卡补办 since 2026-11-10.",
     ),
+    K.REPORT_READY: (
+        {"kind": "quarterly", "period": "2026-Q4"},
+        "2026-Q4 季报已生成，请在“统计报告”中查看。",
+        "The quarterly report of 2026-Q4 is ready under Reports.",
+    ),
 }
 
 

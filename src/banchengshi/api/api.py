@@ -19,6 +19,7 @@ from banchengshi.api.routers import (
     points,
     proposals,
     rectification,
+    reports,
     sessions,
 )
 
@@ -47,6 +48,7 @@ api.add_router("", proposals.router)
 api.add_router("", rectification.router)
 api.add_router("", knowledge.router)
 api.add_router("", hotspots.router)
+api.add_router("", reports.router)
 api.add_router("", points.router)
 api.add_router("", sessions.router)
 api.add_router("", evaluations.router)

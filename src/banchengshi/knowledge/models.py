@@ -26,6 +26,11 @@ class FixTarget(models.TextChoices):
     CONDUCT = "conduct", _("conduct")
 
 
+# The cause code of an item the office ordered (the accountability list) rather than one a
+# case's department-side cause opened.
+ORDERED_CAUSE = "office_order"
+
+
 class RectificationStatus(models.TextChoices):
     """Overdue is no status: an open item past its deadline (`due`)."""
 

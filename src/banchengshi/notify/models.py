@@ -113,6 +113,7 @@ class NotificationKind(models.TextChoices):
     BAD_REVIEW_OPENED = "bad_review.opened", _("bad review to handle")
     BAD_REVIEW_DUE_SOON = "bad_review.due_soon", _("bad review's deadline approaching")
     BAD_REVIEW_OVERDUE = "bad_review.overdue", _("bad review overdue")
+    REPORT_READY = "report.ready", _("periodic report ready")
 
 
 class Notification(models.Model):

@@ -222,6 +222,18 @@ def _hotspot(p: Params) -> str:
     return _("Hot spot: %(count)d cases about %(subject)s since %(since)s.") % values
 
 
+def _report(p: Params) -> str:
+    kind, period = p.text("kind"), p.text("period")
+    words = {
+        "monthly": gettext_noop("The monthly report of %(period)s is ready under Reports."),
+        "quarterly": gettext_noop("The quarterly report of %(period)s is ready under Reports."),
+        "annual": gettext_noop("The annual report of %(period)s is ready under Reports."),
+    }
+    if kind not in words or period is None:
+        return _("A periodic report is ready under Reports.")
+    return _(words[kind]) % {"period": period}
+
+
 # The reminders' msgids are only marked (gettext_noop) and translated when composed: the
 # language is the reader's at that moment, not the one at import.
 COMPOSERS: dict[NotificationKind, Composer] = {
@@ -285,6 +297,7 @@ COMPOSERS: dict[NotificationKind, Composer] = {
         gettext_noop("Bad review no. %(evaluation)d of %(unit)s is overdue since %(due)s."),
         gettext_noop("A bad review of your unit is overdue."),
     ),
+    NotificationKind.REPORT_READY: _report,
 }
 
 

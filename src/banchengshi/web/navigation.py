@@ -19,6 +19,7 @@ from banchengshi.knowledge.proposals.selectors import ACCURACY_ROLES
 from banchengshi.notify.selectors import UNREAD_CAP, unread_count
 from banchengshi.org.models import Role
 from banchengshi.org.scope import SEES_ALL_ROLES, scope_for
+from banchengshi.reports.access import REPORT_READERS
 from banchengshi.workdays.missing import REMINDED_ROLES, missing_next_year
 
 
@@ -82,6 +83,8 @@ NAV_ITEMS = (
         pgettext_lazy("menu", "Good/bad reviews"),
         frozenset(READS_ALL_ROLES | RECORDER_ROLES),
     ),
+    NavItem("web:dashboard", _("Dashboard"), REPORT_READERS),
+    NavItem("web:reports", _("Reports"), REPORT_READERS),
 )
 
 

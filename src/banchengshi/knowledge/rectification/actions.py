@@ -20,12 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from banchengshi.audit.chain import PendingEvent, append_events
 from banchengshi.cases.actions.common import is_id, optional_text, text_value
 from banchengshi.cases.attachments import FileKind, checked_upload
-from banchengshi.cases.clocks import case_policy
+from banchengshi.cases.clocks import case_policy, policy_version_in_force
 from banchengshi.cases.models import Case
-from banchengshi.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from banchengshi.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from banchengshi.knowledge.models import (
+    ORDERED_CAUSE,
     Entry,
     EntryStatus,
+    FixTarget,
     RectificationAction,
     RectificationCase,
     RectificationEvent,
@@ -39,6 +41,7 @@ from banchengshi.knowledge.rectification.rules import RULES
 from banchengshi.notify.inbox import notify, people_of
 from banchengshi.notify.models import NotificationKind
 from banchengshi.org.names import full_name
+from banchengshi.policy.rules import policy_in_force
 from banchengshi.workdays.registry import current_calendar
 
 AUDIT_PREFIX = "rectification."
@@ -133,6 +136,39 @@ def do_open_for_cause(*, case_id: int, cause_code: str, actor: User | None) -> R
     )
     if added:
         _record(item, RectificationAction.CASE_ADDED, actor=actor, at=now, case_id=case_id)
+    return item
+
+
+def do_open_by_order(
+    *, unit_id: int, target: FixTarget, actor: User, note: str
+) -> RectificationItem:
+    """The office orders a unit to rectify (the accountability list, R-REP-2): a new item of its
+    own, under the policy in force, whatever else the unit has open; the caller has checked
+    that `actor` may order it, and runs this in its transaction. One order is open per unit
+    at a time."""
+    already = _open_item(unit_id, ORDERED_CAUSE)
+    if already is not None:
+        raise Conflict(
+            _("This unit already has an ordered rectification open (no. %(item)d): follow it up.")
+            % {"item": already.pk}
+        )
+    now = timezone.now()
+    version = policy_version_in_force()
+    policy = policy_in_force()
+    due, provisional = deadline_of(policy, now)
+    item = RectificationItem(
+        unit_id=unit_id,
+        cause_code=ORDERED_CAUSE,
+        target=target,
+        policy=version,
+        opened_at=now,
+        due=due,
+        provisional=provisional,
+    )
+    arm(item, policy, current_calendar())
+    item.save()
+    _record(item, RectificationAction.OPENED, actor=actor, at=now, note=note)
+    _tell(item, NotificationKind.RECTIFICATION_OPENED)
     return item
 
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    """What the office and its leaders read (R-REP-*, R-CAT-2): one module of figures over
+    everything the other apps record, the periodic reports and their exports."""
+
+    name = "banchengshi.reports"
+    verbose_name = _("Reports")

@@ -1,0 +1,114 @@
+"""The dashboard's reads (R-REP-4): live open work by colour, the most overdue work, the
+weeks' and months' intake, the units' league table for last month and the newest hot spots.
+Each is one query on an index: open work is the WorkItem table (open work only, its
+(unit, due, id) index), intake a GROUP BY over a received_at range."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
+
+from banchengshi.cases.models import Case, WorkItem
+from banchengshi.cases.queues import WorkCounts, open_work_by_unit
+from banchengshi.cases.selectors import due_in
+from banchengshi.knowledge.hotspots.models import HotspotAlert
+from banchengshi.knowledge.hotspots.selectors import subject_label
+from banchengshi.org.scope import Scope
+from banchengshi.reports.metrics import UnitRow, league
+from banchengshi.reports.periods import PeriodKind, containing
+from banchengshi.workdays.calendar import SHANGHAI, local_date
+
+OVERDUE_SHOWN = 10
+HOTSPOTS_SHOWN = 5
+WEEKS = 12
+MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    # The report or list of the cases behind the bar.
+    first: dt.date
+    last: dt.date
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    work: WorkCounts
+    overdue: list[WorkItem]
+    weeks: list[Bar]
+    months: list[Bar]
+    league: list[UnitRow]
+    league_period: str
+    # Each alert with its subject in the reader's language.
+    hotspots: list[tuple[HotspotAlert, str]]
+    computed_at: dt.datetime
+
+
+def _open_work(scope: Scope) -> QuerySet[WorkItem]:
+    items = WorkItem.objects.all()
+    if not scope.sees_all:
+        items = items.filter(unit_id__in=sorted(scope.visible_unit_ids))
+    return items
+
+
+def _intake(
+    scope: Scope, since: dt.datetime, trunc: type[TruncWeek] | type[TruncMonth]
+) -> dict[dt.date, int]:
+    cases = Case.objects.filter(received_at__gte=since)
+    if not scope.sees_all:
+        cases = cases.filter(unit_links__unit_id__in=sorted(scope.visible_unit_ids)).distinct()
+    rows = (
+        cases.order_by()
+        .annotate(bucket=trunc("received_at", tzinfo=SHANGHAI))
+        .values("bucket")
+        .annotate(n=Count("pk"))
+        .values_list("bucket", "n")
+    )
+    return {(bucket.date() if isinstance(bucket, dt.datetime) else bucket): n for bucket, n in rows}
+
+
+def dashboard(scope: Scope, *, now: dt.datetime | None = None) -> Dashboard:
+    now = now or timezone.now()
+    today = local_date(now)
+    counts = open_work_by_unit(None if scope.sees_all else sorted(scope.visible_unit_ids))
+    work = sum(counts.values(), WorkCounts())
+    overdue = list(
+        _open_work(scope)
+        .filter(due_in("red", now))
+        .select_related("case", "unit")
+        .order_by("due", "id")[:OVERDUE_SHOWN]
+    )
+    monday = today - dt.timedelta(days=today.weekday())
+    first_week = monday - dt.timedelta(weeks=WEEKS - 1)
+    weekly = _intake(scope, dt.datetime.combine(first_week, dt.time(), SHANGHAI), TruncWeek)
+    weeks = [
+        Bar(f"{day:%m-%d}", weekly.get(day, 0), day, day + dt.timedelta(days=6))
+        for day in (first_week + dt.timedelta(weeks=i) for i in range(WEEKS))
+    ]
+    month = containing(PeriodKind.MONTH, today)
+    firsts = [month.first]
+    for _ in range(MONTHS - 1):
+        firsts.insert(0, containing(PeriodKind.MONTH, firsts[0] - dt.timedelta(days=1)).first)
+    monthly = _intake(scope, dt.datetime.combine(firsts[0], dt.time(), SHANGHAI), TruncMonth)
+    months = [
+        Bar(
+            f"{first:%Y-%m}",
+            monthly.get(first, 0),
+            first,
+            containing(PeriodKind.MONTH, first).last,
+        )
+        for first in firsts
+    ]
+    last_month = month.previous()
+    table = league(last_month, now=now)
+    if not scope.sees_all:
+        table = [row for row in table if row.unit_id in scope.visible_unit_ids]
+    alerts = HotspotAlert.objects.order_by("-raised_at", "-id")[:HOTSPOTS_SHOWN]
+    hotspots = [(alert, subject_label(alert)) for alert in alerts] if scope.sees_all else []
+    return Dashboard(work, overdue, weeks, months, table, last_month.label, hotspots, now)

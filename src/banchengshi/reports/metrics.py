@@ -1,0 +1,474 @@
+"""One source of figures (R-REP-1, R-CAT-2): every count of a report, for a period and a scope,
+aggregated in SQL.
+
+The figures are those of the cases *received* in the period (a cohort): how many were accepted,
+replied on time, rated…; what happened to them later counts for the period they came in, so a
+month's report grows truer as its cases finish, and the report says when it was computed.
+Each figure is one conditional COUNT in one statement over the period's cases (the received_at
+index), its conditions correlated EXISTS over the clocks, visits, supervisions and requests of
+each case (each served by an index starting with the case); the few breakdowns (channel,
+category, matter, cause, handling days) are GROUP BYs of the same rows. Nothing loads cases into
+Python: the average handling time groups the cases by (received day, replied day) and applies
+the working-day calendar to those pairs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, cast
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from banchengshi.cases.causes import CAUSES
+from banchengshi.cases.models import (
+    Case,
+    CaseUnit,
+    Category,
+    CauseSide,
+    Channel,
+    Clock,
+    ClockKind,
+    ClockRequest,
+    ReturnVisit,
+    Satisfaction,
+    State,
+    Supervision,
+)
+from banchengshi.knowledge.models import Entry, RectificationItem, RectificationStatus
+from banchengshi.org.models import Unit
+from banchengshi.reports.definitions import PATH, Definitions, load_definitions
+from banchengshi.reports.periods import Period
+from banchengshi.workdays.calendar import SHANGHAI, reckon
+from banchengshi.workdays.registry import current_calendar
+
+# The counts, in the order a report lists them; each key is part of the JSON contract.
+COUNTS = (
+    "received",
+    "accepted",
+    "not_admissible",
+    "on_the_spot",
+    "replied",
+    "replied_on_time",
+    "replied_late",
+    "overdue",
+    "overdue_open",
+    "contact_due",
+    "contacted_in_time",
+    "return_visits",
+    "rated",
+    "satisfied",
+    "solved",
+    "solved_asked",
+    "supervised",
+    "returned",
+    "extensions",
+    "suspensions",
+    "closed",
+    "rectification_opened",
+    "rectification_done",
+    "rectification_verified",
+    "rectification_overdue",
+    "knowledge_entries_added",
+)
+TOP = 10
+
+
+@cache
+def definitions() -> Definitions:
+    return load_definitions(PATH.read_text(encoding="utf-8"), figures=frozenset(COUNTS))
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """The whole district (no unit), or the cases a unit is responsible for or handles, with
+    or without the units below it."""
+
+    unit: Unit | None = None
+    below: bool = True
+
+    def unit_ids(self) -> QuerySet[Unit, int] | list[int] | None:
+        if self.unit is None:
+            return None
+        if not self.below:
+            return [self.unit.pk]
+        return Unit.objects.filter(path__startswith=self.unit.path).values_list("pk", flat=True)
+
+    @property
+    def key(self) -> str:
+        if self.unit is None:
+            return "district"
+        return f"unit-{self.unit.pk}" + ("" if self.below else "-only")
+
+
+def cohort(period: Period, scope: ReportScope) -> QuerySet[Case]:
+    cases = Case.objects.filter(received_at__gte=period.start_at, received_at__lt=period.end_at)
+    units = scope.unit_ids()
+    if units is not None:
+        cases = cases.filter(
+            Exists(
+                CaseUnit.objects.filter(
+                    case=OuterRef("pk"),
+                    unit__in=units,
+                    relation__in=(CaseUnit.Relation.OWNER, CaseUnit.Relation.HANDLING),
+                )
+            )
+        )
+    return cases
+
+
+def _clocks(kinds: Iterable[str], **conditions: Any) -> Exists:
+    return Exists(
+        Clock.objects.filter(case=OuterRef("pk"), kind__in=tuple(kinds), round=1, **conditions)
+    )
+
+
+REPLY_KINDS = (ClockKind.REPLY, ClockKind.NOT_ADMISSIBLE_REPLY)
+
+
+def _count_expressions(now: dt.datetime) -> dict[str, Count]:
+    """Each count of a case cohort as one conditional COUNT, by its key."""
+    replied = Q(replied_at__isnull=False)
+    # A reply is late when its first round's clock stopped after its deadline; a case answered
+    # on the spot has no reply clock and was on time.
+    late = _clocks(REPLY_KINDS, stopped_at__isnull=False, stopped_at__gt=F("due"))
+    running_late = Exists(
+        Clock.objects.filter(
+            case=OuterRef("pk"),
+            stopped_at__isnull=True,
+            paused_at__isnull=True,
+            due__lt=now,
+            kind__in=(ClockKind.CONTACT, ClockKind.CAUSE_ANALYSIS, *REPLY_KINDS),
+        )
+    )
+    open_late = Q(replied_at__isnull=True) & ~Q(state=State.CLOSED) & Q(running_late)
+    # An approved suspension is "ended" once the case resumes: both were granted.
+    approved = (ClockRequest.Decision.APPROVED, ClockRequest.Decision.ENDED)
+    levels = definitions().satisfied_levels
+    counts = {
+        "received": Count("pk"),
+        "not_admissible": Count("pk", filter=~Q(not_admissible_reason="")),
+        "on_the_spot": Count("pk", filter=Q(on_the_spot=True)),
+        "replied": Count("pk", filter=replied),
+        "replied_late": Count("pk", filter=replied & Q(late)),
+        "overdue_open": Count("pk", filter=open_late),
+        "overdue": Count("pk", filter=(replied & Q(late)) | open_late),
+        "contact_due": Count("pk", filter=Q(_clocks([ClockKind.CONTACT]))),
+        "contacted_in_time": Count(
+            "pk",
+            filter=Q(
+                _clocks([ClockKind.CONTACT], stopped_at__isnull=False, stopped_at__lte=F("due"))
+            ),
+        ),
+        "return_visits": Count(
+            "pk", filter=Q(Exists(ReturnVisit.objects.filter(case=OuterRef("pk"))))
+        ),
+        "rated": Count("pk", filter=Q(satisfaction__isnull=False)),
+        "satisfied": Count("pk", filter=Q(satisfaction__in=levels)),
+        "solved": Count("pk", filter=Q(solved=True)),
+        "solved_asked": Count("pk", filter=Q(solved__isnull=False)),
+        "supervised": Count(
+            "pk", filter=Q(Exists(Supervision.objects.filter(case=OuterRef("pk"))))
+        ),
+        "returned": Count("pk", filter=Q(returns_count__gt=0)),
+        "extensions": Count(
+            "pk",
+            filter=Q(
+                Exists(
+                    ClockRequest.objects.filter(
+                        case=OuterRef("pk"), kind=ClockRequest.Kind.EXTENSION, decision__in=approved
+                    )
+                )
+            ),
+        ),
+        "suspensions": Count(
+            "pk",
+            filter=Q(
+                Exists(
+                    ClockRequest.objects.filter(
+                        case=OuterRef("pk"),
+                        kind=ClockRequest.Kind.SUSPENSION,
+                        decision__in=approved,
+                    )
+                )
+            ),
+        ),
+        "closed": Count("pk", filter=Q(state=State.CLOSED)),
+        **{
+            f"level_{level.value}": Count("pk", filter=Q(satisfaction=level.value))
+            for level in Satisfaction
+        },
+    }
+    return counts
+
+
+def _case_counts(cases: QuerySet[Case], now: dt.datetime) -> dict[str, int]:
+    counts = _count_expressions(now)
+    # An alias may not be a field's name (`solved`): aggregated under "n_…".
+    found = cases.aggregate(**{f"n_{key}": count for key, count in counts.items()})
+    return {key: found[f"n_{key}"] for key in counts}
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One unit's figures in a league table or a public table."""
+
+    unit_id: int
+    unit_name: str
+    received: int
+    not_admissible: int
+    on_the_spot: int
+    replied: int
+    replied_on_time: int
+    overdue: int
+    rated: int
+    satisfied: int
+    supervised: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return round(self.replied_on_time / self.replied, 4) if self.replied else None
+
+    @property
+    def on_the_spot_rate(self) -> float | None:
+        accepted = self.received - self.not_admissible
+        return round(self.on_the_spot / accepted, 4) if accepted else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return round(self.satisfied / self.rated, 4) if self.rated else None
+
+
+UNIT_COUNTS = (
+    "received",
+    "not_admissible",
+    "on_the_spot",
+    "replied",
+    "replied_late",
+    "overdue",
+    "rated",
+    "satisfied",
+    "supervised",
+)
+
+
+def by_unit(period: Period, unit_field: str, *, now: dt.datetime | None = None) -> list[UnitRow]:
+    """The period's cases grouped by one of their units (`owner_unit`: the responsible unit;
+    `registered_unit`: where they were registered), each group's counts in one GROUP BY."""
+    expressions = _count_expressions(now or timezone.now())
+    # Annotated under keys mypy's stubs cannot know: read as plain dictionaries.
+    rows = cast(
+        Iterable[dict[str, Any]],
+        cohort(period, ReportScope())
+        .filter(**{f"{unit_field}__isnull": False})
+        .order_by()
+        .values(f"{unit_field}_id", f"{unit_field}__name")
+        .annotate(**{f"n_{key}": expressions[key] for key in UNIT_COUNTS}),
+    )
+    return [
+        UnitRow(
+            unit_id=row[f"{unit_field}_id"],
+            unit_name=row[f"{unit_field}__name"],
+            received=row["n_received"],
+            not_admissible=row["n_not_admissible"],
+            on_the_spot=row["n_on_the_spot"],
+            replied=row["n_replied"],
+            replied_on_time=row["n_replied"] - row["n_replied_late"],
+            overdue=row["n_overdue"],
+            rated=row["n_rated"],
+            satisfied=row["n_satisfied"],
+            supervised=row["n_supervised"],
+        )
+        for row in rows
+    ]
+
+
+def league(period: Period, *, now: dt.datetime | None = None) -> list[UnitRow]:
+    """The responsible units of the period's cases: best on-time rate first, then best
+    satisfaction (units without replies last)."""
+    return sorted(
+        by_unit(period, "owner_unit", now=now),
+        key=lambda r: (
+            r.on_time_rate is None,
+            -(r.on_time_rate or 0),
+            -(r.satisfaction_rate or 0),
+            r.unit_name,
+        ),
+    )
+
+
+def _breakdown(cases: QuerySet[Case], field: str, choices: Iterable[str]) -> dict[str, int]:
+    found = dict(
+        cases.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n")
+    )
+    return {choice: found.get(choice, 0) for choice in choices}
+
+
+@dataclass(frozen=True)
+class Ranked:
+    key: str
+    label: str
+    count: int
+    side: str = ""
+
+
+def _top_matters(cases: QuerySet[Case]) -> list[Ranked]:
+    rows = (
+        cases.filter(matter__isnull=False)
+        .order_by()
+        .values("matter_id", "matter__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "matter_id")[:TOP]
+    )
+    return [Ranked(str(row["matter_id"]), row["matter__name"], row["n"]) for row in rows]
+
+
+def _top_causes(cases: QuerySet[Case]) -> list[Ranked]:
+    rows = (
+        cases.exclude(cause_code="")
+        .order_by()
+        .values("cause_code", "cause_side")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "cause_code")[:TOP]
+    )
+    ranked = []
+    for row in rows:
+        cause = CAUSES.get(row["cause_code"])
+        label = cause.label if cause else row["cause_code"]
+        ranked.append(Ranked(row["cause_code"], label, row["n"], row["cause_side"]))
+    return ranked
+
+
+@dataclass(frozen=True)
+class HandlingDays:
+    average: float | None
+    # Years of the calendar that were not loaded and were counted Monday to Friday.
+    assumed_years: tuple[int, ...]
+
+
+def _handling_days(cases: QuerySet[Case]) -> HandlingDays:
+    """Working days from receipt to reply, averaged: the cases grouped by their two local days
+    (a month has at most a few hundred such pairs), the calendar applied to each pair."""
+    pairs = (
+        cases.filter(replied_at__isnull=False)
+        .order_by()
+        .annotate(
+            got=TruncDate("received_at", tzinfo=SHANGHAI),
+            answered=TruncDate("replied_at", tzinfo=SHANGHAI),
+        )
+        .values("got", "answered")
+        .annotate(n=Count("pk"))
+        .values_list("got", "answered", "n")
+    )
+    rows = list(pairs)
+    total = sum(n for _got, _answered, n in rows)
+    if not total:
+        return HandlingDays(None, ())
+    counted = reckon(
+        current_calendar(),
+        lambda calendar: sum(
+            n * max(calendar.workdays_between(got, answered), 0) for got, answered, n in rows
+        ),
+    )
+    return HandlingDays(round(counted.value / total, 2), counted.assumed)
+
+
+def _rectification_counts(period: Period, scope: ReportScope, now: dt.datetime) -> dict[str, int]:
+    items = RectificationItem.objects.filter(
+        opened_at__gte=period.start_at, opened_at__lt=period.end_at
+    )
+    units = scope.unit_ids()
+    if units is not None:
+        items = items.filter(unit__in=units)
+    return items.aggregate(
+        rectification_opened=Count("pk"),
+        rectification_done=Count("pk", filter=Q(done_at__isnull=False)),
+        rectification_verified=Count("pk", filter=Q(status=RectificationStatus.VERIFIED)),
+        rectification_overdue=Count("pk", filter=Q(status=RectificationStatus.OPEN, due__lt=now)),
+    )
+
+
+def _entries_added(period: Period, scope: ReportScope) -> int:
+    entries = Entry.objects.filter(created_at__gte=period.start_at, created_at__lt=period.end_at)
+    units = scope.unit_ids()
+    if units is not None:
+        entries = entries.filter(units__in=units).distinct()
+    return entries.count()
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything a report shows for one period and scope."""
+
+    period: Period
+    scope: ReportScope
+    computed_at: dt.datetime
+    counts: dict[str, int]
+    rates: dict[str, float | None]
+    satisfaction_levels: dict[int, int]
+    by_channel: dict[str, int]
+    by_category: dict[str, int]
+    top_matters: list[Ranked]
+    top_causes: list[Ranked]
+    causes_by_side: dict[str, int]
+    handling_days: HandlingDays
+
+    @property
+    def external(self) -> dict[str, int]:
+        """The 12345 work orders and the review platform's records beside the window's own
+        (R-REP-3)."""
+        hotline = self.by_channel[Channel.HOTLINE_12345]
+        review = self.by_channel[Channel.REVIEW_PLATFORM]
+        return {
+            "hotline_12345": hotline,
+            "review_platform": review,
+            "own_channels": self.counts["received"] - hotline - review,
+        }
+
+
+def compute_figures(
+    period: Period, scope: ReportScope, *, now: dt.datetime | None = None
+) -> Figures:
+    now = now or timezone.now()
+    cases = cohort(period, scope)
+    raw = _case_counts(cases, now)
+    levels = {level.value: raw.pop(f"level_{level.value}") for level in Satisfaction}
+    counts = dict(raw)
+    counts["accepted"] = counts["received"] - counts["not_admissible"]
+    counts["replied_on_time"] = counts["replied"] - counts["replied_late"]
+    counts.update(_rectification_counts(period, scope, now))
+    counts["knowledge_entries_added"] = _entries_added(period, scope)
+    counts = {key: counts[key] for key in COUNTS}
+    rates = {
+        rate.key: (
+            round(counts[rate.numerator] / counts[rate.denominator], 4)
+            if counts[rate.denominator]
+            else None
+        )
+        for rate in definitions().rates
+    }
+    sides = dict(
+        cases.exclude(cause_side="")
+        .order_by()
+        .values_list("cause_side")
+        .annotate(n=Count("pk"))
+        .values_list("cause_side", "n")
+    )
+    return Figures(
+        period=period,
+        scope=scope,
+        computed_at=now,
+        counts=counts,
+        rates=rates,
+        satisfaction_levels=levels,
+        by_channel=_breakdown(cases, "channel", Channel.values),
+        by_category=_breakdown(cases, "category", Category.values),
+        top_matters=_top_matters(cases),
+        top_causes=_top_causes(cases),
+        causes_by_side={side: sides.get(side, 0) for side in CauseSide.values},
+        handling_days=_handling_days(cases),
+    )

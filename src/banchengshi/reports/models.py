@@ -1,0 +1,66 @@
+"""Report files kept for the office (R-REP-1): built by the scheduler on the first working day
+after a period ends, or on demand; listed and downloaded on the workbench."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StoredReport(models.Model):
+    kind = models.CharField(_("report"), max_length=12)
+    period = models.CharField(_("period"), max_length=24)
+    unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    units_below = models.BooleanField(default=True)
+    format = models.CharField(_("format"), max_length=8)
+    file = models.FileField(upload_to="reports/%Y/")
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    built_at = models.DateTimeField(_("built at"))
+    # None: built by the scheduler.
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period", "unit", "units_below", "format"],
+                name="stored_report_unique",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [models.Index(fields=["-built_at", "-id"], name="stored_report_newest")]
+
+
+class Interview(models.Model):
+    """约谈: the office's interview of a unit on the accountability list, and the rectification
+    it ordered, if any (R-REP-2)."""
+
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField(_("period"), max_length=24)
+    # Why the unit was listed, as the list said it when the interview was recorded.
+    reasons = models.TextField(_("reasons"))
+    held_on = models.DateField(_("held on"))
+    attendees = models.CharField(_("attendees"), max_length=200)
+    notes = models.TextField(_("notes"))
+    rectification = models.ForeignKey(
+        "knowledge.RectificationItem",
+        verbose_name=_("rectification ordered"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["period", "unit"], name="interview_period_unit")]
