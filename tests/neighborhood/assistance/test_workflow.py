@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from banchengshi.evaluation.models import BadReview, Evaluation
 from banchengshi.audit.models import AuditEvent
 from banchengshi.errors import ActionRefused, Forbidden, InvalidState
 from banchengshi.neighborhood.assistance.actions import (
@@ -223,3 +224,19 @@ def test_a_missing_request(streets):
     assert refusal(
         check_review, streets.s1staff, 10**30, eligible=True, note="符合条件安排上门"
     ) == ("No such door-to-door request.")
+
+
+def test_a_bad_rating_of_the_visit_is_a_bad_review_to_handle(streets, frozen_time):
+    request = scheduled(streets, frozen_time)
+    frozen_time.set(sh(2026, 11, 24, 14, 30))
+    check_record_visit(streets.p1staff, request.pk, note="已上门采集照片", collected=["一寸照片"])
+    check_evaluate(streets.p1staff, request.pk, satisfaction=2)
+    rated = Evaluation.objects.get()
+    assert (rated.subject_kind, rated.subject_id, rated.channel, rated.level) == (
+        "door_to_door",
+        str(request.pk),
+        "paper",
+        2,
+    )
+    assert (rated.unit_id, rated.staff_id) == (request.street_id, request.assigned_to_id)
+    assert BadReview.objects.filter(evaluation=rated).exists()

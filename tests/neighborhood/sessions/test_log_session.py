@@ -6,9 +6,11 @@ import pytest
 
 from banchengshi.audit.models import AuditEvent
 from banchengshi.errors import Forbidden, InvalidInput, InvalidState
+from banchengshi.evaluation.models import EvaluationInvite
 from banchengshi.neighborhood.models import PointStatus
 from banchengshi.neighborhood.sessions.actions import MaterialInput, check_log_session
 from banchengshi.neighborhood.sessions.models import Circulation, CirculationStep
+from banchengshi.notify.models import OutboxMessage
 from tests.cases.conftest import FrozenTime, sh
 from tests.neighborhood.sessions.conftest import Streets, session_input
 
@@ -151,3 +153,22 @@ def test_it_is_logged_by_the_point_staff_directly(streets: Streets) -> None:
         streets.point_staff_a2, session_input(streets, point_id=streets.point_a2.pk)
     )
     assert session.point == streets.point_a2
+
+
+def test_it_texts_the_petitioner_a_link_to_rate_the_session(streets: Streets) -> None:
+    session = streets.session(invite_rating=True)
+    invite = EvaluationInvite.objects.get()
+    assert (invite.subject_kind, invite.subject_id, invite.unit_id, invite.mobile) == (
+        "remote_session",
+        str(session.pk),
+        streets.point_a1.unit_id,
+        session.phone,
+    )
+    sms = OutboxMessage.objects.get(template="evaluation_invite")
+    assert sms.recipient == session.phone
+
+
+def test_a_landline_or_no_choice_gets_no_link(streets: Streets) -> None:
+    streets.session(invite_rating=True, phone="021-62345678")
+    streets.session()
+    assert not EvaluationInvite.objects.exists()

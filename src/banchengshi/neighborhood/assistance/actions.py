@@ -28,6 +28,8 @@ from banchengshi.cases.special_groups import (
     clean_special_groups,
 )
 from banchengshi.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from banchengshi.evaluation.actions.common import NewEvaluation, mobile_or_blank, write_evaluation
+from banchengshi.evaluation.models import EvaluationChannel, SubjectKind
 from banchengshi.identifiers import validate_contact_phone, validate_mobile
 from banchengshi.ids import MAX_ID
 from banchengshi.neighborhood.assistance import clock
@@ -386,12 +388,28 @@ def check_evaluate(actor: User, request_id: int, *, satisfaction: int | None) ->
 
 
 def do_evaluate(actor: User, request_id: int, *, satisfaction: int) -> AssistanceRequest:
-    """Visited → evaluated, the person's level recorded; the approval is still followed."""
+    """Visited → evaluated, the person's level recorded; the approval is still followed. The
+    level is also a service evaluation of the visit (好差评, R-NB-4): a 差评 is verified and
+    answered like any other."""
     with changing_request(
         actor, request_id, AssistanceAction.EVALUATED, expected=(Stage.VISITED,)
-    ) as (request, _now):
+    ) as (request, now):
         request.stage = Stage.EVALUATED
         request.satisfaction = satisfaction
+        write_evaluation(
+            NewEvaluation(
+                level=Satisfaction(satisfaction),
+                subject_kind=SubjectKind.DOOR_TO_DOOR,
+                subject_id=str(request.pk),
+                channel=EvaluationChannel.PAPER,
+                unit_id=request.street_id,
+                evaluated_at=now,
+                staff_id=request.assigned_to_id,
+                mobile=mobile_or_blank(request.phone),
+            ),
+            actor=actor,
+            now=now,
+        )
     return request
 
 

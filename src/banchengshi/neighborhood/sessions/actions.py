@@ -24,6 +24,9 @@ from banchengshi.cases.models import Case, Channel, PetitionerType
 from banchengshi.cases.registration import MAX_BACKDATE, Registration, clean_registration
 from banchengshi.catalog.models import Matter
 from banchengshi.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
+from banchengshi.evaluation.actions.common import mobile_or_blank
+from banchengshi.evaluation.actions.invites import invite_by_sms
+from banchengshi.evaluation.models import SubjectKind
 from banchengshi.identifiers import validate_contact_phone, validate_id_number
 from banchengshi.ids import MAX_ID
 from banchengshi.neighborhood.models import PointStatus, ServicePoint
@@ -89,6 +92,8 @@ class SessionInput:
     id_number: str = ""
     outcome_note: str = ""
     materials: tuple[MaterialInput, ...] = field(default_factory=tuple)
+    # Text the petitioner a link to rate the session (好差评, R-NB-4), when the phone is a mobile.
+    invite_rating: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,6 +205,7 @@ def _clean(data: SessionInput, point: ServicePoint) -> Checked:
         outcome=data.outcome,
         outcome_note=note,
         materials=materials,
+        invite_rating=data.invite_rating,
     )
     return Checked(cleaned, point, matter)
 
@@ -265,6 +271,17 @@ def do_log_session(actor: User, checked: Checked) -> RemoteSession:
                 session=session, state=Circulation.LISTED, at=now, actor=actor
             )
         _record(session, "logged", actor=actor, at=now, materials=len(data.materials))
+        mobile = mobile_or_blank(data.phone)
+        if data.invite_rating and mobile:
+            invite_by_sms(
+                actor,
+                subject_kind=SubjectKind.REMOTE_SESSION,
+                subject_id=str(session.pk),
+                unit_id=checked.point.unit_id,
+                mobile=mobile,
+                staff_id=actor.pk,
+                matter_id=checked.matter.pk,
+            )
     return session
 
 

@@ -59,6 +59,12 @@ class SessionForm(forms.Form):
         help_text=_("Required when the matter could not be done: say why."),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_NOTE}),
     )
+    invite_rating = forms.BooleanField(
+        label=_("Text the petitioner a link to rate this service"),
+        required=False,
+        initial=True,
+        help_text=_("Sent to a mobile number only (好差评)."),
+    )
 
     # Where the action's refusals of a field are shown.
     FIELDS = {
@@ -104,6 +110,7 @@ class SessionForm(forms.Form):
             outcome=data["outcome"],
             outcome_note=data["outcome_note"] or "",
             materials=materials,
+            invite_rating=data["invite_rating"],
         )
 
     def add_refusal(self, field: str, messages: list[Any]) -> None:
