@@ -20,6 +20,8 @@ BENCHMARKS = (
     "bench.import_rows",
     "bench.outbox",
     "bench.reminders",
+    "bench.search",
+    "bench.proposals",
 )
 RESULTS = Path(__file__).resolve().parent / "results"
 

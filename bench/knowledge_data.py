@@ -1,0 +1,324 @@
+"""The databases of the knowledge benches (bench.search, bench.proposals): demo cases at a
+small size, then the same database multiplied to the large size, with knowledge entries in
+proportion at each size (50,000 entries at 1,000,000 cases).
+
+For each engine, one database:
+
+1. `python -m bench.generate` writes SMALL cases (the demo generator);
+2. `python -m bench.knowledge_data --entries N` adds published knowledge entries up to N;
+3. each bench measures it (its own worker process or server);
+4. `python -m bench.scale --factor FACTOR` clones every case FACTOR - 1 times in SQL (search
+   rows and their full-text index included, see bench/scale.py): 10,000 × 100 = 1,000,000;
+5. entries are added up to the large number, and each bench measures again.
+
+The large database holds the small one's cases FACTOR times over, so each word is as common
+(the same share of all cases) at both sizes: the ratio shows what the size alone costs.
+
+Entries are bulk-inserted as the product would have published them: the entry, its first
+published version, its matters and its search row, whose tokens come from
+`knowledge.search.search_fields` (the builder `index_entry` uses); the full-text index follows
+the row (FTS5's triggers, PostgreSQL's generated column). Their texts are the demo
+generator's (`demo.texts`: what failed, the reply's solution) and the hand-written appeals of
+tests/knowledge/proposals/appeals.toml, on the demo catalogue's matters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import sys
+import time
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.cases import (
+    PG_SERVER,
+    RESULTS,
+    ROOT,
+    _pg_available,
+    _pg_database,
+    _subprocess,
+)
+
+APPEALS = ROOT / "tests" / "knowledge" / "proposals" / "appeals.toml"
+SQLITE_FILE = RESULTS / "knowledge-bench.sqlite3"
+SEED = 20261203
+BATCH = 2_000
+# Entries were published over the last three years.
+PUBLISHED_OVER = dt.timedelta(days=3 * 365)
+PUBLIC_SHARE = 0.4
+TAG_WORDS = ("一次告知", "材料退回", "系统故障", "跨部门", "帮办代办", "网上办理", "窗口服务")
+
+
+@dataclass(frozen=True)
+class Sizes:
+    small: int  # cases generated
+    factor: int  # the large size is small × factor (bench.scale)
+    entries_large: int  # entries at the large size; in proportion at the small one
+    repeat: int  # measurements per figure
+
+    @property
+    def large(self) -> int:
+        return self.small * self.factor
+
+    def entries(self, cases: int) -> int:
+        return max(1, self.entries_large * cases // self.large)
+
+
+FULL = Sizes(small=10_000, factor=100, entries_large=50_000, repeat=200)
+# A run of a minute or two that checks the benches work end to end (CI, tests/bench).
+QUICK = Sizes(small=200, factor=3, entries_large=60, repeat=5)
+
+
+def sizes(*, quick: bool) -> Sizes:
+    if quick:
+        return QUICK
+    return Sizes(
+        small=int(os.environ.get("BENCH_KB_SMALL", FULL.small)),
+        factor=int(os.environ.get("BENCH_KB_FACTOR", FULL.factor)),
+        entries_large=int(os.environ.get("BENCH_KB_ENTRIES", FULL.entries_large)),
+        repeat=int(os.environ.get("BENCH_REPEAT", FULL.repeat)),
+    )
+
+
+# --- entries (run inside the database's process) ----------------------------------------------
+
+
+def _appeal_texts() -> list[str]:
+    with APPEALS.open("rb") as file:
+        return [appeal["text"] for appeal in tomllib.load(file)["appeal"]]
+
+
+def _entry_text(
+    rng: random.Random, matter: Any, places: list[str], appeals: list[str]
+) -> tuple[str, str, str, str]:
+    """(problem, solution, tags, cause code) of one entry about `matter`."""
+    from banchengshi.demo import texts
+
+    category = rng.choices(
+        ("handling", "consultation", "complaint", "suggestion"), (65, 14, 12, 9)
+    )[0]
+    cause = rng.choice(tuple(texts.SOLUTIONS))
+    if rng.random() < 0.3:
+        problem = rng.choice(appeals)
+    else:
+        problem = texts.description(
+            rng,
+            category=category,
+            domain=matter.code.split("-")[1],
+            matter=matter.name,
+            place=rng.choice(places),
+            online=rng.random() < 0.3,
+            hotline=rng.random() < 0.15,
+            visits=rng.randint(1, 4),
+        )
+    solution = texts.reply(rng, cause, matter.name, category)
+    tags = "，".join((texts.plain(matter.name), rng.choice(TAG_WORDS)))
+    return problem, solution, tags, cause
+
+
+def fill_entries(total: int, *, seed: int = SEED) -> dict[str, Any]:
+    """Add published entries until there are `total`, in batches of BATCH."""
+    from django.contrib.auth.models import User
+    from django.db import transaction
+    from django.utils import timezone
+
+    from banchengshi.catalog.models import Matter
+    from banchengshi.knowledge.models import (
+        Entry,
+        EntrySearch,
+        EntryStatus,
+        EntryVersion,
+        Visibility,
+    )
+    from banchengshi.knowledge.search import search_fields
+    from banchengshi.org.models import Unit, UnitKind
+
+    started = time.perf_counter()
+    before = Entry.objects.count()
+    rng = random.Random(seed + before)
+    matters = list(Matter.objects.order_by("id"))
+    places = list(Unit.objects.filter(kind=UnitKind.CENTER).values_list("name", flat=True))
+    assert matters, "no catalogue: was the database generated?"
+    assert places, "no centers: was the database generated?"
+    author = User.objects.get(username="clerk")
+    reviewer = User.objects.get(username="dispatcher")
+    appeals = _appeal_texts()
+    now = timezone.now()
+    through = Entry.matters.through
+    made = before
+    while made < total:
+        count = min(BATCH, total - made)
+        rows = []
+        for _ in range(count):
+            matter = rng.choice(matters)
+            problem, solution, tags, cause = _entry_text(rng, matter, places, appeals)
+            published = now - PUBLISHED_OVER * rng.random()
+            entry = Entry(
+                problem=problem,
+                cause_code=cause,
+                solution=solution,
+                tags=tags,
+                author=author,
+                reviewer=reviewer,
+                status=EntryStatus.PUBLISHED,
+                visibility=Visibility.PUBLIC
+                if rng.random() < PUBLIC_SHARE
+                else Visibility.INTERNAL,
+                published_version=1,
+                published_at=published,
+            )
+            rows.append((entry, matter))
+        with transaction.atomic():
+            Entry.objects.bulk_create([entry for entry, _ in rows])
+            EntryVersion.objects.bulk_create(
+                EntryVersion(
+                    entry=entry,
+                    number=1,
+                    problem=entry.problem,
+                    cause_code=entry.cause_code,
+                    solution=entry.solution,
+                    tags=entry.tags,
+                    author=author,
+                    reviewer=reviewer,
+                    published_at=entry.published_at,
+                )
+                for entry, _ in rows
+            )
+            through.objects.bulk_create(
+                through(entry_id=entry.pk, matter_id=matter.pk) for entry, matter in rows
+            )
+            EntrySearch.objects.bulk_create(
+                EntrySearch(
+                    entry=entry,
+                    public=entry.visibility == Visibility.PUBLIC,
+                    **search_fields(
+                        problem=entry.problem,
+                        tags=entry.tags,
+                        solution=entry.solution,
+                        matter_names=[matter.name],
+                    ),
+                )
+                for entry, matter in rows
+            )
+        made += count
+    return {
+        "entries": [before, Entry.objects.count()],
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+# --- the runner --------------------------------------------------------------------------------
+
+# A bench's measurement of one filled database: (database URL, its number of cases) → figures.
+Measure = Callable[[str, int], dict[str, Any]]
+
+
+def _fresh(engine: str) -> str:
+    if engine == "sqlite":
+        _drop_sqlite()
+        return f"sqlite:///{SQLITE_FILE}"
+    _pg_database(create=True)
+    from bench.cases import PG_DATABASE
+
+    return f"{PG_SERVER.rstrip('/')}/{PG_DATABASE}"
+
+
+def _drop_sqlite() -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+
+
+def _say(text: str) -> None:
+    print(f"[knowledge_data] {text}", file=sys.stderr, flush=True)
+
+
+def measure_both_sizes(
+    engine: str, size: Sizes, measures: Mapping[str, Measure]
+) -> dict[str, dict[str, Any]]:
+    """{measure name: {"fill": …, str(small): figures, str(large): figures}} for one engine;
+    the database is dropped at the end."""
+    found: dict[str, dict[str, Any]] = {name: {} for name in measures}
+    fill: dict[str, Any] = {}
+    try:
+        url = _fresh(engine)
+        _say(f"{engine}: generating {size.small:,} cases")
+        generated = _subprocess(
+            ["-m", "bench.generate", "--cases", str(size.small), "--database-url", url], url
+        )
+        fill["generate_seconds"] = generated["generate_seconds"]
+        for cases, step in ((size.small, 1), (size.large, size.factor)):
+            if step > 1:
+                _say(f"{engine}: scaling ×{step}")
+                scaled = _subprocess(
+                    ["-m", "bench.scale", "--factor", str(step), "--database-url", url], url
+                )
+                fill["scale_seconds"] = scaled["scale_seconds"]
+            _say(f"{engine}: entries up to {size.entries(cases):,}")
+            entries = _subprocess(
+                [
+                    "-m",
+                    "bench.knowledge_data",
+                    "--entries",
+                    str(size.entries(cases)),
+                    "--database-url",
+                    url,
+                ],
+                url,
+            )
+            fill[f"entries_seconds_{cases}"] = entries["seconds"]
+            for name, measure in measures.items():
+                _say(f"{engine}: {name} at {cases:,} cases")
+                found[name][str(cases)] = measure(url, cases)
+    finally:
+        if engine == "postgresql":
+            _pg_database(create=False)
+        else:
+            _drop_sqlite()
+    for figures in found.values():
+        figures["fill"] = fill
+    return found
+
+
+def run_engines(
+    engines: tuple[str, ...], size: Sizes, measures: Mapping[str, Measure]
+) -> dict[str, dict[str, Any]]:
+    """{measure name: {engine: figures}} over the engines (PostgreSQL skipped without a
+    server)."""
+    found: dict[str, dict[str, Any]] = {name: {} for name in measures}
+    for engine in engines:
+        if engine == "postgresql" and not _pg_available():
+            for name in measures:
+                found[name][engine] = {"skipped": f"no PostgreSQL server at {PG_SERVER}"}
+            continue
+        for name, figures in measure_both_sizes(engine, size, measures).items():
+            found[name][engine] = figures
+    return found
+
+
+def ratio(large: float, small: float) -> float:
+    return round(large / small, 2) if small else 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.knowledge_data", description=__doc__)
+    parser.add_argument("--entries", type=int, required=True, help="entries wanted in all")
+    parser.add_argument("--database-url", required=True, help="a database bench.generate filled")
+    args = parser.parse_args(argv)
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "banchengshi.settings")
+    import django
+
+    django.setup()
+    print(json.dumps(fill_entries(args.entries)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
