@@ -20,6 +20,8 @@ published version, its matters and its search row, whose tokens come from
 the row (FTS5's triggers, PostgreSQL's generated column). Their texts are the demo
 generator's (`demo.texts`: what failed, the reply's solution) and the hand-written appeals of
 tests/knowledge/proposals/appeals.toml, on the demo catalogue's matters.
+
+BENCH_KB_KEEP=1 keeps the last database (to study a query plan at the large size).
 """
 
 from __future__ import annotations
@@ -47,7 +49,6 @@ from bench.cases import (
 )
 
 APPEALS = ROOT / "tests" / "knowledge" / "proposals" / "appeals.toml"
-SQLITE_FILE = RESULTS / "knowledge-bench.sqlite3"
 SEED = 20261203
 BATCH = 2_000
 # Entries were published over the last three years.
@@ -58,6 +59,7 @@ TAG_WORDS = ("一次告知", "材料退回", "系统故障", "跨部门", "帮�
 
 @dataclass(frozen=True)
 class Sizes:
+    name: str  # "full" or "quick": names the SQLite file and the results
     small: int  # cases generated
     factor: int  # the large size is small × factor (bench.scale)
     entries_large: int  # entries at the large size; in proportion at the small one
@@ -70,16 +72,26 @@ class Sizes:
     def entries(self, cases: int) -> int:
         return max(1, self.entries_large * cases // self.large)
 
+    @property
+    def sqlite_file(self) -> Path:
+        return RESULTS / f"knowledge-bench-{self.name}.sqlite3"
 
-FULL = Sizes(small=10_000, factor=100, entries_large=50_000, repeat=200)
+    def results(self, bench: str) -> Path:
+        """A bench's results file; a quick run's never replaces a full run's."""
+        suffix = "" if self.name == "full" else f"_{self.name}"
+        return RESULTS / f"{bench}{suffix}.json"
+
+
+FULL = Sizes(name="full", small=10_000, factor=100, entries_large=50_000, repeat=200)
 # A run of a minute or two that checks the benches work end to end (CI, tests/bench).
-QUICK = Sizes(small=200, factor=3, entries_large=60, repeat=5)
+QUICK = Sizes(name="quick", small=200, factor=3, entries_large=60, repeat=5)
 
 
 def sizes(*, quick: bool) -> Sizes:
     if quick:
         return QUICK
     return Sizes(
+        name=FULL.name,
         small=int(os.environ.get("BENCH_KB_SMALL", FULL.small)),
         factor=int(os.environ.get("BENCH_KB_FACTOR", FULL.factor)),
         entries_large=int(os.environ.get("BENCH_KB_ENTRIES", FULL.entries_large)),
@@ -220,19 +232,19 @@ def fill_entries(total: int, *, seed: int = SEED) -> dict[str, Any]:
 Measure = Callable[[str, int], dict[str, Any]]
 
 
-def _fresh(engine: str) -> str:
+def _fresh(engine: str, size: Sizes) -> str:
     if engine == "sqlite":
-        _drop_sqlite()
-        return f"sqlite:///{SQLITE_FILE}"
+        _drop_sqlite(size)
+        return f"sqlite:///{size.sqlite_file}"
     _pg_database(create=True)
     from bench.cases import PG_DATABASE
 
     return f"{PG_SERVER.rstrip('/')}/{PG_DATABASE}"
 
 
-def _drop_sqlite() -> None:
+def _drop_sqlite(size: Sizes) -> None:
     for suffix in ("", "-wal", "-shm"):
-        Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+        Path(f"{size.sqlite_file}{suffix}").unlink(missing_ok=True)
 
 
 def _say(text: str) -> None:
@@ -247,7 +259,7 @@ def measure_both_sizes(
     found: dict[str, dict[str, Any]] = {name: {} for name in measures}
     fill: dict[str, Any] = {}
     try:
-        url = _fresh(engine)
+        url = _fresh(engine, size)
         _say(f"{engine}: generating {size.small:,} cases")
         generated = _subprocess(
             ["-m", "bench.generate", "--cases", str(size.small), "--database-url", url], url
@@ -277,10 +289,12 @@ def measure_both_sizes(
                 _say(f"{engine}: {name} at {cases:,} cases")
                 found[name][str(cases)] = measure(url, cases)
     finally:
-        if engine == "postgresql":
+        if os.environ.get("BENCH_KB_KEEP") == "1":
+            _say(f"{engine}: database kept (BENCH_KB_KEEP=1)")
+        elif engine == "postgresql":
             _pg_database(create=False)
         else:
-            _drop_sqlite()
+            _drop_sqlite(size)
     for figures in found.values():
         figures["fill"] = fill
     return found
@@ -300,6 +314,23 @@ def run_engines(
         for name, figures in measure_both_sizes(engine, size, measures).items():
             found[name][engine] = figures
     return found
+
+
+def head(size: Sizes) -> dict[str, Any]:
+    """What every knowledge bench's figures start with."""
+    return {
+        "sizes": [size.small, size.large],
+        "entries": [size.entries(size.small), size.entries_large],
+        "repeat": size.repeat,
+        "quick": size.name == "quick",
+    }
+
+
+def keep(bench: str, figures: dict[str, Any], size: Sizes) -> None:
+    """Print a bench's figures as one JSON line and write them to its results file."""
+    line = json.dumps({"name": bench, **figures}, ensure_ascii=False)
+    print(line, flush=True)
+    size.results(bench).write_text(line + "\n", encoding="utf-8")
 
 
 def ratio(large: float, small: float) -> float:

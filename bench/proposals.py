@@ -35,8 +35,8 @@ from collections import Counter
 from typing import Any
 
 from bench.api_create import WORKERS, _free_port, _wait_until_up
-from bench.cases import ROOT, _subprocess
-from bench.knowledge_data import APPEALS, Measure, ratio
+from bench.cases import ENGINES, RESULTS, ROOT, _subprocess
+from bench.knowledge_data import APPEALS, Measure, head, keep, ratio, run_engines, sizes
 
 NAME = "proposals"
 THREADS = 4
@@ -191,19 +191,14 @@ def report(by_size: dict[str, Any], *, small: int, large: int) -> dict[str, Any]
     return by_size
 
 
-def run(*, quick: bool = False) -> dict[str, Any]:
-    from bench.cases import ENGINES, RESULTS
-    from bench.knowledge_data import run_engines, sizes
-
+def run(*, quick: bool = False, engines: tuple[str, ...] = ENGINES) -> dict[str, Any]:
     RESULTS.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     size = sizes(quick=quick)
-    found = run_engines(ENGINES, size, {NAME: measure(size.repeat)})[NAME]
+    found = run_engines(engines, size, {NAME: measure(size.repeat)})[NAME]
     return {
-        "sizes": [size.small, size.large],
-        "entries": [size.entries(size.small), size.entries_large],
+        **head(size),
         "requests": size.repeat * 2,
-        "quick": quick,
         "engines": {
             engine: by_size
             if "skipped" in by_size
@@ -229,11 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         django.setup()
         print(json.dumps(prepare()), flush=True)
         return 0
-    from bench.cases import RESULTS
-
-    line = json.dumps({"name": NAME, **run(quick=args.quick)}, ensure_ascii=False)
-    print(line, flush=True)
-    (RESULTS / f"{NAME}.json").write_text(line + "\n", encoding="utf-8")
+    keep(NAME, run(quick=args.quick), sizes(quick=args.quick))
     return 0
 
 

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.cases import ENGINES, RESULTS, ROOT, _explain, _measure, _read_through, _subprocess
-from bench.knowledge_data import Measure, ratio, run_engines, sizes
+from bench.knowledge_data import Measure, head, keep, ratio, run_engines, sizes
 
 NAME = "search"
 QUERIES: dict[str, tuple[str, ...]] = {
@@ -98,8 +98,8 @@ def worker(size: int, repeat: int) -> dict[str, Any]:
     searches = _searches()
     figures: dict[str, Any] = {
         "engine": connection.vendor,
-        "cases": Case.objects.count(),
-        "entries": Entry.objects.count(),
+        "case_rows": Case.objects.count(),
+        "entry_rows": Entry.objects.count(),
     }
     for search_name, search in searches.items():
         by_kind: dict[str, Any] = {}
@@ -170,9 +170,11 @@ def report(by_size: dict[str, Any], *, small: int, large: int) -> dict[str, Any]
     return by_size
 
 
-def run(*, quick: bool = False, with_proposals: bool = False) -> dict[str, Any]:
+def run(
+    *, quick: bool = False, with_proposals: bool = False, engines: tuple[str, ...] = ENGINES
+) -> dict[str, Any]:
     """The search figures; with `with_proposals` also bench.proposals' (same databases),
-    written to its own results file."""
+    printed and written to its own results file."""
     from bench import proposals
 
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -181,23 +183,21 @@ def run(*, quick: bool = False, with_proposals: bool = False) -> dict[str, Any]:
     measures = {NAME: measure(size.repeat)}
     if with_proposals:
         measures[proposals.NAME] = proposals.measure(size.repeat)
-    found = run_engines(ENGINES, size, measures)
-    head = {
-        "sizes": [size.small, size.large],
-        "entries": [size.entries(size.small), size.entries_large],
-        "repeat": size.repeat,
-        "quick": quick,
+    found = run_engines(engines, size, measures)
+    figures = {
+        **head(size),
+        "engines": {
+            engine: by_size
+            if "skipped" in by_size
+            else report(by_size, small=size.small, large=size.large)
+            for engine, by_size in found[NAME].items()
+        },
+        "total_seconds": round(time.perf_counter() - started, 1),
     }
-    engines = {
-        engine: by_size
-        if "skipped" in by_size
-        else report(by_size, small=size.small, large=size.large)
-        for engine, by_size in found[NAME].items()
-    }
-    figures = {**head, "engines": engines, "total_seconds": round(time.perf_counter() - started, 1)}
     if with_proposals:
         proposal_figures = {
-            **head,
+            **head(size),
+            "requests": size.repeat * 2,
             "engines": {
                 engine: by_size
                 if "skipped" in by_size
@@ -205,9 +205,7 @@ def run(*, quick: bool = False, with_proposals: bool = False) -> dict[str, Any]:
                 for engine, by_size in found[proposals.NAME].items()
             },
         }
-        line = json.dumps({"name": proposals.NAME, **proposal_figures}, ensure_ascii=False)
-        (RESULTS / f"{proposals.NAME}.json").write_text(line + "\n", encoding="utf-8")
-        print(line, flush=True)
+        keep(proposals.NAME, proposal_figures, size)
     return figures
 
 
@@ -230,9 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(worker(args.size, args.repeat), ensure_ascii=False), flush=True)
         return 0
     figures = run(quick=args.quick, with_proposals=args.with_proposals)
-    line = json.dumps({"name": NAME, **figures}, ensure_ascii=False)
-    print(line, flush=True)
-    (RESULTS / f"{NAME}.json").write_text(line + "\n", encoding="utf-8")
+    keep(NAME, figures, sizes(quick=args.quick))
     return 0
 
 
