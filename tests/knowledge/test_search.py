@@ -7,9 +7,13 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from banchengshi.knowledge.models import Entry, EntrySearch
+from banchengshi.knowledge.models import Entry, EntrySearch, EntryStatus
+from banchengshi.knowledge.search import ENTRY_INDEX, search_fields
 from banchengshi.knowledge.selectors import faq_entries, staff_entries
+from banchengshi.textsearch.index import Match
+from banchengshi.textsearch.tokens import query_phrases
 from tests.cases.conftest import FrozenTime, Org, sh
 from tests.plans import query_plan
 
@@ -106,3 +110,59 @@ def test_the_index_serves_a_two_character_query(entries: dict[str, Entry]) -> No
         assert "Seq Scan" not in plan, plan
     assert keys(staff_entries(text="社保"), entries) == ["social", "wifi"]
     assert staff_entries(text="无关").count() > FILLER // 10
+
+
+# Spread over buckets of the index (textsearch.index.BUCKET = 4096 keys): the newest window
+# (bucket 73) holds one match, the newest 64 buckets two, every bucket six.
+SPREAD = (10, 5000, 9000, 20000, 70000, 300000)
+
+
+def _spread(org: Org) -> None:
+    for pk in SPREAD:
+        entry = Entry.objects.create(
+            pk=pk,
+            problem="社保卡补办",
+            solution="到窗口核对",
+            author=org.handler_a,
+            status=EntryStatus.PUBLISHED,
+            published_version=1,
+            published_at=timezone.now(),
+        )
+        fields = search_fields(
+            problem=entry.problem, tags="", solution=entry.solution, matter_names=[]
+        )
+        EntrySearch.objects.create(entry=entry, **fields)
+    for pk in range(299_990, 300_000):  # the newest bucket, other words
+        entry = Entry.objects.create(
+            pk=pk, problem="户口", solution="派出所", author=org.handler_a, status="published"
+        )
+        fields = search_fields(problem="户口迁移", tags="", solution="派出所", matter_names=[])
+        EntrySearch.objects.create(entry=entry, **fields)
+
+
+def _newest(text: str, newest: int) -> list[int]:
+    found = ENTRY_INDEX.matching_sql(
+        [Match(ENTRY_INDEX.columns, tuple(query_phrases(text)))], newest=newest
+    )
+    assert found is not None
+    with connection.cursor() as cursor:
+        cursor.execute(*found)
+        return sorted((row[0] for row in cursor.fetchall()), reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "newest", "expected"),
+    [
+        ("社保", 1, [300000]),
+        ("社保", 3, [300000, 70000, 20000]),
+        ("社保卡", 5, [300000, 70000, 20000, 9000, 5000]),
+        ("社保", 10, list(reversed(SPREAD))),
+        ("户口", 3, [299999, 299998, 299997]),
+        ("医保", 3, []),
+    ],
+)
+def test_the_newest_matches_are_the_newest_however_far_apart(
+    org: Org, text: str, newest: int, expected: list[int]
+) -> None:
+    _spread(org)
+    assert _newest(text, newest) == expected

@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0003_staff_profile'),
+        ("org", "0003_staff_profile"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('window_clerk', 'window clerk'), ('window_head', 'window head'), ('unit_handler', 'unit handling specialist'), ('unit_leader', 'unit leader'), ('dispatcher', 'dispatcher'), ('office_admin', 'office administrator'), ('inspector', 'inspector'), ('neighborhood', 'neighbourhood service staff'), ('sysadmin', 'system administrator')], max_length=16, verbose_name='role'),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("window_clerk", "window clerk"),
+                    ("window_head", "window head"),
+                    ("unit_handler", "unit handling specialist"),
+                    ("unit_leader", "unit leader"),
+                    ("dispatcher", "dispatcher"),
+                    ("office_admin", "office administrator"),
+                    ("inspector", "inspector"),
+                    ("neighborhood", "neighbourhood service staff"),
+                    ("sysadmin", "system administrator"),
+                ],
+                max_length=16,
+                verbose_name="role",
+            ),
         ),
     ]
