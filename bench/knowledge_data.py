@@ -2,14 +2,16 @@
 small size, then the same database multiplied to the large size, with knowledge entries in
 proportion at each size (50,000 entries at 1,000,000 cases).
 
-For each engine, one database:
+For each engine, two databases:
 
-1. `python -m bench.generate` writes SMALL cases (the demo generator);
+1. `python -m bench.generate` writes SMALL cases (the demo generator) into the small one;
 2. `python -m bench.knowledge_data --entries N` adds published knowledge entries up to N;
-3. each bench measures it (its own worker process or server);
-4. `python -m bench.scale --factor FACTOR` clones every case FACTOR - 1 times in SQL (search
+3. the large one is a copy of it (a file copy; CREATE DATABASE … TEMPLATE), which
+   `python -m bench.scale --factor FACTOR` multiplies by cloning every case in SQL (search
    rows and their full-text index included, see bench/scale.py): 10,000 × 100 = 1,000,000;
-5. entries are added up to the large number, and each bench measures again.
+4. entries are added to it up to the large number;
+5. each bench measures both (bench.search side by side, so that the load of a shared
+   machine weighs on both sizes alike).
 
 The large database holds the small one's cases FACTOR times over, so each word is as common
 (the same share of all cases) at both sizes: the ratio shows what the size alone costs.
@@ -31,6 +33,7 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import sys
 import time
 import tomllib
@@ -43,8 +46,8 @@ from bench.cases import (
     PG_SERVER,
     RESULTS,
     ROOT,
+    _pg_admin_url,
     _pg_available,
-    _pg_database,
     _subprocess,
 )
 
@@ -228,75 +231,107 @@ def fill_entries(total: int, *, seed: int = SEED) -> dict[str, Any]:
 
 # --- the runner --------------------------------------------------------------------------------
 
-# A bench's measurement of one filled database: (database URL, its number of cases) → figures.
-Measure = Callable[[str, int], dict[str, Any]]
+# A bench's measurement of the two filled databases, {number of cases: database URL} →
+# {str(number of cases): figures}. Given both at once, a bench may measure them side by side,
+# so that the load of a shared machine weighs on both sizes alike.
+Measure = Callable[[dict[int, str]], dict[str, Any]]
 
 
-def _fresh(engine: str, size: Sizes) -> str:
-    if engine == "sqlite":
-        _drop_sqlite(size)
-        return f"sqlite:///{size.sqlite_file}"
-    _pg_database(create=True)
-    from bench.cases import PG_DATABASE
+class Databases:
+    """The small database and the large one (a copy of the small, then scaled) of an engine."""
 
-    return f"{PG_SERVER.rstrip('/')}/{PG_DATABASE}"
+    def __init__(self, engine: str, size: Sizes) -> None:
+        self.engine, self.size = engine, size
+        from bench.cases import PG_DATABASE
 
+        self.pg_names = {size.small: PG_DATABASE, size.large: f"{PG_DATABASE}_large"}
 
-def _drop_sqlite(size: Sizes) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{size.sqlite_file}{suffix}").unlink(missing_ok=True)
+    def url(self, cases: int) -> str:
+        if self.engine == "sqlite":
+            return f"sqlite:///{self._file(cases)}"
+        return f"{PG_SERVER.rstrip('/')}/{self.pg_names[cases]}"
+
+    def _file(self, cases: int) -> Path:
+        base = self.size.sqlite_file
+        return base if cases == self.size.small else base.with_suffix(".large.sqlite3")
+
+    def _admin(self, *statements: str) -> None:
+        import psycopg
+
+        with psycopg.connect(_pg_admin_url(), autocommit=True) as admin:
+            for statement in statements:
+                admin.execute(statement)
+
+    def drop(self) -> None:
+        for cases in (self.size.small, self.size.large):
+            if self.engine == "sqlite":
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{self._file(cases)}{suffix}").unlink(missing_ok=True)
+            else:
+                self._admin(f"DROP DATABASE IF EXISTS {self.pg_names[cases]} WITH (FORCE)")
+
+    def create_small(self) -> None:
+        self.drop()
+        if self.engine == "postgresql":
+            # UTF-8 from template0, whatever template1 holds.
+            name = self.pg_names[self.size.small]
+            self._admin(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'")
+
+    def copy_small_to_large(self) -> None:
+        """Nobody is connected: every step runs in a process of its own that has ended."""
+        small, large = self.size.small, self.size.large
+        if self.engine == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                source = Path(f"{self._file(small)}{suffix}")
+                if source.exists():
+                    shutil.copyfile(source, f"{self._file(large)}{suffix}")
+        else:
+            self._admin(f"CREATE DATABASE {self.pg_names[large]} TEMPLATE {self.pg_names[small]}")
 
 
 def _say(text: str) -> None:
     print(f"[knowledge_data] {text}", file=sys.stderr, flush=True)
 
 
+def _add_entries(url: str, total: int) -> float:
+    args = ["-m", "bench.knowledge_data", "--entries", str(total), "--database-url", url]
+    seconds: float = _subprocess(args, url)["seconds"]
+    return seconds
+
+
 def measure_both_sizes(
     engine: str, size: Sizes, measures: Mapping[str, Measure]
 ) -> dict[str, dict[str, Any]]:
     """{measure name: {"fill": …, str(small): figures, str(large): figures}} for one engine;
-    the database is dropped at the end."""
-    found: dict[str, dict[str, Any]] = {name: {} for name in measures}
+    the databases are dropped at the end (kept with BENCH_KB_KEEP=1)."""
+    databases = Databases(engine, size)
+    small, large = databases.url(size.small), databases.url(size.large)
     fill: dict[str, Any] = {}
     try:
-        url = _fresh(engine, size)
+        databases.create_small()
         _say(f"{engine}: generating {size.small:,} cases")
         generated = _subprocess(
-            ["-m", "bench.generate", "--cases", str(size.small), "--database-url", url], url
+            ["-m", "bench.generate", "--cases", str(size.small), "--database-url", small], small
         )
         fill["generate_seconds"] = generated["generate_seconds"]
-        for cases, step in ((size.small, 1), (size.large, size.factor)):
-            if step > 1:
-                _say(f"{engine}: scaling ×{step}")
-                scaled = _subprocess(
-                    ["-m", "bench.scale", "--factor", str(step), "--database-url", url], url
-                )
-                fill["scale_seconds"] = scaled["scale_seconds"]
-            _say(f"{engine}: entries up to {size.entries(cases):,}")
-            entries = _subprocess(
-                [
-                    "-m",
-                    "bench.knowledge_data",
-                    "--entries",
-                    str(size.entries(cases)),
-                    "--database-url",
-                    url,
-                ],
-                url,
-            )
-            fill[f"entries_seconds_{cases}"] = entries["seconds"]
-            for name, measure in measures.items():
-                _say(f"{engine}: {name} at {cases:,} cases")
-                found[name][str(cases)] = measure(url, cases)
+        fill["entries_seconds_small"] = _add_entries(small, size.entries(size.small))
+        databases.copy_small_to_large()
+        _say(f"{engine}: scaling a copy ×{size.factor}")
+        scaled = _subprocess(
+            ["-m", "bench.scale", "--factor", str(size.factor), "--database-url", large], large
+        )
+        fill["scale_seconds"] = scaled["scale_seconds"]
+        _say(f"{engine}: entries up to {size.entries_large:,}")
+        fill["entries_seconds_large"] = _add_entries(large, size.entries_large)
+        found = {}
+        for name, measure in measures.items():
+            _say(f"{engine}: {name}")
+            found[name] = {**measure({size.small: small, size.large: large}), "fill": fill}
     finally:
         if os.environ.get("BENCH_KB_KEEP") == "1":
-            _say(f"{engine}: database kept (BENCH_KB_KEEP=1)")
-        elif engine == "postgresql":
-            _pg_database(create=False)
+            _say(f"{engine}: databases kept (BENCH_KB_KEEP=1): {small} {large}")
         else:
-            _drop_sqlite(size)
-    for figures in found.values():
-        figures["fill"] = fill
+            databases.drop()
     return found
 
 

@@ -174,8 +174,11 @@ def serve_and_load(url: str, requests: int) -> dict[str, Any]:
 
 
 def measure(repeat: int) -> Measure:
-    def load(url: str, cases: int) -> dict[str, Any]:
-        return {"cases": cases, **serve_and_load(url, repeat * 2)}
+    def load(urls: dict[int, str]) -> dict[str, Any]:
+        return {
+            str(cases): {"cases": cases, **serve_and_load(url, repeat * 2)}
+            for cases, url in urls.items()
+        }
 
     return load
 

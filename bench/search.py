@@ -34,13 +34,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.cases import ENGINES, RESULTS, ROOT, _explain, _measure, _read_through, _subprocess
+from bench.cases import (
+    ENGINES,
+    RESULTS,
+    ROOT,
+    _explain,
+    _measure,
+    _read_through,
+    worker_env,
+)
 from bench.knowledge_data import Measure, head, keep, ratio, run_engines, sizes
 
 NAME = "search"
@@ -83,7 +92,9 @@ def _searches() -> dict[str, Callable[[str], object]]:
     return {"entries": entries, "cases": cases}
 
 
-def worker(size: int, repeat: int) -> dict[str, Any]:
+def worker(size: int, repeat: int, *, lockstep: bool = False) -> dict[str, Any]:
+    """With `lockstep`, each measurement waits for a line on stdin after printing "ready",
+    so that the runner starts it in this process and in the other size's together."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -112,6 +123,9 @@ def worker(size: int, repeat: int) -> dict[str, Any]:
             ) -> object:
                 return search(words[i % len(words)])
 
+            if lockstep:
+                print("ready", flush=True)
+                sys.stdin.readline()
             by_kind[kind] = _measure(call, repeat)
         figures[search_name] = by_kind
     figures["matches"] = {
@@ -150,11 +164,50 @@ def _count(search_name: str, word: str) -> int:
 
 
 def measure(repeat: int) -> Measure:
-    def run_worker(url: str, cases: int) -> dict[str, Any]:
-        args = ["--worker", "--database-url", url, "--size", str(cases), "--repeat", str(repeat)]
-        return _subprocess(["-m", "bench.search", *args], url)
+    def side_by_side(urls: dict[int, str]) -> dict[str, Any]:
+        """A worker per size, each measurement started in both at once."""
+        workers = {
+            cases: subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.search",
+                    "--worker",
+                    "--lockstep",
+                    *("--database-url", url, "--size", str(cases), "--repeat", str(repeat)),
+                ],
+                cwd=ROOT,
+                env=worker_env(url),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=sys.stderr,
+                text=True,
+            )
+            for cases, url in urls.items()
+        }
+        found: dict[str, Any] = {}
+        try:
+            for _ in range(len(SEARCHES) * len(QUERIES)):
+                for worker in workers.values():
+                    assert worker.stdout is not None
+                    line = worker.stdout.readline().strip()
+                    assert line == "ready", f"a search worker said {line!r}"
+                for worker in workers.values():
+                    assert worker.stdin is not None
+                    worker.stdin.write("go\n")
+                    worker.stdin.flush()
+            for cases, worker in workers.items():
+                out, _ = worker.communicate()
+                if worker.returncode:
+                    raise RuntimeError(f"the search worker at {cases} cases failed")
+                found[str(cases)] = json.loads(out.strip().splitlines()[-1])
+        finally:
+            for worker in workers.values():
+                if worker.poll() is None:
+                    worker.kill()
+        return found
 
-    return run_worker
+    return side_by_side
 
 
 def report(by_size: dict[str, Any], *, small: int, large: int) -> dict[str, Any]:
@@ -217,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="the database to measure (worker)")
     parser.add_argument("--size", type=int, default=0, help="its number of cases (worker)")
     parser.add_argument("--repeat", type=int, default=200, help="measurements (worker)")
+    parser.add_argument("--lockstep", action="store_true", help="wait for stdin (worker)")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "banchengshi.settings")
     if args.worker:
@@ -225,7 +279,8 @@ def main(argv: list[str] | None = None) -> int:
         import django
 
         django.setup()
-        print(json.dumps(worker(args.size, args.repeat), ensure_ascii=False), flush=True)
+        figures = worker(args.size, args.repeat, lockstep=args.lockstep)
+        print(json.dumps(figures, ensure_ascii=False), flush=True)
         return 0
     figures = run(quick=args.quick, with_proposals=args.with_proposals)
     keep(NAME, figures, sizes(quick=args.quick))

@@ -35,6 +35,10 @@ CASE_INDEX = TextIndex(
     columns=("ids", "names", "matter", "body"),
 )
 PHONE_DIGITS = 4
+# Marks a name's token, as "t" and "p" mark the identifiers': a name's start is a prefix
+# query, and without a mark "社保"* would also expand to every case's word 社保 (the full
+# text index expands a prefix over all tokens, whatever the column), costing every match.
+NAME_MARK = "n"
 # Fewer digits than this would be the end of a tenth of all tracking numbers or more.
 MIN_TRACKING_DIGITS = 4
 # Letters (a district's prefix), digits, dashes and spaces: what a tracking number looks like.
@@ -65,7 +69,7 @@ def search_fields(
     names = [key_token(name) for name in (petitioner_name, enterprise_name)]
     return {
         "ids": " ".join(ids),
-        "names": " ".join(name for name in names if name),
+        "names": " ".join(f"{NAME_MARK}{name}" for name in names if name),
         "matter": index_text(matter_name, matter_text),
         "body": index_text(description, request),
     }
@@ -113,7 +117,9 @@ class TextQuery:
         words = tuple(query_phrases(text))
         return cls(
             ids=tuple(Match(("ids",), (phrase,)) for phrase in ids),
-            names=Match(("names",), (Phrase((name,), prefix=True),) if name else ()),
+            names=Match(
+                ("names",), (Phrase((f"{NAME_MARK}{name}",), prefix=True),) if name else ()
+            ),
             matter=Match(("matter",), words),
             words=Match(("matter", "body"), words),
             phone=_phone(text),
