@@ -130,7 +130,7 @@ class TextQuery:
         for a whole number), so that PostgreSQL joins it rather than testing every case
         against an OR of subqueries. With `newest`, each kind (identifiers, names, words)
         brings only its latest-registered matches (see search_cases)."""
-        parts = []
+        parts: list[tuple[str, tuple[str, ...]]] = []
         if self.phone:
             parts.append((f"SELECT id FROM {Case._meta.db_table} WHERE phone = %s", (self.phone,)))
         for kind in (self.ids, (self.names,), (self.words,)):
