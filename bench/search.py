@@ -1,9 +1,10 @@
 """Knowledge-entry search and the staff case search at 10,000 cases (500 entries) and at
 1,000,000 cases (50,000 entries), on SQLite and on PostgreSQL.
 
-The databases are made by bench/knowledge_data.py (generated, then cloned ×100). A worker
-process (`python -m bench.search --worker …`) measures, REPEAT times each after a warm-up,
-for each kind of query (a rotating list each):
+The databases are made by bench/knowledge_data.py (generated; a copy cloned ×100). A worker
+process per size (`python -m bench.search --worker --lockstep …`) measures, REPEAT times each
+after a warm-up, both workers starting each measurement together (so that the load of a
+shared machine weighs on both sizes alike), for each kind of query (a rotating list each):
 
 - chars_2: two-character words (社保, 医保, 户口 …), the commonest Chinese search;
 - chars_3: three-character words (社保卡, 公积金 …);

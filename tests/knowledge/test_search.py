@@ -166,3 +166,25 @@ def test_the_newest_matches_are_the_newest_however_far_apart(
 ) -> None:
     _spread(org)
     assert _newest(text, newest) == expected
+
+
+def test_the_newest_windows_are_served_by_the_index(org: Org) -> None:
+    _spread(org)
+    found = ENTRY_INDEX.matching_sql(
+        [Match(ENTRY_INDEX.columns, tuple(query_phrases("社保")))], newest=3
+    )
+    assert found is not None
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {found[0]}", found[1])
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            assert "SCAN knowledge_entrysearch_fts VIRTUAL TABLE INDEX" in plan, plan
+            return
+        # A few rows fit in a page a sequential scan reads as fast (see tests.plans).
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {found[0]}", found[1])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # The newest bucket (300000 // 4096), probed first, and the whole index last.
+    assert "''#73''" in plan, plan
+    assert "Bitmap Index Scan on knowledge_entrysearch_vector" in plan, plan
+    assert "Seq Scan" not in plan, plan
