@@ -23,7 +23,8 @@ the row (FTS5's triggers, PostgreSQL's generated column). Their texts are the de
 generator's (`demo.texts`: what failed, the reply's solution) and the hand-written appeals of
 tests/knowledge/proposals/appeals.toml, on the demo catalogue's matters.
 
-BENCH_KB_KEEP=1 keeps the last database (to study a query plan at the large size).
+BENCH_KB_KEEP=1 keeps the databases (to study a query plan at the large size);
+BENCH_KB_REUSE=1 measures the databases an earlier run kept, without filling them again.
 """
 
 from __future__ import annotations
@@ -170,7 +171,7 @@ def fill_entries(total: int, *, seed: int = SEED) -> dict[str, Any]:
     made = before
     while made < total:
         count = min(BATCH, total - made)
-        rows = []
+        rows: list[tuple[Entry, Matter, dt.datetime]] = []
         for _ in range(count):
             matter = rng.choice(matters)
             problem, solution, tags, cause = _entry_text(rng, matter, places, appeals)
@@ -189,9 +190,9 @@ def fill_entries(total: int, *, seed: int = SEED) -> dict[str, Any]:
                 published_version=1,
                 published_at=published,
             )
-            rows.append((entry, matter))
+            rows.append((entry, matter, published))
         with transaction.atomic():
-            Entry.objects.bulk_create([entry for entry, _ in rows])
+            Entry.objects.bulk_create([entry for entry, _, _ in rows])
             EntryVersion.objects.bulk_create(
                 EntryVersion(
                     entry=entry,
@@ -202,12 +203,12 @@ def fill_entries(total: int, *, seed: int = SEED) -> dict[str, Any]:
                     tags=entry.tags,
                     author=author,
                     reviewer=reviewer,
-                    published_at=entry.published_at,
+                    published_at=published,
                 )
-                for entry, _ in rows
+                for entry, _, published in rows
             )
             through.objects.bulk_create(
-                through(entry_id=entry.pk, matter_id=matter.pk) for entry, matter in rows
+                through(entry_id=entry.pk, matter_id=matter.pk) for entry, matter, _ in rows
             )
             EntrySearch.objects.bulk_create(
                 EntrySearch(
@@ -220,7 +221,7 @@ def fill_entries(total: int, *, seed: int = SEED) -> dict[str, Any]:
                         matter_names=[matter.name],
                     ),
                 )
-                for entry, matter in rows
+                for entry, matter, _ in rows
             )
         made += count
     return {
@@ -307,32 +308,42 @@ def measure_both_sizes(
     databases = Databases(engine, size)
     small, large = databases.url(size.small), databases.url(size.large)
     fill: dict[str, Any] = {}
+    reuse = os.environ.get("BENCH_KB_REUSE") == "1"
     try:
-        databases.create_small()
-        _say(f"{engine}: generating {size.small:,} cases")
-        generated = _subprocess(
-            ["-m", "bench.generate", "--cases", str(size.small), "--database-url", small], small
-        )
-        fill["generate_seconds"] = generated["generate_seconds"]
-        fill["entries_seconds_small"] = _add_entries(small, size.entries(size.small))
-        databases.copy_small_to_large()
-        _say(f"{engine}: scaling a copy ×{size.factor}")
-        scaled = _subprocess(
-            ["-m", "bench.scale", "--factor", str(size.factor), "--database-url", large], large
-        )
-        fill["scale_seconds"] = scaled["scale_seconds"]
-        _say(f"{engine}: entries up to {size.entries_large:,}")
-        fill["entries_seconds_large"] = _add_entries(large, size.entries_large)
+        if reuse:
+            _say(f"{engine}: measuring the databases kept by an earlier run (BENCH_KB_REUSE=1)")
+        else:
+            _fill(engine, databases, fill)
         found = {}
         for name, measure in measures.items():
             _say(f"{engine}: {name}")
             found[name] = {**measure({size.small: small, size.large: large}), "fill": fill}
     finally:
-        if os.environ.get("BENCH_KB_KEEP") == "1":
-            _say(f"{engine}: databases kept (BENCH_KB_KEEP=1): {small} {large}")
+        if reuse or os.environ.get("BENCH_KB_KEEP") == "1":
+            _say(f"{engine}: databases kept: {small} {large}")
         else:
             databases.drop()
     return found
+
+
+def _fill(engine: str, databases: Databases, fill: dict[str, Any]) -> None:
+    size = databases.size
+    small, large = databases.url(size.small), databases.url(size.large)
+    databases.create_small()
+    _say(f"{engine}: generating {size.small:,} cases")
+    generated = _subprocess(
+        ["-m", "bench.generate", "--cases", str(size.small), "--database-url", small], small
+    )
+    fill["generate_seconds"] = generated["generate_seconds"]
+    fill["entries_seconds_small"] = _add_entries(small, size.entries(size.small))
+    databases.copy_small_to_large()
+    _say(f"{engine}: scaling a copy ×{size.factor}")
+    scaled = _subprocess(
+        ["-m", "bench.scale", "--factor", str(size.factor), "--database-url", large], large
+    )
+    fill["scale_seconds"] = scaled["scale_seconds"]
+    _say(f"{engine}: entries up to {size.entries_large:,}")
+    fill["entries_seconds_large"] = _add_entries(large, size.entries_large)
 
 
 def run_engines(

@@ -1,10 +1,12 @@
 """`POST /api/v1/proposals` against bare requests to the same server, in the same run, at
 10,000 and at 1,000,000 cases (with 500 and 50,000 knowledge entries).
 
-The databases are made by bench/knowledge_data.py (generated, then cloned ×100). At each size
-a token is made for the demo window clerk (`clerk`), and gunicorn serves the database as in
-bench/api_create.py (2 sync workers, DEBUG off, the product's URLs plus /bench/noop). From
-this process, client threads send, after a warm-up, the same number of requests to each of:
+The databases are made by bench/knowledge_data.py (generated; a copy cloned ×100). At each
+size a token is made for the demo window clerk (`clerk`), and a gunicorn serves the database
+as in bench/api_create.py (2 sync workers, DEBUG off, the product's URLs plus /bench/noop).
+From this process, client threads send, after a warm-up, the same number of requests to each
+of these endpoints, to both servers at once (so that the load of a shared machine weighs on
+both sizes alike):
 
 - noop: GET /bench/noop, the middleware stack and no database;
 - me: GET /api/v1/me with the token, the least an authenticated API request does (the
@@ -114,9 +116,8 @@ def _load(
     }
 
 
-def serve_and_load(url: str, requests: int) -> dict[str, Any]:
-    """Each endpoint's figures from one gunicorn serving the database at `url`."""
-    token = _subprocess(["-m", "bench.proposals", "--prepare", "--database-url", url], url)
+def _serve(url: str) -> tuple[subprocess.Popen[bytes], int]:
+    """gunicorn serving the database at `url`, and its port."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "banchengshi.settings",
@@ -149,36 +150,63 @@ def serve_and_load(url: str, requests: int) -> dict[str, Any]:
         env=env,
         cwd=ROOT,
     )
+    return server, port
+
+
+def serve_and_load(urls: dict[int, str], requests: int) -> dict[str, Any]:
+    """Each endpoint's figures at each size, from a gunicorn per database; an endpoint is
+    loaded on both servers at once, so that the load of a shared machine weighs on both
+    sizes alike."""
+    tokens = {
+        cases: _subprocess(["-m", "bench.proposals", "--prepare", "--database-url", url], url)
+        for cases, url in urls.items()
+    }
+    servers = {cases: _serve(url) for cases, url in urls.items()}
+    found: dict[int, dict[str, Any]] = {cases: {"cases": cases} for cases in urls}
     try:
-        _wait_until_up(port)
-        auth = {"Authorization": f"Bearer {token['token']}"}
-        json_auth = {"Content-Type": "application/json", **auth}
-        endpoints: dict[str, tuple[str, str, list[bytes | None], dict[str, str]]] = {
-            "noop": ("GET", "/bench/noop", [None], {}),
-            "me": ("GET", "/api/v1/me", [None], auth),
-            "proposals": ("POST", "/api/v1/proposals", list(_bodies()), json_auth),
-        }
-        found: dict[str, Any] = {}
-        for name, (method, path, bodies, headers) in endpoints.items():
-            _load(port, method, path, bodies, headers, WARMUP)
-            found[name] = _load(port, method, path, bodies, headers, requests)
+        for _, port in servers.values():
+            _wait_until_up(port)
+        for name in ENDPOINTS:
+
+            def load(cases: int, total: int, name: str = name) -> None:
+                auth = {"Authorization": f"Bearer {tokens[cases]['token']}"}
+                json_auth = {"Content-Type": "application/json", **auth}
+                requests_of: dict[str, tuple[str, str, list[bytes | None], dict[str, str]]] = {
+                    "noop": ("GET", "/bench/noop", [None], {}),
+                    "me": ("GET", "/api/v1/me", [None], auth),
+                    "proposals": ("POST", "/api/v1/proposals", list(_bodies()), json_auth),
+                }
+                method, path, bodies, headers = requests_of[name]
+                figures = _load(servers[cases][1], method, path, bodies, headers, total)
+                if total == requests:
+                    found[cases][name] = figures
+
+            for total in (WARMUP, requests):
+                threads = [threading.Thread(target=load, args=(cases, total)) for cases in urls]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-    found["proposals_to_me_p95"] = ratio(found["proposals"]["p95_ms"], found["me"]["p95_ms"])
-    found["proposals_to_noop_p95"] = ratio(found["proposals"]["p95_ms"], found["noop"]["p95_ms"])
-    return found
+        for server, _ in servers.values():
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    for figures in found.values():
+        figures["proposals_to_me_p95"] = ratio(
+            figures["proposals"]["p95_ms"], figures["me"]["p95_ms"]
+        )
+        figures["proposals_to_noop_p95"] = ratio(
+            figures["proposals"]["p95_ms"], figures["noop"]["p95_ms"]
+        )
+    return {str(cases): figures for cases, figures in found.items()}
 
 
 def measure(repeat: int) -> Measure:
     def load(urls: dict[int, str]) -> dict[str, Any]:
-        return {
-            str(cases): {"cases": cases, **serve_and_load(url, repeat * 2)}
-            for cases, url in urls.items()
-        }
+        return serve_and_load(urls, repeat * 2)
 
     return load
 
