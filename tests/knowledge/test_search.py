@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from banchengshi.knowledge import search as knowledge_search
 from banchengshi.knowledge.models import Entry, EntrySearch, EntryStatus
 from banchengshi.knowledge.search import ENTRY_INDEX, search_fields
 from banchengshi.knowledge.selectors import faq_entries, staff_entries
@@ -188,3 +189,25 @@ def test_the_newest_windows_are_served_by_the_index(org: Org) -> None:
     assert "''#73''" in plan, plan
     assert "Bitmap Index Scan on knowledge_entrysearch_vector" in plan, plan
     assert "Seq Scan" not in plan, plan
+
+
+def test_the_tiers_rank_the_newest_matches_of_every_column(
+    publish,  # type: ignore[no-untyped-def]
+    frozen_time: FrozenTime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The newest three matches are found; the oldest of them is ranked by its tags.
+    monkeypatch.setattr(knowledge_search, "SEARCH_NEWEST", 3)
+    made = {}
+    for day, (name, problem, solution, tags) in enumerate(
+        [
+            ("old", "社保卡补办", "到窗口核对信息", ""),
+            ("tagged", "补办卡片", "到窗口核对信息", "社保"),
+            ("solution_1", "补办卡片", "到社保窗口办理", ""),
+            ("solution_2", "补办卡片", "到社保中心办理", ""),
+        ],
+        start=16,
+    ):
+        frozen_time.set(sh(2026, 11, day, 9))
+        made[name] = publish(problem, solution, tags=tags)
+    assert keys(staff_entries(text="社保"), made) == ["tagged", "solution_2", "solution_1"]

@@ -149,10 +149,15 @@ class TextQuery:
         """Higher for a better kind of match: 4 identifier, 3 name, 2 matter, 1 other words.
         Each kind's subquery runs once per search (it does not depend on the row)."""
         tiers = [When(phone=self.phone, then=Value(4))] if self.phone else []
-        for tier, matches in ((4, self.ids), (3, (self.names,)), (2, (self.matter,))):
+        for tier, matches in ((4, self.ids), (3, (self.names,))):
             subquery = CASE_INDEX.matching(matches, newest=newest)
             if subquery is not None:
                 tiers.append(When(id__in=subquery, then=Value(tier)))
+        # The matter's words among the cases the words found (see TextIndex.matching).
+        within = (self.words,) if newest is not None else ()
+        matter = CASE_INDEX.matching((self.matter,), newest=newest, within=within)
+        if matter is not None:
+            tiers.append(When(id__in=matter, then=Value(2)))
         return SqlCase(*tiers, default=Value(1))
 
 

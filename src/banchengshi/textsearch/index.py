@@ -106,46 +106,79 @@ class TextIndex:
 
     # --- queries ------------------------------------------------------------------------------
 
-    def matching(self, any_of: Sequence[Match], *, newest: int | None = None) -> RawSQL | None:
+    def matching(
+        self,
+        any_of: Sequence[Match],
+        *,
+        newest: int | None = None,
+        within: Sequence[Match] = (),
+    ) -> RawSQL | None:
         """The keys of the rows matching any of the matches, as a subquery for `…__in=`;
         None when the matches hold no phrase (nothing to look for). With `newest`, only that
-        many of them, the highest keys first."""
-        sql = self.matching_sql(any_of, newest=newest)
+        many of them, the highest keys first; and with `within`, only those among the rows
+        of `within`'s newest matches, e.g. the ones of a column among those of all columns
+        (see matching_sql)."""
+        sql = self.matching_sql(any_of, newest=newest, within=within)
         return None if sql is None else RawSQL(*sql)
 
     def matching_sql(
-        self, any_of: Sequence[Match], *, newest: int | None = None
+        self,
+        any_of: Sequence[Match],
+        *,
+        newest: int | None = None,
+        within: Sequence[Match] = (),
     ) -> tuple[str, tuple[str, ...]] | None:
+        """See `matching`. `within` serves a ranking's tiers: the rows matching a word in one
+        column, for the rows found by the word in any. Looked for alone, the newest matches
+        in a column the word is seldom in would be read through every row holding the word
+        (the index knows rows, the column is checked row by row); within the range of keys
+        of `within`'s newest matches (SQLite) or its window (PostgreSQL) they cost no more
+        than those."""
         any_of = [m for m in any_of if m.phrases]
-        if not any_of:
+        scope = [m for m in within if m.phrases]
+        if not any_of or (within and not scope):
             return None
         if connection.vendor == "sqlite":
-            query = " OR ".join(f"({_fts5(m)})" for m in any_of)
+            query = self._fts5_query(any_of)
             # FTS5 reads its lists of rows in descending rowid order and stops at the limit.
             key = order = "rowid"
             sql = f"SELECT rowid FROM {self.fts_table} WHERE {self.fts_table} MATCH %s"
+            params: tuple[str, ...] = (query,)
+            if scope and newest is not None:
+                sql += (
+                    f" AND rowid >= (SELECT MIN(rowid) FROM (SELECT rowid FROM {self.fts_table} "
+                    f"WHERE {self.fts_table} MATCH %s ORDER BY rowid DESC LIMIT {int(newest)}))"
+                )
+                params = (query, self._fts5_query(scope))
         else:
-            query = " | ".join(f"({self._tsquery(m)})" for m in any_of)
+            query = self._ts_query(any_of)
             key = self.key
             # Not the bare key: ordered by it, PostgreSQL may walk the primary key backwards
             # testing every row until it has enough, a scan of the table for a rare word.
             # Ordered by an expression, it takes the GIN index's matches and keeps the top.
             order = f"({key} + 0)"
             sql = f"SELECT {key} FROM {self.table} WHERE {VECTOR} @@ to_tsquery('simple', %s)"
-        params: tuple[str, ...] = (query,)
+            params = (query,)
+            if newest is not None:
+                probe = self._ts_query(scope) if scope else query
+                sql, params = self._newest_windows(query, probe, int(newest))
         if newest is not None:
-            if connection.vendor != "sqlite":
-                sql, params = self._newest_windows(query, int(newest))
             # Wrapped, so that the subquery may be one part of a UNION.
             limit = f"ORDER BY {order} DESC LIMIT {int(newest)}"
             sql = f"SELECT {key} FROM ({sql} {limit}) AS newest"
         return sql, params
 
-    def _newest_windows(self, query: str, newest: int) -> tuple[str, tuple[str, ...]]:
-        """PostgreSQL: the rows of the first window of newest buckets holding `newest`
-        matches, else every match (see the module). The windows are constants, so that the
-        planner estimates each probe from the index's statistics; CASE tries them in order
-        and stops at the first that holds enough."""
+    def _fts5_query(self, any_of: Sequence[Match]) -> str:
+        return " OR ".join(f"({_fts5(m)})" for m in any_of)
+
+    def _ts_query(self, any_of: Sequence[Match]) -> str:
+        return " | ".join(f"({self._tsquery(m)})" for m in any_of)
+
+    def _newest_windows(self, query: str, probe: str, newest: int) -> tuple[str, tuple[str, ...]]:
+        """PostgreSQL: the rows matching `query` in the first window of newest buckets where
+        `probe` has `newest` matches, else in the whole index (see the module). The windows
+        are constants, so that the planner estimates each probe from the index's statistics;
+        CASE tries them in order and stops at the first that holds enough."""
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT MAX({self.key}) FROM {self.table}")
             top = (cursor.fetchone()[0] or 0) // BUCKET
@@ -157,12 +190,12 @@ class TextIndex:
             # A tsquery literal ('#9' | '#8' …) inside an SQL string literal: quotes doubled.
             buckets = " | ".join(f"''#{b}''" for b in range(top, top - size, -1))
             window = f"({term} && '{buckets}'::tsquery)"
-            probe = (
+            count = (
                 f"(SELECT COUNT(*) FROM (SELECT 1 FROM {self.table} "
                 f"WHERE {VECTOR} @@ {window} LIMIT {newest}) AS probe)"
             )
-            branches.append(f"WHEN {probe} >= {newest} THEN {window}")
-            params += [query, query]
+            branches.append(f"WHEN {count} >= {newest} THEN {window}")
+            params += [probe, query]
         condition = f"CASE {' '.join(branches)} ELSE {term} END" if branches else term
         sql = f"SELECT {self.key} FROM {self.table} WHERE {VECTOR} @@ ({condition})"
         return sql, (*params, query)
