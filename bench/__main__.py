@@ -22,6 +22,8 @@ BENCHMARKS = (
     "bench.outbox",
     "bench.reminders",
     "bench.points",
+    "bench.search",
+    "bench.proposals",
 )
 RESULTS = Path(__file__).resolve().parent / "results"
 

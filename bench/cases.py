@@ -105,8 +105,9 @@ def _fresh_database(engine: str) -> str:
     return f"{PG_SERVER.rstrip('/')}/{PG_DATABASE}"
 
 
-def _subprocess(args: list[str], url: str) -> dict[str, Any]:
-    env = {
+def worker_env(url: str) -> dict[str, str]:
+    """The environment of a process working on the database at `url`."""
+    return {
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "banchengshi.settings",
@@ -114,10 +115,13 @@ def _subprocess(args: list[str], url: str) -> dict[str, Any]:
         "DEBUG": "0",
         "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-not-for-production"),
     }
+
+
+def _subprocess(args: list[str], url: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
-        env=env,
+        env=worker_env(url),
         stdout=subprocess.PIPE,
         stderr=sys.stderr,
         text=True,

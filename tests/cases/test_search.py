@@ -71,7 +71,7 @@ def test_registration_writes_the_search_row(found: dict[str, Case]) -> None:
     row = CaseSearch.objects.get(case=found["c3"])
     assert found["c3"].tracking_no == "PT-2026-000003"
     assert row.ids == "t3000006202 p5678"
-    assert row.names == "王五"
+    assert row.names == "n王五"
     assert row.matter == "户口 口迁 迁移 移"
     assert row.body.startswith(
         "户口 口迁 迁移 移需 需要 要的 的证 证明 明开 开不 不出 出来 来 大厅 厅 wifi 密码"
@@ -203,7 +203,7 @@ def _fill(case: Case) -> None:
         )
         cursor.execute(
             f"INSERT INTO {CaseSearch._meta.db_table} (case_id, ids, names, matter, body) "
-            f"SELECT id, 't' || CAST(id AS VARCHAR(12)), '某某', '其他 他', '无关 关 内容 容' "
+            f"SELECT id, 't' || CAST(id AS VARCHAR(12)), 'n某某', '其他 他', '无关 关 内容 容' "
             f"FROM {table} WHERE tracking_no LIKE 'FILL-%%'"
         )
         cursor.execute(

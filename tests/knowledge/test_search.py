@@ -7,9 +7,14 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from banchengshi.knowledge.models import Entry, EntrySearch
+from banchengshi.knowledge import search as knowledge_search
+from banchengshi.knowledge.models import Entry, EntrySearch, EntryStatus
+from banchengshi.knowledge.search import ENTRY_INDEX, search_fields
 from banchengshi.knowledge.selectors import faq_entries, staff_entries
+from banchengshi.textsearch.index import Match
+from banchengshi.textsearch.tokens import query_phrases
 from tests.cases.conftest import FrozenTime, Org, sh
 from tests.plans import query_plan
 
@@ -106,3 +111,103 @@ def test_the_index_serves_a_two_character_query(entries: dict[str, Entry]) -> No
         assert "Seq Scan" not in plan, plan
     assert keys(staff_entries(text="社保"), entries) == ["social", "wifi"]
     assert staff_entries(text="无关").count() > FILLER // 10
+
+
+# Spread over buckets of the index (textsearch.index.BUCKET = 4096 keys): the newest window
+# (bucket 73) holds one match, the newest 64 buckets two, every bucket six.
+SPREAD = (10, 5000, 9000, 20000, 70000, 300000)
+
+
+def _spread(org: Org) -> None:
+    for pk in SPREAD:
+        entry = Entry.objects.create(
+            pk=pk,
+            problem="社保卡补办",
+            solution="到窗口核对",
+            author=org.handler_a,
+            status=EntryStatus.PUBLISHED,
+            published_version=1,
+            published_at=timezone.now(),
+        )
+        fields = search_fields(
+            problem=entry.problem, tags="", solution=entry.solution, matter_names=[]
+        )
+        EntrySearch.objects.create(entry=entry, **fields)
+    for pk in range(299_990, 300_000):  # the newest bucket, other words
+        entry = Entry.objects.create(
+            pk=pk, problem="户口", solution="派出所", author=org.handler_a, status="published"
+        )
+        fields = search_fields(problem="户口迁移", tags="", solution="派出所", matter_names=[])
+        EntrySearch.objects.create(entry=entry, **fields)
+
+
+def _newest(text: str, newest: int) -> list[int]:
+    found = ENTRY_INDEX.matching_sql(
+        [Match(ENTRY_INDEX.columns, tuple(query_phrases(text)))], newest=newest
+    )
+    assert found is not None
+    with connection.cursor() as cursor:
+        cursor.execute(*found)
+        return sorted((row[0] for row in cursor.fetchall()), reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "newest", "expected"),
+    [
+        ("社保", 1, [300000]),
+        ("社保", 3, [300000, 70000, 20000]),
+        ("社保卡", 5, [300000, 70000, 20000, 9000, 5000]),
+        ("社保", 10, list(reversed(SPREAD))),
+        ("户口", 3, [299999, 299998, 299997]),
+        ("医保", 3, []),
+    ],
+)
+def test_the_newest_matches_are_the_newest_however_far_apart(
+    org: Org, text: str, newest: int, expected: list[int]
+) -> None:
+    _spread(org)
+    assert _newest(text, newest) == expected
+
+
+def test_the_newest_windows_are_served_by_the_index(org: Org) -> None:
+    _spread(org)
+    found = ENTRY_INDEX.matching_sql(
+        [Match(ENTRY_INDEX.columns, tuple(query_phrases("社保")))], newest=3
+    )
+    assert found is not None
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {found[0]}", found[1])
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            assert "SCAN knowledge_entrysearch_fts VIRTUAL TABLE INDEX" in plan, plan
+            return
+        # A few rows fit in a page a sequential scan reads as fast (see tests.plans).
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {found[0]}", found[1])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # The newest bucket (300000 // 4096), probed first, and the whole index last.
+    assert "''#73''" in plan, plan
+    assert "Bitmap Index Scan on knowledge_entrysearch_vector" in plan, plan
+    assert "Seq Scan" not in plan, plan
+
+
+def test_the_tiers_rank_the_newest_matches_of_every_column(
+    publish,  # type: ignore[no-untyped-def]
+    frozen_time: FrozenTime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The newest three matches are found; the oldest of them is ranked by its tags.
+    monkeypatch.setattr(knowledge_search, "SEARCH_NEWEST", 3)
+    made = {}
+    for day, (name, problem, solution, tags) in enumerate(
+        [
+            ("old", "社保卡补办", "到窗口核对信息", ""),
+            ("tagged", "补办卡片", "到窗口核对信息", "社保"),
+            ("solution_1", "补办卡片", "到社保窗口办理", ""),
+            ("solution_2", "补办卡片", "到社保中心办理", ""),
+        ],
+        start=16,
+    ):
+        frozen_time.set(sh(2026, 11, day, 9))
+        made[name] = publish(problem, solution, tags=tags)
+    assert keys(staff_entries(text="社保"), made) == ["tagged", "solution_2", "solution_1"]

@@ -58,10 +58,12 @@ def test_query_phrases_by_length() -> None:
     assert query_phrases("社保卡") == [Phrase(("社保", "保卡"))]
     assert query_phrases("户口迁移难") == [Phrase(("户口", "口迁", "迁移", "移难"))]
     assert query_phrases("WiFi密码 6") == [
-        Phrase(("wifi",), prefix=True),
+        Phrase(("wifi",)),
         Phrase(("密码",)),
         Phrase(("6",), prefix=True),
     ]
+    assert query_phrases("12345转来") == [Phrase(("12345",)), Phrase(("转来",))]
+    assert query_phrases("转来 123") == [Phrase(("转来",)), Phrase(("123",), prefix=True)]
     assert query_phrases("，。！") == []
 
 

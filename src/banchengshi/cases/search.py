@@ -35,6 +35,10 @@ CASE_INDEX = TextIndex(
     columns=("ids", "names", "matter", "body"),
 )
 PHONE_DIGITS = 4
+# Marks a name's token, as "t" and "p" mark the identifiers': a name's start is a prefix
+# query, and without a mark "社保"* would also expand to every case's word 社保 (the full
+# text index expands a prefix over all tokens, whatever the column), costing every match.
+NAME_MARK = "n"
 # Fewer digits than this would be the end of a tenth of all tracking numbers or more.
 MIN_TRACKING_DIGITS = 4
 # Letters (a district's prefix), digits, dashes and spaces: what a tracking number looks like.
@@ -65,7 +69,7 @@ def search_fields(
     names = [key_token(name) for name in (petitioner_name, enterprise_name)]
     return {
         "ids": " ".join(ids),
-        "names": " ".join(name for name in names if name),
+        "names": " ".join(f"{NAME_MARK}{name}" for name in names if name),
         "matter": index_text(matter_name, matter_text),
         "body": index_text(description, request),
     }
@@ -113,7 +117,9 @@ class TextQuery:
         words = tuple(query_phrases(text))
         return cls(
             ids=tuple(Match(("ids",), (phrase,)) for phrase in ids),
-            names=Match(("names",), (Phrase((name,), prefix=True),) if name else ()),
+            names=Match(
+                ("names",), (Phrase((f"{NAME_MARK}{name}",), prefix=True),) if name else ()
+            ),
             matter=Match(("matter",), words),
             words=Match(("matter", "body"), words),
             phone=_phone(text),
@@ -124,7 +130,7 @@ class TextQuery:
         for a whole number), so that PostgreSQL joins it rather than testing every case
         against an OR of subqueries. With `newest`, each kind (identifiers, names, words)
         brings only its latest-registered matches (see search_cases)."""
-        parts = []
+        parts: list[tuple[str, tuple[str, ...]]] = []
         if self.phone:
             parts.append((f"SELECT id FROM {Case._meta.db_table} WHERE phone = %s", (self.phone,)))
         for kind in (self.ids, (self.names,), (self.words,)):
@@ -143,10 +149,15 @@ class TextQuery:
         """Higher for a better kind of match: 4 identifier, 3 name, 2 matter, 1 other words.
         Each kind's subquery runs once per search (it does not depend on the row)."""
         tiers = [When(phone=self.phone, then=Value(4))] if self.phone else []
-        for tier, matches in ((4, self.ids), (3, (self.names,)), (2, (self.matter,))):
+        for tier, matches in ((4, self.ids), (3, (self.names,))):
             subquery = CASE_INDEX.matching(matches, newest=newest)
             if subquery is not None:
                 tiers.append(When(id__in=subquery, then=Value(tier)))
+        # The matter's words among the cases the words found (see TextIndex.matching).
+        within = (self.words,) if newest is not None else ()
+        matter = CASE_INDEX.matching((self.matter,), newest=newest, within=within)
+        if matter is not None:
+            tiers.append(When(id__in=matter, then=Value(2)))
         return SqlCase(*tiers, default=Value(1))
 
 

@@ -81,7 +81,7 @@ def search_entries(queryset: QuerySet[Entry], text: str, *, public: bool) -> Que
         return queryset.none()
     tiers = []
     for tier, match in ((3, query.problem), (2, query.tags)):
-        subquery = ENTRY_INDEX.matching([match], newest=SEARCH_NEWEST)
+        subquery = ENTRY_INDEX.matching([match], newest=SEARCH_NEWEST, within=[query.everywhere])
         if subquery is not None:
             tiers.append(When(id__in=subquery, then=Value(tier)))
     queryset = queryset.filter(id__in=found)

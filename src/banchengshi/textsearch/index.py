@@ -8,7 +8,16 @@ token column: A, B, C, D) with a GIN index; stored rather than an expression ind
 phrase and weighted queries recheck each candidate row against its vector.
 
 Both answer a 1- to many-character query from the index: a token is a term of the index, a
-prefix query a range of terms, a phrase the terms' positions."""
+prefix query a range of terms, a phrase the terms' positions.
+
+The newest matches of a common word (`newest`): FTS5 reads a term's rows in descending rowid
+order and stops at the limit. A GIN index has no order: it would hand PostgreSQL every match
+(a quarter of a million rows for 材料 at a million cases) to sort for the newest. So each
+row's vector also holds a bucket lexeme, "#" + key // BUCKET (text never makes a "#"), and
+the newest matches are looked for in windows of the newest 1, 4, 16 … buckets: the first
+window holding enough of them is searched, else the whole index. GIN intersects the word's
+rows with the window's from the smaller side, skipping through the other, so a window costs
+the rows it holds, not the word's matches anywhere."""
 
 from __future__ import annotations
 
@@ -23,6 +32,9 @@ from banchengshi.textsearch.tokens import Phrase
 
 WEIGHTS = "ABCD"
 VECTOR = "search_vector"
+# Keys per bucket lexeme, and the windows (numbers of the newest buckets) tried in turn.
+BUCKET = 4096
+WINDOWS = tuple(4**i for i in range(9))
 
 
 @dataclass(frozen=True)
@@ -80,8 +92,11 @@ class TextIndex:
             ]
         # PostgreSQL: settings admit no third engine.
         vector = " || ".join(
-            f"setweight(to_tsvector('simple', {c}), '{w}')"
-            for c, w in zip(self.columns, WEIGHTS, strict=False)
+            [
+                f"setweight(to_tsvector('simple', {c}), '{w}')"
+                for c, w in zip(self.columns, WEIGHTS, strict=False)
+            ]
+            + [f"array_to_tsvector(ARRAY['#' || ({self.key} / {BUCKET})::text])"]
         )
         return [
             f'ALTER TABLE "{self.table}" ADD COLUMN {VECTOR} tsvector '
@@ -91,37 +106,99 @@ class TextIndex:
 
     # --- queries ------------------------------------------------------------------------------
 
-    def matching(self, any_of: Sequence[Match], *, newest: int | None = None) -> RawSQL | None:
+    def matching(
+        self,
+        any_of: Sequence[Match],
+        *,
+        newest: int | None = None,
+        within: Sequence[Match] = (),
+    ) -> RawSQL | None:
         """The keys of the rows matching any of the matches, as a subquery for `…__in=`;
         None when the matches hold no phrase (nothing to look for). With `newest`, only that
-        many of them, the highest keys first."""
-        sql = self.matching_sql(any_of, newest=newest)
+        many of them, the highest keys first; and with `within`, only those among the rows
+        of `within`'s newest matches, e.g. the ones of a column among those of all columns
+        (see matching_sql)."""
+        sql = self.matching_sql(any_of, newest=newest, within=within)
         return None if sql is None else RawSQL(*sql)
 
     def matching_sql(
-        self, any_of: Sequence[Match], *, newest: int | None = None
-    ) -> tuple[str, tuple[str]] | None:
+        self,
+        any_of: Sequence[Match],
+        *,
+        newest: int | None = None,
+        within: Sequence[Match] = (),
+    ) -> tuple[str, tuple[str, ...]] | None:
+        """See `matching`. `within` serves a ranking's tiers: the rows matching a word in one
+        column, for the rows found by the word in any. Looked for alone, the newest matches
+        in a column the word is seldom in would be read through every row holding the word
+        (the index knows rows, the column is checked row by row); within the range of keys
+        of `within`'s newest matches (SQLite) or its window (PostgreSQL) they cost no more
+        than those."""
         any_of = [m for m in any_of if m.phrases]
-        if not any_of:
+        scope = [m for m in within if m.phrases]
+        if not any_of or (within and not scope):
             return None
         if connection.vendor == "sqlite":
-            query = " OR ".join(f"({_fts5(m)})" for m in any_of)
+            query = self._fts5_query(any_of)
             # FTS5 reads its lists of rows in descending rowid order and stops at the limit.
             key = order = "rowid"
             sql = f"SELECT rowid FROM {self.fts_table} WHERE {self.fts_table} MATCH %s"
+            params: tuple[str, ...] = (query,)
+            if scope and newest is not None:
+                sql += (
+                    f" AND rowid >= (SELECT MIN(rowid) FROM (SELECT rowid FROM {self.fts_table} "
+                    f"WHERE {self.fts_table} MATCH %s ORDER BY rowid DESC LIMIT {int(newest)}))"
+                )
+                params = (query, self._fts5_query(scope))
         else:
-            query = " | ".join(f"({self._tsquery(m)})" for m in any_of)
+            query = self._ts_query(any_of)
             key = self.key
             # Not the bare key: ordered by it, PostgreSQL may walk the primary key backwards
             # testing every row until it has enough, a scan of the table for a rare word.
             # Ordered by an expression, it takes the GIN index's matches and keeps the top.
             order = f"({key} + 0)"
             sql = f"SELECT {key} FROM {self.table} WHERE {VECTOR} @@ to_tsquery('simple', %s)"
+            params = (query,)
+            if newest is not None:
+                probe = self._ts_query(scope) if scope else query
+                sql, params = self._newest_windows(query, probe, int(newest))
         if newest is not None:
             # Wrapped, so that the subquery may be one part of a UNION.
             limit = f"ORDER BY {order} DESC LIMIT {int(newest)}"
             sql = f"SELECT {key} FROM ({sql} {limit}) AS newest"
-        return sql, (query,)
+        return sql, params
+
+    def _fts5_query(self, any_of: Sequence[Match]) -> str:
+        return " OR ".join(f"({_fts5(m)})" for m in any_of)
+
+    def _ts_query(self, any_of: Sequence[Match]) -> str:
+        return " | ".join(f"({self._tsquery(m)})" for m in any_of)
+
+    def _newest_windows(self, query: str, probe: str, newest: int) -> tuple[str, tuple[str, ...]]:
+        """PostgreSQL: the rows matching `query` in the first window of newest buckets where
+        `probe` has `newest` matches, else in the whole index (see the module). The windows
+        are constants, so that the planner estimates each probe from the index's statistics;
+        CASE tries them in order and stops at the first that holds enough."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT MAX({self.key}) FROM {self.table}")
+            top = (cursor.fetchone()[0] or 0) // BUCKET
+        term = "to_tsquery('simple', %s)"
+        branches, params = [], []
+        for size in WINDOWS:
+            if size > top:  # the window would hold every bucket: the whole index
+                break
+            # A tsquery literal ('#9' | '#8' …) inside an SQL string literal: quotes doubled.
+            buckets = " | ".join(f"''#{b}''" for b in range(top, top - size, -1))
+            window = f"({term} && '{buckets}'::tsquery)"
+            count = (
+                f"(SELECT COUNT(*) FROM (SELECT 1 FROM {self.table} "
+                f"WHERE {VECTOR} @@ {window} LIMIT {newest}) AS probe)"
+            )
+            branches.append(f"WHEN {count} >= {newest} THEN {window}")
+            params += [probe, query]
+        condition = f"CASE {' '.join(branches)} ELSE {term} END" if branches else term
+        sql = f"SELECT {self.key} FROM {self.table} WHERE {VECTOR} @@ ({condition})"
+        return sql, (*params, query)
 
     # Tokens hold letters and digits only (tokens.py), so neither syntax needs escaping.
     def _tsquery(self, match: Match) -> str:

@@ -9,8 +9,8 @@ character alone: "办社保卡" → 办社 社保 保卡 卡. Every character th
 - a longer one is the phrase of its bigrams in order ("社保卡" → "社保 保卡").
 
 Trigram indexes, the usual alternative, cannot find a 2-character word without scanning.
-Runs of other letters and digits are words ("wifi", "2026"), queried as prefixes. Text is
-NFKC-normalised (full-width Ａ１ → a1) and case-folded on both sides.
+Runs of other letters and digits are words ("wifi", "2026"), the query's last one queried as
+a prefix. Text is NFKC-normalised (full-width Ａ１ → a1) and case-folded on both sides.
 
 The tokens are separated by spaces and contain only letters and digits, so SQLite's
 `unicode61` tokenizer and PostgreSQL's default parser with the `simple` configuration both
@@ -73,11 +73,15 @@ class Phrase:
 
 def query_phrases(query: str) -> list[Phrase]:
     """The phrases a query asks for (all of them must be found): a Han run of one character
-    and any word as a prefix, a longer Han run as the phrase of its bigrams."""
+    as a prefix, a longer Han run as the phrase of its bigrams, a word as itself, or as a
+    prefix when it ends the query (it may still be being typed). A word followed by more was
+    typed whole; as a prefix it would cost every row of every token it begins (both indexes
+    expand a prefix before they intersect), e.g. all hotline cases for 12345转来."""
     phrases: list[Phrase] = []
-    for han, word in _RUNS.findall(normalise(query)):
+    runs = _RUNS.findall(normalise(query))
+    for i, (han, word) in enumerate(runs):
         if word:
-            phrases.append(Phrase((word,), prefix=True))
+            phrases.append(Phrase((word,), prefix=i == len(runs) - 1))
         elif len(han) == 1:
             phrases.append(Phrase((han,), prefix=True))
         else:
