@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from banchengshi.evaluation.models import BadReview, Evaluation
 from banchengshi.audit.models import AuditEvent
 from banchengshi.errors import ActionRefused, Forbidden, InvalidState
+from banchengshi.evaluation.models import BadReview, Evaluation
 from banchengshi.neighborhood.assistance.actions import (
     check_evaluate,
     check_record_approval,
