@@ -7,10 +7,15 @@ import json
 from typing import Any
 
 import pytest
+from django.db import transaction
 
+from banchengshi.cases.models import Satisfaction
 from banchengshi.errors import InvalidInput
+from banchengshi.evaluation.actions.common import NewEvaluation, write_evaluation
+from banchengshi.evaluation.models import EvaluationChannel, SubjectKind
 from banchengshi.reports.build import build_report
 from banchengshi.reports.metrics import COUNTS, ReportScope
+from tests.cases.conftest import sh
 from tests.reports.conftest import District
 
 NOVEMBER = {
@@ -40,6 +45,13 @@ NOVEMBER = {
     "rectification_verified": 0,
     "rectification_overdue": 0,
     "knowledge_entries_added": 0,
+    "fast_channel": 0,
+    "evaluations": 0,
+    "bad_reviews": 0,
+    "bad_reviews_closed": 0,
+    "remote_sessions": 0,
+    "door_to_door_requests": 0,
+    "door_to_door_done": 0,
     "on_time_rate": 0.8333,
     "on_the_spot_rate": 0.1429,
     "response_rate": None,
@@ -139,3 +151,24 @@ def test_it_refuses_a_period_in_words(kind: str, period: str, message: str) -> N
     with pytest.raises(InvalidInput) as refused:
         build_report(kind, period, ReportScope())
     assert str(refused.value.message) == message
+
+
+def test_it_counts_the_evaluations_of_the_period(district: District) -> None:
+    org = district.org
+    for level, day in ((Satisfaction.DISSATISFIED, 5), (Satisfaction.SATISFIED, 6)):
+        with transaction.atomic():
+            write_evaluation(
+                NewEvaluation(
+                    level=level,
+                    subject_kind=SubjectKind.WINDOW_TRANSACTION,
+                    channel=EvaluationChannel.PAPER,
+                    unit_id=org.dept_a.pk,
+                    evaluated_at=sh(2026, 11, day),
+                ),
+                actor=org.officeadmin,
+                now=sh(2026, 11, day),
+            )
+    data = report("monthly", "2026-11")
+    assert (data["evaluations"], data["bad_reviews"], data["bad_reviews_closed"]) == (2, 1, 0)
+    unit = report("monthly", "2026-11", ReportScope(unit=org.dept_b))
+    assert unit["evaluations"] == 0

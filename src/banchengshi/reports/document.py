@@ -40,6 +40,13 @@ COUNT_WORDS = {
     "rectification_verified": gettext_lazy("of those, verified by the office"),
     "rectification_overdue": gettext_lazy("of those, open past their deadline"),
     "knowledge_entries_added": gettext_lazy("knowledge entries written in the period"),
+    "fast_channel": gettext_lazy("appeals on the fast channel (elderly, disabled people)"),
+    "evaluations": gettext_lazy("service evaluations in the period (appeals upheld left out)"),
+    "bad_reviews": gettext_lazy("of those, dissatisfied or very dissatisfied"),
+    "bad_reviews_closed": gettext_lazy("of those, verified, answered and closed"),
+    "remote_sessions": gettext_lazy("remote window sessions at the service points"),
+    "door_to_door_requests": gettext_lazy("door-to-door requests registered"),
+    "door_to_door_done": gettext_lazy("of those, followed until the approval was decided"),
 }
 RATE_WORDS = {
     "on_time_rate": gettext_lazy("on-time reply rate"),

@@ -39,7 +39,10 @@ from banchengshi.cases.models import (
     State,
     Supervision,
 )
+from banchengshi.evaluation.models import BAD_LEVELS, Evaluation, HandlingStatus
 from banchengshi.knowledge.models import Entry, RectificationItem, RectificationStatus
+from banchengshi.neighborhood.assistance.models import AssistanceRequest, Stage
+from banchengshi.neighborhood.sessions.models import RemoteSession
 from banchengshi.org.models import Unit
 from banchengshi.reports.definitions import PATH, Definitions, load_definitions
 from banchengshi.reports.periods import Period
@@ -74,6 +77,13 @@ COUNTS = (
     "rectification_verified",
     "rectification_overdue",
     "knowledge_entries_added",
+    "fast_channel",
+    "evaluations",
+    "bad_reviews",
+    "bad_reviews_closed",
+    "remote_sessions",
+    "door_to_door_requests",
+    "door_to_door_done",
 )
 TOP = 10
 
@@ -198,6 +208,7 @@ def _count_expressions(now: dt.datetime) -> dict[str, Count]:
             ),
         ),
         "closed": Count("pk", filter=Q(state=State.CLOSED)),
+        "fast_channel": Count("pk", filter=Q(fast_channel=True)),
         **{
             f"level_{level.value}": Count("pk", filter=Q(satisfaction=level.value))
             for level in Satisfaction
@@ -392,6 +403,39 @@ def _rectification_counts(period: Period, scope: ReportScope, now: dt.datetime) 
     )
 
 
+def _service_counts(period: Period, scope: ReportScope) -> dict[str, int]:
+    """Beyond appeals: service evaluations (好差评) and their 差评, remote window sessions and
+    door-to-door requests of the period, each one aggregate over its time index."""
+    units = scope.unit_ids()
+    rated = Evaluation.objects.filter(
+        evaluated_at__gte=period.start_at, evaluated_at__lt=period.end_at, excluded=False
+    )
+    sessions = RemoteSession.objects.filter(
+        started_at__gte=period.start_at, started_at__lt=period.end_at
+    )
+    requests = AssistanceRequest.objects.filter(
+        registered_at__gte=period.start_at, registered_at__lt=period.end_at
+    )
+    if units is not None:
+        rated = rated.filter(unit__in=units)
+        sessions = sessions.filter(Q(point__unit__in=units) | Q(center__in=units))
+        requests = requests.filter(street__in=units)
+    bad = Q(level__in=BAD_LEVELS)
+    counts = rated.aggregate(
+        evaluations=Count("pk"),
+        bad_reviews=Count("pk", filter=bad),
+        bad_reviews_closed=Count("pk", filter=bad & Q(handling__status=HandlingStatus.CLOSED)),
+    )
+    counts["remote_sessions"] = sessions.count()
+    counts.update(
+        requests.aggregate(
+            door_to_door_requests=Count("pk"),
+            door_to_door_done=Count("pk", filter=Q(stage=Stage.DONE)),
+        )
+    )
+    return counts
+
+
 def _entries_added(period: Period, scope: ReportScope) -> int:
     entries = Entry.objects.filter(created_at__gte=period.start_at, created_at__lt=period.end_at)
     units = scope.unit_ids()
@@ -442,6 +486,7 @@ def compute_figures(
     counts["replied_on_time"] = counts["replied"] - counts["replied_late"]
     counts.update(_rectification_counts(period, scope, now))
     counts["knowledge_entries_added"] = _entries_added(period, scope)
+    counts.update(_service_counts(period, scope))
     counts = {key: counts[key] for key in COUNTS}
     rates = {
         rate.key: (

@@ -145,6 +145,8 @@ class AssistanceRequest(SpecialGroupFields):
         indexes = [
             models.Index(fields=["street", "-id"], name="assistance_street"),
             models.Index(fields=["stage", "-id"], name="assistance_stage"),
+            # The reports' requests of a period.
+            models.Index(fields=["registered_at"], name="assistance_registered"),
             models.Index(
                 fields=["remind_at"],
                 condition=Q(remind_at__isnull=False),

@@ -160,8 +160,28 @@ def outline(figures: Figures) -> list[Section]:
             )
         ],
     )
+    services = Section(
+        _("Evaluations and neighbourhood services"),
+        tables=[
+            Table(
+                [_("figure"), _("value")],
+                _count_rows(
+                    figures,
+                    (
+                        "evaluations",
+                        "bad_reviews",
+                        "bad_reviews_closed",
+                        "remote_sessions",
+                        "door_to_door_requests",
+                        "door_to_door_done",
+                        "fast_channel",
+                    ),
+                ),
+            )
+        ],
+    )
     everything = Section(
         _("All counts"),
         tables=[Table([_("figure"), _("value")], _count_rows(figures, COUNTS))],
     )
-    return [overview, rates, channels, problems, learning, everything]
+    return [overview, rates, channels, problems, learning, services, everything]
