@@ -26,12 +26,19 @@ class StoredReport(models.Model):
     )
 
     class Meta:
+        # One file per report, scope and format; the district's (no unit) apart, as NULLs
+        # never clash in a unique index (SQLite has no NULLS NOT DISTINCT).
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "period", "unit", "units_below", "format"],
+                condition=models.Q(unit__isnull=False),
                 name="stored_report_unique",
-                nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "period", "format"],
+                condition=models.Q(unit__isnull=True),
+                name="stored_report_district_unique",
+            ),
         ]
         indexes = [models.Index(fields=["-built_at", "-id"], name="stored_report_newest")]
 

@@ -56,10 +56,15 @@ class Migration(migrations.Migration):
                 "indexes": [models.Index(fields=["-built_at", "-id"], name="stored_report_newest")],
                 "constraints": [
                     models.UniqueConstraint(
+                        condition=models.Q(("unit__isnull", False)),
                         fields=("kind", "period", "unit", "units_below", "format"),
                         name="stored_report_unique",
-                        nulls_distinct=False,
-                    )
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("unit__isnull", True)),
+                        fields=("kind", "period", "format"),
+                        name="stored_report_district_unique",
+                    ),
                 ],
             },
         ),
