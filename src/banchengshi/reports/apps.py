@@ -8,3 +8,6 @@ class ReportsConfig(AppConfig):
 
     name = "banchengshi.reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from banchengshi.reports import checks  # noqa: F401  (registers the system check)

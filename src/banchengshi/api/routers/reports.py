@@ -62,7 +62,7 @@ def report(
 ) -> Any:
     """`kind` monthly|quarterly|annual, `period` 2026-11|2026-Q4|2026; without `unit`, the
     district (office, hub and inspector only); `below=false` leaves out the units below;
-    `format` json (the figures) or xlsx (a workbook)."""
+    `format` json (the figures), xlsx (a workbook), pdf or docx (the report as a document)."""
     scope = check_report_scope(actor(request), unit, below=below)
     built = build_report(kind, period, scope, format)
     if built.format == Format.JSON:
