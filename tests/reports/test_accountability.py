@@ -4,9 +4,11 @@ from it and a rectification ordered, tracked with the unit's other items."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from banchengshi.audit.models import AuditEvent
 from banchengshi.errors import Conflict, Forbidden
@@ -29,8 +31,12 @@ STRICT = Thresholds(
 
 
 @pytest.fixture
-def strict(monkeypatch: pytest.MonkeyPatch) -> None:
+def strict(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Thresholds that list department A; the reasons in Chinese, whatever a test before left
+    active."""
     monkeypatch.setattr(accountability, "thresholds", lambda: STRICT)
+    with translation.override("zh-hans"):
+        yield
 
 
 def test_it_lists_no_unit_under_the_districts_thresholds(district: District) -> None:
