@@ -28,7 +28,7 @@ run "main suite (SQLite)" $BIN/pytest -q -p xdist -n 2 --ignore=tests/browser --
 
 if $BIN/python scripts/pg_ready.py "$PG_URL"; then
   run "PostgreSQL suite ($PG_URL)" env DATABASE_URL="$PG_URL" \
-    $BIN/pytest -q --ignore=tests/browser
+    $BIN/pytest -q -p xdist -n 2 --ignore=tests/browser
 else
   missing "PostgreSQL suite: no server answers at $PG_URL"
 fi
