@@ -4,6 +4,7 @@ from it and a rectification ordered, tracked with the unit's other items."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -15,7 +16,9 @@ from banchengshi.errors import Conflict, Forbidden
 from banchengshi.knowledge.models import ORDERED_CAUSE, RectificationItem
 from banchengshi.reports import accountability
 from banchengshi.reports.accountability import Thresholds, accountability_list, load_thresholds
+from banchengshi.reports.build import build_report
 from banchengshi.reports.interviews import check_record_interview
+from banchengshi.reports.metrics import ReportScope
 from banchengshi.reports.models import Interview
 from banchengshi.reports.periods import PeriodKind, parse_period
 from tests.reports.conftest import District
@@ -147,3 +150,28 @@ def test_the_page_lists_records_and_refuses_bad_input(district: District, strict
 def test_the_thresholds_file_is_checked(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         load_thresholds(text)
+
+
+def test_the_districts_report_carries_the_list_and_its_interviews(
+    district: District, strict: None
+) -> None:
+    org = district.org
+    check_record_interview(
+        org.officeadmin,
+        unit_id=org.dept_a.pk,
+        period=NOVEMBER,
+        held_on=dt.date(2026, 11, 27),
+        attendees="局分管领导",
+        notes="逐件分析超时原因",
+    )
+    data = json.loads(build_report("monthly", "2026-11", ReportScope()).content)
+    assert data["accountability"] == [
+        {
+            "unit_id": org.dept_a.pk,
+            "unit_name": "区市场监管局",
+            "reasons": ["满意率 66.7%，低于 90.0%", "按时答复率 80.0%，低于 90.0%"],
+        }
+    ]
+    assert data["interviews"] == 1
+    unit = json.loads(build_report("monthly", "2026-11", ReportScope(unit=org.dept_a)).content)
+    assert (unit["accountability"], unit["interviews"]) == ([], 0)

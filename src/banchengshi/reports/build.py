@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
 from banchengshi.errors import InvalidInput
+from banchengshi.reports.accountability import accountability_list
 from banchengshi.reports.document import as_json
 from banchengshi.reports.exports.docx import write_docx
 from banchengshi.reports.exports.pdf import write_pdf
 from banchengshi.reports.exports.xlsx import write_xlsx
-from banchengshi.reports.metrics import Figures, ReportScope, compute_figures
+from banchengshi.reports.metrics import Accountable, Figures, ReportScope, compute_figures
+from banchengshi.reports.models import Interview
 from banchengshi.reports.periods import PeriodKind, parse_period, printable
 
 REPORT_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
@@ -80,10 +82,25 @@ def parse_format(text: str) -> Format:
         ) from None
 
 
+def with_accountability(figures: Figures) -> Figures:
+    """The district's figures with the period's accountability list and interviews
+    (R-REP-2: the list and its follow-up appear in the report)."""
+    listed = accountability_list(figures.period, now=figures.computed_at)
+    return replace(
+        figures,
+        accountable=tuple(
+            Accountable(item.unit_id, item.unit_name, tuple(item.reasons)) for item in listed
+        ),
+        interviews=Interview.objects.filter(period=figures.period.label).count(),
+    )
+
+
 def build_report(kind: str, period: str, scope: ReportScope, fmt: str = "json") -> Built:
     report_kind = parse_kind(kind)
     chosen = parse_format(fmt)
     figures = compute_figures(parse_period(report_kind, period), scope)
+    if scope.unit is None:
+        figures = with_accountability(figures)
     if chosen == Format.JSON:
         content = json.dumps(as_json(figures), ensure_ascii=False, indent=2).encode()
     else:

@@ -104,6 +104,11 @@ def as_json(figures: Figures) -> dict[str, Any]:
             for c in figures.top_causes
         ],
         "causes_by_side": figures.causes_by_side,
+        "accountability": [
+            {"unit_id": item.unit_id, "unit_name": item.unit_name, "reasons": list(item.reasons)}
+            for item in figures.accountable
+        ],
+        "interviews": figures.interviews,
         "definitions": {
             "cohort": _(
                 "Every count is of the appeals received in the period, whatever happened to "

@@ -445,6 +445,15 @@ def _entries_added(period: Period, scope: ReportScope) -> int:
 
 
 @dataclass(frozen=True)
+class Accountable:
+    """A unit on the accountability list of the report's period (reports.accountability)."""
+
+    unit_id: int
+    unit_name: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Figures:
     """Everything a report shows for one period and scope."""
 
@@ -460,6 +469,9 @@ class Figures:
     top_causes: list[Ranked]
     causes_by_side: dict[str, int]
     handling_days: HandlingDays
+    # The district's report only (reports.build): the accountability list and its interviews.
+    accountable: tuple[Accountable, ...] = ()
+    interviews: int = 0
 
     @property
     def external(self) -> dict[str, int]:

@@ -180,8 +180,24 @@ def outline(figures: Figures) -> list[Section]:
             )
         ],
     )
+    accountability = Section(
+        _("Accountability list"),
+        paragraphs=[
+            _("Units listed: %(units)d; interviews recorded for the period: %(interviews)d.")
+            % {"units": len(figures.accountable), "interviews": figures.interviews}
+        ],
+        tables=[
+            Table(
+                [_("Unit"), _("reasons")],
+                [[item.unit_name, "；".join(item.reasons)] for item in figures.accountable],
+            )
+        ],
+    )
     everything = Section(
         _("All counts"),
         tables=[Table([_("figure"), _("value")], _count_rows(figures, COUNTS))],
     )
-    return [overview, rates, channels, problems, learning, services, everything]
+    parts = [overview, rates, channels, problems, learning, services]
+    if figures.scope.unit is None:
+        parts.append(accountability)
+    return [*parts, everything]
