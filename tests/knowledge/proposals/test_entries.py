@@ -93,8 +93,9 @@ def test_the_cost_does_not_grow_with_the_entries(org: Org) -> None:
     for n in range(30):
         published(org, f"社保卡补办第{n}例", "核对参保信息。", matter_ids=(org.matter_h.pk,))
     # the text index, the matter's newest entries, the entries, their published versions,
-    # which of them are the matter's
-    assert measure() == few == 5
+    # which of them are the matter's; on PostgreSQL first the newest key, whose bucket starts
+    # the windows the text index is read in (textsearch.index)
+    assert measure() == few == (6 if connection.vendor == "postgresql" else 5)
 
 
 def test_marking_escapes_the_text() -> None:
