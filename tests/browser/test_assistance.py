@@ -72,6 +72,9 @@ def test_a_request_from_discovery_to_the_approval(
     expect(person.locator("#step-heading")).to_have_text("服务对象的评价")
     person.get_by_label("非常满意").check()
     person.get_by_role("button", name="保存").click()
+    # The saved evaluation's page is in before the page is loaded again (a reload during the
+    # form's redirect finds no page to reload).
+    expect(person.locator(".timeline li")).to_have_count(5)
 
     frozen_time.set(sh(2026, 12, 2, 9))
     person.reload()
