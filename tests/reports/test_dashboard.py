@@ -48,6 +48,12 @@ def test_it_shows_the_figures_with_their_links(district: District, frozen_time) 
     assert "/staff/reports/ledger/?period=2026-11-30..2026-12-06&amp;format=xlsx" in html
 
 
+def test_a_unit_leaders_intake_counts_each_case_once(district: District) -> None:
+    # Department A is responsible for and handles its six November cases: two links each.
+    board = dashboard(scope_for(district.org.leader_a))
+    assert [(bar.label, bar.count) for bar in board.months][-2:] == [("2026-10", 1), ("2026-11", 6)]
+
+
 def test_it_keeps_a_unit_leader_to_their_units(district: District) -> None:
     html = client_of(district.org.leader_a).get("/staff/dashboard/").content.decode()
     assert "区市场监管局" in html

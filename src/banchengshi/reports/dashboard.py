@@ -62,12 +62,13 @@ def _intake(
 ) -> dict[dt.date, int]:
     cases = Case.objects.filter(received_at__gte=since)
     if not scope.sees_all:
-        cases = cases.filter(unit_links__unit_id__in=sorted(scope.visible_unit_ids)).distinct()
+        # A case links to a unit once per relation (responsible, handling): counted once.
+        cases = cases.filter(unit_links__unit_id__in=sorted(scope.visible_unit_ids))
     rows = (
         cases.order_by()
         .annotate(bucket=trunc("received_at", tzinfo=SHANGHAI))
         .values("bucket")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk", distinct=True))
         .values_list("bucket", "n")
     )
     return {(bucket.date() if isinstance(bucket, dt.datetime) else bucket): n for bucket, n in rows}
