@@ -9,8 +9,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from banchengshi.cases.clocks import stored_policy
 from banchengshi.cases.models import ClockKind, PolicyVersion
@@ -121,9 +120,9 @@ def _local(instant: dt.datetime | None) -> str | None:
 OUTCOME_WORDS = {
     Outcome.ON_TIME: pgettext_lazy("deadline", "on time"),
     Outcome.LATE: pgettext_lazy("deadline", "late"),
-    Outcome.OPEN_OVERDUE: _lazy("open and overdue"),
-    Outcome.OPEN: _lazy("open, not yet due"),
-    Outcome.NONE: _lazy("no such clock"),
+    Outcome.OPEN_OVERDUE: gettext_lazy("open and overdue"),
+    Outcome.OPEN: gettext_lazy("open, not yet due"),
+    Outcome.NONE: gettext_lazy("no such clock"),
 }
 
 
