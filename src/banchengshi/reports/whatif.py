@@ -211,7 +211,7 @@ def _earliest(*instants: dt.datetime | None) -> dt.datetime | None:
     return min(present) if present else None
 
 
-def _chunks(cases: QuerySet[Case]) -> Iterator[list[Facts]]:
+def _chunks(cases: QuerySet[Case], *, trail: bool) -> Iterator[list[Facts]]:
     rows = cases.order_by().values_list(
         "pk",
         "tracking_no",
@@ -228,16 +228,28 @@ def _chunks(cases: QuerySet[Case]) -> Iterator[list[Facts]]:
             row[0]: Facts(row[0], row[1], row[2], row[3], row[4], row[5] != "", row[6], row[7])
             for row in chunk
         }
-        _read_facts(facts)
+        _read_facts(facts, trail=trail)
         yield list(facts.values())
 
 
-def _read_facts(facts: dict[int, Facts]) -> None:
-    """The clocks, first contact, first return visit and audit instants of a chunk of cases:
-    one query each, by the indexes that start with the case."""
+CLOCK_FIELDS = (
+    "case_id",
+    "kind",
+    "started_at",
+    "due",
+    "stopped_at",
+    "paused_at",
+    "extra_workdays",
+    "provisional",
+)
+
+
+def _read_facts(facts: dict[int, Facts], *, trail: bool) -> None:
+    """The clocks, first contact, first return visit and (with `trail`) audit instants of a
+    chunk of cases: one query each, by the indexes that start with the case."""
     ids = list(facts)
     clocks = Clock.objects.filter(case_id__in=ids, round=1, kind__in=KINDS, workdays__isnull=True)
-    for clock in clocks.order_by("case_id", "started_at", "id"):
+    for clock in clocks.only(*CLOCK_FIELDS).order_by("case_id", "started_at", "id"):
         facts[clock.case_id].clocks.setdefault(clock.kind, clock)
     contacts = ContactRecord.objects.filter(case_id__in=ids).order_by("contacted_at")
     for case_id, contacted_at in contacts.values_list("case_id", "contacted_at"):
@@ -245,6 +257,8 @@ def _read_facts(facts: dict[int, Facts]) -> None:
     visits = ReturnVisit.objects.filter(case_id__in=ids, round=1).order_by("visited_at")
     for case_id, visited_at in visits.values_list("case_id", "visited_at"):
         facts[case_id].visited_at = facts[case_id].visited_at or visited_at
+    if not trail:
+        return
     events = AuditEvent.objects.filter(case_id__in=ids, action__in=FACT_EVENTS).order_by("seq")
     for case_id, action, at, payload in events.values_list("case_id", "action", "at", "payload"):
         case = facts[case_id]
@@ -429,7 +443,9 @@ def replay_period(
     result.replayed = {kind: Tally() for kind in KINDS}
     replayer = Replayer(target, calendar)
     policies: Counter[int] = Counter()
-    for chunk in _chunks(cohort(period, scope)):
+    # The audit trail only dates what a clock the case's own policy did not run needs.
+    trail = any(replayer.limit_of(kind) for kind in (ClockKind.CONTACT, ClockKind.CAUSE_ANALYSIS))
+    for chunk in _chunks(cohort(period, scope), trail=trail):
         for case in chunk:
             result.cases += 1
             policies[case.policy_id] += 1
