@@ -129,6 +129,11 @@ def test_chongming_beside_putuo(replayed: District) -> None:
         ("refused", "not_admissible_reply", "open_overdue", "none"),
     ]
     assert data["flipped_total"] == 7
+    # A clock both policies run comes first.
+    assert (data["flipped"][0]["kind"], data["flipped"][0]["case_id"]) == (
+        "reply",
+        replayed.cases["complex"].pk,
+    )
     complex_reply = next(row for row in data["flipped"] if row["kind"] == "reply")
     assert complex_reply["actual_due"] == "2026-11-11T23:59:59.999999+08:00"
     assert complex_reply["replayed_due"] == "2026-11-09T23:59:59.999999+08:00"
@@ -333,7 +338,7 @@ def test_the_report_page_links_to_it(replayed: District) -> None:
     [
         ("policy=shanghai", 422, "“shanghai”不是本系统的政策"),
         ("policy=sh%00anghai", 400, "网址中含有不可见的控制字符（如空字符 NUL）"),
-        ("policy=chongming&period=2026-13", 422, "“2026-13”不是统计期"),
+        ("policy=chongming&period=2026-13", 422, "“2026-13”不是本报告的统计期"),
     ],
 )
 def test_the_page_refuses_bad_input_in_words(

@@ -443,6 +443,8 @@ def replay_period(
     result.replayed = {kind: Tally() for kind in KINDS}
     replayer = Replayer(target, calendar)
     policies: Counter[int] = Counter()
+    shared: list[Flipped] = []
+    alone: list[Flipped] = []
     # The audit trail only dates what a clock the case's own policy did not run needs.
     trail = any(replayer.limit_of(kind) for kind in (ClockKind.CONTACT, ClockKind.CAUSE_ANALYSIS))
     for chunk in _chunks(cohort(period, scope), trail=trail):
@@ -459,8 +461,11 @@ def replay_period(
                 result.replayed[kind].add(replayed_run, after)
                 if (before in OVERDUE) != (after in OVERDUE):
                     result.flipped_total += 1
-                    if len(result.flipped) < MAX_FLIPPED:
-                        result.flipped.append(
+                    # A clock both policies run, on time under one and late under the other,
+                    # says more than one only a policy runs: listed first.
+                    listed = shared if Outcome.NONE not in (before, after) else alone
+                    if len(listed) < MAX_FLIPPED:
+                        listed.append(
                             Flipped(
                                 case.case_id,
                                 case.tracking_no,
@@ -471,6 +476,7 @@ def replay_period(
                                 replayed_run.due if replayed_run else None,
                             )
                         )
+    result.flipped = (shared + alone)[:MAX_FLIPPED]
     result.actual_policies = [
         ActualPolicy(row.key, stored_policy(row).title, policies[row.pk])
         for row in PolicyVersion.objects.filter(pk__in=list(policies)).order_by("key")
