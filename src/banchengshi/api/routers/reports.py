@@ -1,5 +1,6 @@
 """Reports (R-REP-1): one report of a period and a scope, as JSON (one stable key per figure,
-docs/reports.md) or as a file. Each handler calls reports.access and reports.build."""
+docs/reports.md) or as a file, the ledger, and the what-if replay of a period under another
+policy. Each handler calls reports.access, then reports.build, .ledger or .whatif_output."""
 
 from __future__ import annotations
 
