@@ -48,7 +48,10 @@ def _policy_from_text(key: str, content: str) -> Policy:
 
 def case_policy(case: Case) -> Policy:
     """The policy version the case was accepted under, even after the files change."""
-    row = case.policy
+    return stored_policy(case.policy)
+
+
+def stored_policy(row: PolicyVersion) -> Policy:
     return _policy_from_text(row.key, row.content)
 
 

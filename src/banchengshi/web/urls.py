@@ -95,6 +95,7 @@ urlpatterns = [
     path("staff/reports/", reports.reports, name="reports"),
     path("staff/reports/files/", reports.stored, name="reports_stored"),
     path("staff/reports/ledger/", reports.ledger, name="ledger"),
+    path("staff/reports/whatif/", reports.whatif_page, name="whatif"),
     path("staff/dashboard/", reports.dashboard_page, name="dashboard"),
     path("staff/reports/accountability/", reports.accountability, name="accountability"),
     path("staff/reports/files/<int:stored_id>/", reports.stored_file, name="report_file"),

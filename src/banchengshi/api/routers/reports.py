@@ -1,5 +1,6 @@
 """Reports (R-REP-1): one report of a period and a scope, as JSON (one stable key per figure,
-docs/reports.md) or as a file. Each handler calls reports.access and reports.build."""
+docs/reports.md) or as a file, the ledger, and the what-if replay of a period under another
+policy. Each handler calls reports.access, then reports.build, .ledger or .whatif_output."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from banchengshi.reports.build import Format, build_report
 from banchengshi.reports.exports.ledger_response import check_ledger_format, ledger_response
 from banchengshi.reports.ledger import check_open_ledger
 from banchengshi.reports.periods import parse_any_period
+from banchengshi.reports.whatif_output import as_json as whatif_json
+from banchengshi.reports.whatif_output import whatif as whatif_of
 
 router = Router(tags=["reports"])
 
@@ -44,6 +47,28 @@ def ledger(
     fmt = check_ledger_format(format)
     opened = check_open_ledger(user, chosen, scope, unmasked=personal == "full", fmt=fmt)
     return ledger_response(opened, fmt)
+
+
+@router.get(
+    "/reports/whatif",
+    response={200: dict[str, Any], **ERRORS},
+    summary="A period's cases replayed under another policy, beside what happened",
+    url_name="whatif",
+)
+def whatif(
+    request: HttpRequest,
+    period: QueryEx[str, P(max_length=40, pattern=NO_NUL)],
+    policy: QueryEx[str, P(max_length=80, pattern=NO_NUL)],
+    unit: QueryEx[Id | None, P()] = None,
+    below: bool = True,
+) -> Any:
+    """The clocks of the cases received in `period` (2026-11, 2026-Q4, 2026 or a range) as they
+    ran and as they would have run under `policy` (a policy file's name such as chongming, or a
+    kept version's key such as putuo@2023.3): per clock kind on time, late, open and overdue,
+    and the on-time rate; the cases whose outcome flips; what the replay had to assume. Reads
+    only: no case changes."""
+    scope = check_report_scope(actor(request), unit, below=below)
+    return whatif_json(whatif_of(period, scope, policy))
 
 
 @router.get(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from banchengshi.cases.access import DISPATCHERS
+from banchengshi.cases.models import ClockKind
 from banchengshi.errors import NotFound
 from banchengshi.ids import parse_number
 from banchengshi.org.scope import scope_for
@@ -34,7 +35,7 @@ from banchengshi.reports.interviews import check_record_interview, may_interview
 from banchengshi.reports.ledger import check_open_ledger
 from banchengshi.reports.metrics import COUNTS, definitions
 from banchengshi.reports.models import StoredReport
-from banchengshi.reports.periods import PeriodKind, parse_any_period
+from banchengshi.reports.periods import PeriodKind, parse_any_period, printable
 from banchengshi.reports.selectors import (
     interviews_of,
     last_complete,
@@ -42,6 +43,9 @@ from banchengshi.reports.selectors import (
     stored_reports,
 )
 from banchengshi.reports.titles import report_title
+from banchengshi.reports.whatif import Outcome
+from banchengshi.reports.whatif_output import OUTCOME_WORDS, kind_label, policy_choices, whatif
+from banchengshi.reports.whatif_output import as_json as as_whatif_json
 from banchengshi.web.forms.accountability import InterviewForm
 from banchengshi.web.staff import signed_in, staff_view
 
@@ -188,6 +192,52 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     }
     fragment = bool(getattr(request, "htmx", False))
     return render(request, f"web/dashboard{'_panel' if fragment else ''}.html", context)
+
+
+@require_safe
+@staff_view
+def whatif_page(request: HttpRequest) -> HttpResponse:
+    """The what-if replay (issue 14 item 6): a period's cases under another policy beside what
+    happened, per clock; the cases whose outcome flips link to their pages. Nothing changes."""
+    user = signed_in(request).user
+    params = request.GET
+    unit_param = params.get("unit")
+    unit_id = parse_number(unit_param) if unit_param else default_unit(user)
+    below = params.get("below", "1") != "0"
+    scope = check_report_scope(user, unit_id, below=below)
+    period = params.get("period") or last_complete(PeriodKind.MONTH, timezone.localdate()).label
+    policy = params.get("policy") or ""
+    data = as_whatif_json(whatif(period, scope, policy)) if policy else None
+    rows = []
+    for clock in data["clocks"] if data else []:
+        actual, replayed = clock["actual"], clock["replayed"]
+        if any(actual[key] or replayed[key] for key in WHATIF_FIGURES):
+            rows.append((clock, percent(actual["on_time_rate"]), percent(replayed["on_time_rate"])))
+    context = {
+        "period": printable(period),
+        "policy": policy,
+        "policies": policy_choices(),
+        "units": readable_units(user),
+        "district_reader": scope_for(user).has_role(DISTRICT_READERS),
+        "unit_id": scope.unit.pk if scope.unit else None,
+        "below": below,
+        "data": data,
+        "rows": rows,
+        "flipped": [
+            (
+                row,
+                kind_label(ClockKind(row["kind"])),
+                OUTCOME_WORDS[Outcome(row["actual"])],
+                OUTCOME_WORDS[Outcome(row["replayed"])],
+            )
+            for row in (data["flipped"] if data else [])
+        ],
+    }
+    return render(request, "web/whatif.html", context)
+
+
+# A clock kind is shown when either side has one of these.
+WHATIF_FIGURES = ("on_time", "late", "open_overdue", "open")
 
 
 def _width(count: int, largest: int) -> int:
