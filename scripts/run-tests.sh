@@ -2,6 +2,8 @@
 # Every test suite: the main one on SQLite, the same tests again on PostgreSQL, then the
 # browser journeys. Without a reachable PostgreSQL or /usr/bin/chromium a suite is skipped
 # with one line, except under CI (CI=true), where a missing one fails the run.
+# The PostgreSQL suite groups the tests that start servers (xdist_group "processes": the
+# topology and fault tests of tests/pg) on one worker, one after another.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -28,7 +30,7 @@ run "main suite (SQLite)" $BIN/pytest -q -p xdist -n 2 --ignore=tests/browser --
 
 if $BIN/python scripts/pg_ready.py "$PG_URL"; then
   run "PostgreSQL suite ($PG_URL)" env DATABASE_URL="$PG_URL" \
-    $BIN/pytest -q -p xdist -n 2 --ignore=tests/browser
+    $BIN/pytest -q -p xdist -n 2 --dist loadgroup --ignore=tests/browser
 else
   missing "PostgreSQL suite: no server answers at $PG_URL"
 fi

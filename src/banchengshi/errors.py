@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class ActionRefused(Exception):
@@ -54,3 +55,25 @@ class InvalidInput(ActionRefused):
         field, messages = next(iter(errors.items()))
         super().__init__("invalid", messages[0], field)
         self.errors = errors
+
+
+class StorageFull(InvalidInput):
+    """The disk that keeps uploaded files is full (or over quota): nothing was stored, and
+    the change the files came with was not made. Shown under the files' field on a form;
+    507 with code storage_full in the API."""
+
+    status = 507
+
+    def __init__(self, field: str) -> None:
+        super().__init__(
+            {
+                field: [
+                    _(
+                        "The server has no room to store files right now, so nothing was "
+                        "saved. Please try again later; if it keeps happening, tell the "
+                        "system administrators."
+                    )
+                ]
+            }
+        )
+        self.code = "storage_full"

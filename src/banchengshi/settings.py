@@ -8,6 +8,9 @@ BANCHENGSHI_POLICY  the deployment's time-limit policy (putuo, chongming, liuzho
 BANCHENGSHI_VAR_DIR where the SQLite file, secret key and uploads live (default: var/)
 BANCHENGSHI_TASKS   the task backend: database (default), rq (with REDIS_URL), immediate
 BANCHENGSHI_TABLET_MINUTES  how long a window tablet's rating screen stays open (default: 5)
+Behind an HTTPS reverse proxy (docs/operations.md, deploy/nginx): BANCHENGSHI_TRUST_PROXY_PROTO,
+SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD, SECURE_SSL_REDIRECT,
+SECURE_COOKIES
 """
 
 import os
@@ -142,8 +145,10 @@ TEMPLATES = [
 
 def _database() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'banchengshi.sqlite3'}"
+    # A kept connection is checked before a request reuses it, so that after a database
+    # restart the same web processes serve again at once instead of failing once each.
     config: dict[str, Any] = dj_database_url.parse(  # type: ignore[assignment]
-        url, conn_max_age=0 if url.startswith("sqlite") else 60
+        url, conn_max_age=0 if url.startswith("sqlite") else 60, conn_health_checks=True
     )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         if config["NAME"] != ":memory:":
@@ -311,6 +316,26 @@ LOGGING = {
     "loggers": {name: {"level": "ERROR"} for name in ("weasyprint", "fontTools", "matplotlib")},
 }
 
+# --- behind an HTTPS reverse proxy (deploy/nginx/banchengshi.conf) ---------------------------
+# The proxy ends TLS and says so in X-Forwarded-Proto; trust that header only when every request
+# comes through a proxy that sets it (a client could send it itself to a server it reaches
+# directly). With it, request.is_secure() is true behind the proxy: HSTS is sent and the
+# cookies marked Secure are set.
+if _flag("BANCHENGSHI_TRUST_PROXY_PROTO", "0"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The request header the proxy puts the client's address in (nginx: X-Real-IP →
+# "HTTP_X_REAL_IP"), for the rate limits and the kiosk addresses; empty: REMOTE_ADDR, which
+# behind a proxy is the proxy's own address.
+BANCHENGSHI_CLIENT_ADDRESS_HEADER = os.environ.get("BANCHENGSHI_CLIENT_ADDRESS_HEADER", "")
+# Strict-Transport-Security on HTTPS responses; 0 (the default) sends none. Start low (300),
+# then a year (31536000) once every name of the site is served over HTTPS.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", "0")
+SECURE_HSTS_PRELOAD = _flag("SECURE_HSTS_PRELOAD", "0")
+# The proxy redirects plain HTTP itself; this is for a server reached without one.
+SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", "0")
 if not DEBUG:
+    # Session and CSRF cookies only over HTTPS; SECURE_COOKIES=0 for a site served over plain
+    # HTTP inside the government network.
     SESSION_COOKIE_SECURE = _flag("SECURE_COOKIES", "1")
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

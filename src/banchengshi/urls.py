@@ -6,6 +6,8 @@ from banchengshi.web.forms.auth import AdminSignInForm
 
 # The admin's sign-in reads the user name as the workbench's does.
 admin.site.login_form = AdminSignInForm
+# A database that cannot be reached answers 503 in words; any other failure a 500 in words.
+handler500 = "banchengshi.web.unavailable.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -3,8 +3,9 @@
 Codes are stable, messages are in the request's language (LocaleMiddleware: Accept-Language
 or the language cookie): unauthenticated 401, csrf_failed 403, forbidden 403, not_found 404,
 invalid 422, bad_request 400, invalid_state 409, conflict 409, idempotency_conflict 409,
-too_large 413 (a body beyond DATA_UPLOAD_MAX_MEMORY_SIZE), server_error 500 (logged, never a
-traceback).
+too_large 413 (a body beyond DATA_UPLOAD_MAX_MEMORY_SIZE), storage_full 507 (no room for an
+uploaded file), unavailable 503 with Retry-After (the database cannot be reached: try again),
+server_error 500 (logged, never a traceback).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -173,6 +175,28 @@ def handle_unexpected(request: HttpRequest, exc: Exception, api: NinjaAPI) -> Ht
     )
 
 
+# How long a client is asked to wait before trying again while the database cannot be reached.
+RETRY_AFTER_SECONDS = 30
+
+
+def unavailable_message() -> str:
+    return _(
+        "The service is briefly unavailable (its database cannot be reached). "
+        "Please try again in a minute."
+    )
+
+
+def handle_database_unreachable(
+    request: HttpRequest, exc: DatabaseError, api: NinjaAPI
+) -> HttpResponse:
+    log.error("API %s %s: the database cannot be reached: %s", request.method, request.path, exc)
+    response = api.create_response(
+        request, error_body("unavailable", unavailable_message()), status=503
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def install(api: NinjaAPI) -> None:
     api.add_exception_handler(ActionRefused, partial(handle_action_refused, api=api))
     api.add_exception_handler(ValidationError, partial(handle_validation_error, api=api))
@@ -180,4 +204,6 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(HttpError, partial(handle_http_error, api=api))
     api.add_exception_handler(Http404, partial(handle_not_found, api=api))
     api.add_exception_handler(RequestDataTooBig, partial(handle_too_big, api=api))
+    for unreachable in (OperationalError, InterfaceError):
+        api.add_exception_handler(unreachable, partial(handle_database_unreachable, api=api))
     api.add_exception_handler(Exception, partial(handle_unexpected, api=api))

@@ -18,6 +18,7 @@ Adding a file asks for no `version`: it overwrites nothing anyone is editing.
 from __future__ import annotations
 
 import codecs
+import errno
 import re
 import unicodedata
 import uuid
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.files import File
+from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -35,12 +37,14 @@ from banchengshi.cases.models import Attachment, Case
 from banchengshi.cases.preconditions import CaseFacts, blocker, require_possible
 from banchengshi.cases.selectors import find_case
 from banchengshi.cases.states import Act
-from banchengshi.errors import InvalidInput, NotFound
+from banchengshi.errors import InvalidInput, NotFound, StorageFull
 from banchengshi.org.scope import Scope, scope_for
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NOTE = 200
 MAX_NAME = 200
+# What the file system says when it has no room left for a file.
+NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT})
 # Characters Windows refuses in file names; a downloaded name must be usable everywhere.
 UNSAFE_IN_NAMES = frozenset('<>:"/\\|?*')
 
@@ -186,8 +190,23 @@ def check_add_attachment(actor: User, case_id: int, upload: File, note: str = ""
     return do_add_attachment(actor, case_id, upload, kind, note)
 
 
+def store_file(target: FieldFile, name: str, upload: File, *, field: str) -> None:
+    """Write `upload` as `target` (not saving its row). A full disk leaves no partial file
+    behind (the storage would keep what it wrote before the error) and is refused in words
+    under `field`."""
+    path = target.field.generate_filename(target.instance, name)
+    try:
+        target.save(name, upload, save=False)
+    except OSError as exc:
+        if target.storage.exists(path):
+            target.storage.delete(path)
+        if exc.errno in NO_ROOM:
+            raise StorageFull(field) from exc
+        raise
+
+
 def stored_attachment(
-    upload: File, kind: FileKind, note: str, uploaded_by: User | None
+    upload: File, kind: FileKind, note: str, uploaded_by: User | None, *, field: str = "file"
 ) -> Attachment:
     """The file written under a random name, its row not yet saved: the caller gives it its
     case and saves the row in its transaction, or calls `discard` when that fails. Stored
@@ -199,7 +218,7 @@ def stored_attachment(
         note=note,
         uploaded_by=uploaded_by,
     )
-    attachment.file.save(f"{uuid.uuid4().hex}{kind.extensions[0]}", upload, save=False)
+    store_file(attachment.file, f"{uuid.uuid4().hex}{kind.extensions[0]}", upload, field=field)
     return attachment
 
 

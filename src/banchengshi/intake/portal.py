@@ -117,7 +117,7 @@ def do_file_appeal(
     stored: list[Attachment] = []
     try:
         for upload, kind in files:
-            stored.append(stored_attachment(upload, kind, "", None))
+            stored.append(stored_attachment(upload, kind, "", None, field=ATTACHMENTS))
         with transaction.atomic():
             case = do_register_case(None, data, refs)
             # The confirmation page shows the code too: a landline gets no SMS.

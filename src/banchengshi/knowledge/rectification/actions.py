@@ -31,6 +31,7 @@ from banchengshi.knowledge.models import (
     RectificationAction,
     RectificationCase,
     RectificationEvent,
+    RectificationFile,
     RectificationItem,
     RectificationStatus,
 )
@@ -272,8 +273,10 @@ def do_report_done(
 ) -> RectificationItem:
     """Trusts `evidence` and `files` as checked. Open → done; the reminders stop. The files
     are written before the row lock is taken and removed again if the change fails."""
-    stored = [stored_file(upload, kind, actor) for upload, kind in files or []]
+    stored: list[RectificationFile] = []
     try:
+        for upload, kind in files or []:
+            stored.append(stored_file(upload, kind, actor))
         with changing_item(
             actor, item_id, RectificationAction.DONE, expected=RectificationStatus.OPEN
         ) as change:

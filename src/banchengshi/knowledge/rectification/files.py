@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.core.files import File
 from django.utils.translation import gettext_lazy as _
 
-from banchengshi.cases.attachments import FileKind, clean_name
+from banchengshi.cases.attachments import FileKind, clean_name, store_file
 from banchengshi.errors import NotFound
 from banchengshi.knowledge.models import RectificationFile, RectificationItem
 from banchengshi.knowledge.rectification.access import may_see
@@ -25,7 +25,8 @@ def stored_file(upload: File, kind: FileKind, uploaded_by: User) -> Rectificatio
         size=upload.size or 0,
         uploaded_by=uploaded_by,
     )
-    kept.file.save(f"{uuid.uuid4().hex}{kind.extensions[0]}", upload, save=False)
+    name = f"{uuid.uuid4().hex}{kind.extensions[0]}"
+    store_file(kept.file, name, upload, field="evidence_files")
     return kept
 
 
