@@ -8,6 +8,7 @@ BANCHENGSHI_POLICY  the deployment's time-limit policy (putuo, chongming, liuzho
 BANCHENGSHI_VAR_DIR where the SQLite file, secret key and uploads live (default: var/)
 BANCHENGSHI_TASKS   the task backend: database (default), rq (with REDIS_URL), immediate
 BANCHENGSHI_TABLET_MINUTES  how long a window tablet's rating screen stays open (default: 5)
+BANCHENGSHI_AUDIT_ANCHOR_FILE / _KEY  the audit chain's anchor file and its signing key
 """
 
 import os
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "banchengshi.catalog",
     "banchengshi.cases",
     "banchengshi.audit",
+    "banchengshi.backup",
     "banchengshi.notify",
     "banchengshi.webhooks",
     "banchengshi.scheduler",
@@ -299,6 +301,14 @@ BANCHENGSHI_SCHEDULER_STALE_SECONDS = _positive_int("BANCHENGSHI_SCHEDULER_STALE
 BANCHENGSHI_SCHEDULER_RETRY_SECONDS = _positive_int("BANCHENGSHI_SCHEDULER_RETRY_SECONDS", 60)
 # Finished runs are kept this many days (the scheduler.prune job deletes older ones).
 BANCHENGSHI_SCHEDULER_KEEP_DAYS = _positive_int("BANCHENGSHI_SCHEDULER_KEEP_DAYS", 30)
+
+# The audit chain's anchors (audit.anchors): a file the application only appends to, outside
+# the database's reach; give it a place the database role cannot write (docs/operations.md).
+BANCHENGSHI_AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("BANCHENGSHI_AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchors.jsonl")
+)
+# With a key, every anchor line is HMAC-signed, so whoever lacks the key cannot forge one.
+BANCHENGSHI_AUDIT_ANCHOR_KEY = os.environ.get("BANCHENGSHI_AUDIT_ANCHOR_KEY", "")
 
 LOGGING = {
     "version": 1,
