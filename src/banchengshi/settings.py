@@ -309,6 +309,10 @@ BANCHENGSHI_AUDIT_ANCHOR_FILE = Path(
 )
 # With a key, every anchor line is HMAC-signed, so whoever lacks the key cannot forge one.
 BANCHENGSHI_AUDIT_ANCHOR_KEY = os.environ.get("BANCHENGSHI_AUDIT_ANCHOR_KEY", "")
+# Comma-separated addresses (the inspectorate) that get each daily anchor by e-mail.
+BANCHENGSHI_AUDIT_ANCHOR_EMAIL = [
+    a.strip() for a in os.environ.get("BANCHENGSHI_AUDIT_ANCHOR_EMAIL", "").split(",") if a.strip()
+]
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,7 @@ from banchengshi.audit.anchors import (
 )
 from banchengshi.audit.chain import event_hash, verify_chain
 from banchengshi.audit.models import AuditEvent, AuditHead
+from banchengshi.notify.models import OutboxMessage
 from banchengshi.scheduler.registry import JOBS
 from tests.audit.tamper import tamper, tampering
 from tests.cases.conftest import CaseBuilder, FrozenTime, Org, sh
@@ -182,3 +183,22 @@ def test_the_anchor_command(trail: list[AuditEvent], anchor_file: Path) -> None:
     call_command("audit", "anchor", stdout=out)
     assert out.getvalue() == f"anchored event #7 ({trail[-1].hash}) in {anchor_file}\n"
     assert [a.seq for a in read_anchors()] == [7, 7]
+
+
+def test_the_daily_anchor_is_mailed_to_the_inspectorate(
+    trail: list[AuditEvent], settings: Settings, anchor_file: Path
+) -> None:
+    settings.BANCHENGSHI_AUDIT_ANCHOR_EMAIL = ["jiwei@example.gov.cn"]
+    JOBS["audit.anchor"].run(sh(2026, 11, 21, 0, 15))
+    message = OutboxMessage.objects.get(channel="email")
+    line = anchor_file.read_text().splitlines()[-1]
+    assert (message.channel, message.recipient, message.template) == (
+        "email",
+        "jiwei@example.gov.cn",
+        "staff_notification",
+    )
+    assert message.payload == {
+        "subject": "审计链锚点 #7",
+        "body": "审计链截至第 7 条事件的锚点如下，请留存，核查时与 `banchengshi audit verify` "
+        f"的锚点文件逐行比对：\n\n{line}\n",
+    }

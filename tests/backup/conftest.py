@@ -17,6 +17,14 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.cases.conftest import (  # noqa: F401
+    _forget_policy_versions,
+    cases,
+    frozen_time,
+    org,
+    use_policy,
+)
+
 ROOT = Path(__file__).resolve().parents[2]
 # A migrate under a loaded machine takes minutes; a hung command must still end the test.
 TIMEOUT = 900
