@@ -1,10 +1,25 @@
 """Shared fixtures. Tests run on SQLite by default and on PostgreSQL when DATABASE_URL says so."""
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
+from pytest_django.fixtures import Settings
 
 from banchengshi.workdays.registry import forget_calendar
+
+
+@receiver(connection_created)
+def _allow_test_flush(sender: object, connection: Any, **kwargs: Any) -> None:
+    """Between transactional tests Django's flush truncates every table, the audit events'
+    too, which their PostgreSQL trigger refuses unless the session allows a reset (audit
+    migration 0003). Only the test suite's connections do."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET banchengshi.allow_audit_reset = 'on'")
 
 
 @pytest.fixture(autouse=True)
@@ -13,3 +28,11 @@ def _fresh_calendar() -> Iterator[None]:
     forget_calendar()
     yield
     forget_calendar()
+
+
+@pytest.fixture(autouse=True)
+def anchor_file(settings: Settings, tmp_path: Path) -> Path:
+    """Each test anchors the audit chain in a file of its own, never in the checkout's var/."""
+    path = tmp_path / "audit-anchors.jsonl"
+    settings.BANCHENGSHI_AUDIT_ANCHOR_FILE = path
+    return path

@@ -11,6 +11,7 @@ BANCHENGSHI_TABLET_MINUTES  how long a window tablet's rating screen stays open 
 Behind an HTTPS reverse proxy (docs/operations.md, deploy/nginx): BANCHENGSHI_TRUST_PROXY_PROTO,
 SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD, SECURE_SSL_REDIRECT,
 SECURE_COOKIES
+BANCHENGSHI_AUDIT_ANCHOR_FILE / _KEY  the audit chain's anchor file and its signing key
 """
 
 import os
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "banchengshi.catalog",
     "banchengshi.cases",
     "banchengshi.audit",
+    "banchengshi.backup",
     "banchengshi.notify",
     "banchengshi.webhooks",
     "banchengshi.scheduler",
@@ -304,6 +306,18 @@ BANCHENGSHI_SCHEDULER_STALE_SECONDS = _positive_int("BANCHENGSHI_SCHEDULER_STALE
 BANCHENGSHI_SCHEDULER_RETRY_SECONDS = _positive_int("BANCHENGSHI_SCHEDULER_RETRY_SECONDS", 60)
 # Finished runs are kept this many days (the scheduler.prune job deletes older ones).
 BANCHENGSHI_SCHEDULER_KEEP_DAYS = _positive_int("BANCHENGSHI_SCHEDULER_KEEP_DAYS", 30)
+
+# The audit chain's anchors (audit.anchors): a file the application only appends to, outside
+# the database's reach; give it a place the database role cannot write (docs/operations.md).
+BANCHENGSHI_AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("BANCHENGSHI_AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchors.jsonl")
+)
+# With a key, every anchor line is HMAC-signed, so whoever lacks the key cannot forge one.
+BANCHENGSHI_AUDIT_ANCHOR_KEY = os.environ.get("BANCHENGSHI_AUDIT_ANCHOR_KEY", "")
+# Comma-separated addresses (the inspectorate) that get each daily anchor by e-mail.
+BANCHENGSHI_AUDIT_ANCHOR_EMAIL = [
+    a.strip() for a in os.environ.get("BANCHENGSHI_AUDIT_ANCHOR_EMAIL", "").split(",") if a.strip()
+]
 
 LOGGING = {
     "version": 1,

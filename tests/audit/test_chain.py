@@ -12,19 +12,14 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from banchengshi.audit.chain import GENESIS, event_hash, verify_chain
 from banchengshi.audit.models import AuditEvent, AuditHead, ImmutableEventError
+from tests.audit.tamper import tamper
 from tests.cases.conftest import CaseBuilder, Org
-
-TABLE = connection.ops.quote_name(AuditEvent._meta.db_table)
-
-
-def sql(statement: str, params: list[Any]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(statement.replace("{table}", TABLE), params)
 
 
 def json_param() -> str:
@@ -50,7 +45,8 @@ def verify_command() -> str:
 def test_an_intact_chain(trail: list[AuditEvent]) -> None:
     result = verify_chain()
     assert (result.ok, result.checked, result.broken_seq, result.problem) == (True, 7, None, "")
-    assert verify_command() == "audit chain intact: 7 events\n"
+    anchors = settings.BANCHENGSHI_AUDIT_ANCHOR_FILE
+    assert verify_command() == f"audit chain intact: 7 events\nanchors hold: 0 in {anchors}\n"
     head = AuditHead.objects.get(pk=1)
     assert (head.last_seq, head.last_hash) == (7, trail[-1].hash)
     assert trail[0].prev_hash == GENESIS
@@ -78,7 +74,8 @@ def test_the_stored_hash_is_recomputable(trail: list[AuditEvent]) -> None:
 
 def test_an_empty_chain_is_intact(db: None) -> None:
     assert verify_chain().ok
-    assert verify_command() == "audit chain intact: 0 events\n"
+    anchors = settings.BANCHENGSHI_AUDIT_ANCHOR_FILE
+    assert verify_command() == f"audit chain intact: 0 events\nanchors hold: 0 in {anchors}\n"
 
 
 @pytest.mark.parametrize(
@@ -93,7 +90,7 @@ def test_a_changed_json_column_is_named(
     trail: list[AuditEvent], column: str, value: dict[str, Any]
 ) -> None:
     assert trail[3].action == "record_cause"  # seq 4
-    sql(
+    tamper(
         f"UPDATE {{table}} SET {column} = {json_param()} WHERE seq = %s",
         [json.dumps(value), 4],
     )
@@ -116,14 +113,14 @@ def test_a_changed_json_column_is_named(
     ],
 )
 def test_a_changed_column_is_named(trail: list[AuditEvent], column: str, value: str) -> None:
-    sql(f"UPDATE {{table}} SET {column} = %s WHERE seq = %s", [value, 6])
+    tamper(f"UPDATE {{table}} SET {column} = %s WHERE seq = %s", [value, 6])
     result = verify_chain()
     assert (result.broken_seq, result.problem) == (6, "event #6 was changed after it was written")
 
 
 def test_a_reassigned_case_is_named(org: Org, cases: CaseBuilder, trail: list[AuditEvent]) -> None:
     other = cases.register()  # seq 8
-    sql("UPDATE {table} SET case_id = %s WHERE seq = %s", [other.pk, 2])
+    tamper("UPDATE {table} SET case_id = %s WHERE seq = %s", [other.pk, 2])
     assert verify_chain().broken_seq == 2
 
 
@@ -143,13 +140,13 @@ def test_rehashing_a_changed_event_breaks_the_next_link(trail: list[AuditEvent])
         event.payload,
         event.prev_hash,
     )
-    sql("UPDATE {table} SET actor_label = %s, hash = %s WHERE seq = %s", [label, forged, 3])
+    tamper("UPDATE {table} SET actor_label = %s, hash = %s WHERE seq = %s", [label, forged, 3])
     result = verify_chain()
     assert (result.broken_seq, result.problem) == (4, "event #4 does not follow event #3")
 
 
 def test_a_deleted_event_is_named(trail: list[AuditEvent]) -> None:
-    sql("DELETE FROM {table} WHERE seq = %s", [4])
+    tamper("DELETE FROM {table} WHERE seq = %s", [4])
     result = verify_chain()
     assert (result.ok, result.broken_seq, result.checked) == (False, 4, 3)
     assert result.problem == "event #4 is missing"
@@ -158,13 +155,13 @@ def test_a_deleted_event_is_named(trail: list[AuditEvent]) -> None:
 
 
 def test_the_first_event_deleted(trail: list[AuditEvent]) -> None:
-    sql("DELETE FROM {table} WHERE seq = %s", [1])
+    tamper("DELETE FROM {table} WHERE seq = %s", [1])
     result = verify_chain()
     assert (result.broken_seq, result.checked, result.problem) == (1, 0, "event #1 is missing")
 
 
 def test_a_changed_prev_hash_is_named(trail: list[AuditEvent]) -> None:
-    sql("UPDATE {table} SET prev_hash = %s WHERE seq = %s", ["f" * 64, 5])
+    tamper("UPDATE {table} SET prev_hash = %s WHERE seq = %s", ["f" * 64, 5])
     result = verify_chain()
     assert (result.broken_seq, result.checked) == (5, 4)
     assert result.problem == "event #5 does not follow event #4"
@@ -173,7 +170,7 @@ def test_a_changed_prev_hash_is_named(trail: list[AuditEvent]) -> None:
 
 
 def test_a_truncated_tail_is_reported(trail: list[AuditEvent]) -> None:
-    sql("DELETE FROM {table} WHERE seq = %s", [7])
+    tamper("DELETE FROM {table} WHERE seq = %s", [7])
     result = verify_chain()
     assert (result.ok, result.broken_seq, result.checked) == (False, 7, 6)
     assert result.problem == "events after #6 are missing (the chain ends early)"
@@ -185,14 +182,14 @@ def test_a_truncated_tail_is_reported(trail: list[AuditEvent]) -> None:
 
 
 def test_a_tail_of_several_events_truncated(trail: list[AuditEvent]) -> None:
-    sql("DELETE FROM {table} WHERE seq >= %s", [5])
+    tamper("DELETE FROM {table} WHERE seq >= %s", [5])
     result = verify_chain()
     assert (result.broken_seq, result.checked) == (5, 4)
 
 
 def test_the_chain_verifies_in_small_batches(trail: list[AuditEvent]) -> None:
     assert verify_chain(batch_size=2).checked == 7
-    sql("UPDATE {table} SET actor_label = %s WHERE seq = %s", ["mallory", 6])
+    tamper("UPDATE {table} SET actor_label = %s WHERE seq = %s", ["mallory", 6])
     assert verify_chain(batch_size=2).broken_seq == 6
 
 

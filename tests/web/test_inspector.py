@@ -5,13 +5,13 @@ the model's back), the verification of the whole chain; read-only and only for o
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from banchengshi.audit.chain import event_hash
 from banchengshi.audit.models import AuditEvent
 from banchengshi.cases.actions.answer import check_supervise_case
 from banchengshi.cases.models import Case
+from tests.audit.tamper import tamper, tampering
 from tests.cases.conftest import CaseBuilder, FrozenTime, Org, sh
 from tests.web.conftest import SignedIn
 from tests.web.test_worklist import _queries, english, page, tables
@@ -28,9 +28,7 @@ def audit_url(case: Case) -> str:
 
 def delete_event(seq: int) -> None:
     """Behind the model's back, as someone with database access would."""
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE seq = %s", [seq])
+    tamper("DELETE FROM {table} WHERE seq = %s", [seq])
 
 
 @pytest.fixture
@@ -109,7 +107,8 @@ def test_a_changed_event_is_found_in_the_trail_and_by_the_whole_chain(
 ) -> None:
     old = district["old"]
     reply = AuditEvent.objects.get(case=old, action="reply")
-    AuditEvent.objects.filter(pk=reply.pk).update(payload={"channel": "sms", "text": "已办结"})
+    with tampering():
+        AuditEvent.objects.filter(pk=reply.pk).update(payload={"channel": "sms", "text": "已办结"})
     client = english(signed_in("inspector"))
     html = page(client, audit_url(old))
     checks = {row[0]: row[6] for row in tables(html)[TRAIL]}
@@ -147,7 +146,8 @@ def test_a_rehashed_event_no_longer_follows_the_one_before(
         event.payload,
         forged_prev,
     )
-    AuditEvent.objects.filter(pk=event.pk).update(prev_hash=forged_prev, hash=forged_hash)
+    with tampering():
+        AuditEvent.objects.filter(pk=event.pk).update(prev_hash=forged_prev, hash=forged_hash)
     client = english(signed_in("inspector"))
     checks = {row[0]: row[6] for row in tables(page(client, audit_url(new)))[TRAIL]}
     assert checks[str(event.seq)].startswith("Does not follow the event before it")
