@@ -21,6 +21,7 @@
       type: "bar",
       name: spec.title,
       data: spec.counts,
+      barMaxWidth: 48,
       label: { show: true, position: "top" },
       itemStyle: { color: "#1d5fa8" }
     }];
@@ -38,6 +39,7 @@
         type: "bar",
         name: series.name,
         data: series.values,
+        barMaxWidth: 64,
         label: { show: true, position: "top", formatter: "{c}%" },
         itemStyle: { color: index === 0 ? "#1d5fa8" : "#2e8540" }
       };
