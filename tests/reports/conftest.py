@@ -45,6 +45,11 @@ class District:
 
 @pytest.fixture
 def district(org: Org, cases: CaseBuilder, frozen_time: FrozenTime) -> District:  # noqa: F811
+    return build_district(org, cases, frozen_time)
+
+
+def build_district(org: Org, cases: CaseBuilder, frozen_time: FrozenTime) -> District:  # noqa: F811
+    """The cases above, made through the actions; the clock left at NOW (tests/browser too)."""
     made: dict[str, Case] = {}
     frozen_time.set(sh(2026, 10, 15))
     made["october"] = cases.replied()

@@ -40,12 +40,17 @@ def test_it_shows_the_figures_with_their_links(district: District, frozen_time) 
     html = client_of(district.org.officeadmin).get("/staff/dashboard/").content.decode()
     assert re.search(r'data-count="red">红灯·已超期 <strong>6</strong>', html)
     league = re.search(
-        r'data-unit="(\d+)"><td><a href="([^"]+)">区市场监管局</a></td><td>6</td>', html
+        r'data-unit="(\d+)"><td><a href="([^"]+)">区市场监管局</a></td><td><a [^>]+>6</a></td>',
+        html,
     )
     assert league, html
     assert league[2] == f"/staff/reports/?kind=monthly&amp;period=2026-11&amp;unit={league[1]}"
-    assert 'href="/staff/reports/?kind=monthly&amp;period=2026-11">8</a>' in html
-    assert "/staff/reports/ledger/?period=2026-11-30..2026-12-06&amp;format=xlsx" in html
+    assert (
+        'href="/staff/reports/?kind=monthly&amp;period=2026-11" title="本月的报告">2026-11' in html
+    )
+    assert 'href="/staff/dashboard/cases/?period=2026-11&amp;figure=received">8</a>' in html
+    week = "period=2026-11-30..2026-12-06&amp;figure=received"
+    assert f'href="/staff/dashboard/cases/?{week}">0</a>' in html
 
 
 def test_a_unit_leaders_intake_counts_each_case_once(district: District) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from banchengshi.cases.selectors import due_in
 from banchengshi.knowledge.hotspots.models import HotspotAlert
 from banchengshi.knowledge.hotspots.selectors import subject_label
 from banchengshi.org.scope import Scope
+from banchengshi.reports.drilldown import open_work_in
 from banchengshi.reports.metrics import UnitRow, league
 from banchengshi.reports.periods import PeriodKind, containing
 from banchengshi.workdays.calendar import SHANGHAI, local_date
@@ -50,13 +51,6 @@ class Dashboard:
     computed_at: dt.datetime
 
 
-def _open_work(scope: Scope) -> QuerySet[WorkItem]:
-    items = WorkItem.objects.all()
-    if not scope.sees_all:
-        items = items.filter(unit_id__in=sorted(scope.visible_unit_ids))
-    return items
-
-
 def _intake(
     scope: Scope, since: dt.datetime, trunc: type[TruncWeek] | type[TruncMonth]
 ) -> dict[dt.date, int]:
@@ -80,7 +74,7 @@ def dashboard(scope: Scope, *, now: dt.datetime | None = None) -> Dashboard:
     counts = open_work_by_unit(None if scope.sees_all else sorted(scope.visible_unit_ids))
     work = sum(counts.values(), WorkCounts())
     overdue = list(
-        _open_work(scope)
+        open_work_in(scope)
         .filter(due_in("red", now))
         .select_related("case", "unit")
         .order_by("due", "id")[:OVERDUE_SHOWN]

@@ -217,6 +217,17 @@ def _count_expressions(now: dt.datetime) -> dict[str, Count]:
     return counts
 
 
+# The figures whose cases a list can show (the league table's and the intake's): each the
+# condition of its COUNT, so the list holds exactly the cases counted.
+LISTED_FIGURES = ("received", "replied", "rated", "overdue", "supervised")
+
+
+def figure_condition(key: str, now: dt.datetime) -> Q:
+    """The condition a case of the cohort meets to be counted in figure `key`."""
+    condition = _count_expressions(now)[key].filter
+    return condition if isinstance(condition, Q) else Q()
+
+
 def _case_counts(cases: QuerySet[Case], now: dt.datetime) -> dict[str, int]:
     counts = _count_expressions(now)
     # An alias may not be a field's name (`solved`): aggregated under "n_…".

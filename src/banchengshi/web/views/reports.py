@@ -22,7 +22,6 @@ from banchengshi.org.scope import scope_for
 from banchengshi.reports.access import DISTRICT_READERS, check_report_scope, default_unit
 from banchengshi.reports.accountability import accountability_list, thresholds
 from banchengshi.reports.build import REPORT_KINDS, Format, build_report, parse_kind
-from banchengshi.reports.dashboard import dashboard
 from banchengshi.reports.document import (
     COUNT_WORDS,
     labels,
@@ -165,37 +164,6 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @staff_view
-def dashboard_page(request: HttpRequest) -> HttpResponse:
-    """Live open work by colour, the most overdue, the intake by week and month, last month's
-    league table and the newest hot spots; the panel refreshes itself (htmx) every minute.
-    Every number links to the cases behind it: a unit's list by colour, a week's ledger, a
-    month's report."""
-    user = signed_in(request).user
-    check_report_scope(user, default_unit(user))
-    board = dashboard(scope_for(user))
-    largest_week = max((bar.count for bar in board.weeks), default=0)
-    largest_month = max((bar.count for bar in board.months), default=0)
-    context = {
-        "board": board,
-        "weeks": [
-            (
-                bar,
-                _width(bar.count, largest_week),
-                f"{bar.first.isoformat()}..{bar.last.isoformat()}",
-            )
-            for bar in board.weeks
-        ],
-        "months": [(bar, _width(bar.count, largest_month)) for bar in board.months],
-        "league": [
-            (row, percent(row.on_time_rate), percent(row.satisfaction_rate)) for row in board.league
-        ],
-    }
-    fragment = bool(getattr(request, "htmx", False))
-    return render(request, f"web/dashboard{'_panel' if fragment else ''}.html", context)
-
-
-@require_safe
-@staff_view
 def whatif_page(request: HttpRequest) -> HttpResponse:
     """The what-if replay (issue 14 item 6): a period's cases under another policy beside what
     happened, per clock; the cases whose outcome flips link to their pages. Nothing changes."""
@@ -238,10 +206,6 @@ def whatif_page(request: HttpRequest) -> HttpResponse:
 
 # A clock kind is shown when either side has one of these.
 WHATIF_FIGURES = ("on_time", "late", "open_overdue", "open")
-
-
-def _width(count: int, largest: int) -> int:
-    return round(100 * count / largest) if largest else 0
 
 
 @require_http_methods(["GET", "POST"])
