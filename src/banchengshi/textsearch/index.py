@@ -15,9 +15,11 @@ order and stops at the limit. A GIN index has no order: it would hand PostgreSQL
 (a quarter of a million rows for 材料 at a million cases) to sort for the newest. So each
 row's vector also holds a bucket lexeme, "#" + key // BUCKET (text never makes a "#"), and
 the newest matches are looked for in windows of the newest 1, 4, 16 … buckets: the first
-window holding enough of them is searched, else the whole index. GIN intersects the word's
-rows with the window's from the smaller side, skipping through the other, so a window costs
-the rows it holds, not the word's matches anywhere."""
+window holding enough of them is searched, else the whole index (`Windows`: chosen once per
+search, then a constant of its queries). The window is a second condition on the index, not
+a part of the word's tsquery: GIN then advances the two in step, each skipping through its
+posting list to the other's next row, so a window costs about the rows it holds, not the
+word's matches anywhere (within one tsquery, GIN would walk every row of its rarer side)."""
 
 from __future__ import annotations
 
