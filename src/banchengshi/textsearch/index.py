@@ -14,7 +14,7 @@ The newest matches of a common word (`newest`): FTS5 reads a term's rows in desc
 order and stops at the limit. A GIN index has no order: it would hand PostgreSQL every match
 (a quarter of a million rows for 材料 at a million cases) to sort for the newest. So each
 row's vector also holds a bucket lexeme, "#" + key // BUCKET (text never makes a "#"), and
-the newest matches are looked for in windows of the newest 1, 4, 16 … buckets: the first
+the newest matches are looked for in windows of the newest 1, 2, 4 … buckets: the first
 window holding enough of them is searched, else the whole index (`Windows`: chosen once per
 search, then a constant of its queries). The window is a second condition on the index, not
 a part of the word's tsquery: GIN then advances the two in step, each skipping through its
@@ -36,7 +36,7 @@ WEIGHTS = "ABCD"
 VECTOR = "search_vector"
 # Keys per bucket lexeme, and the windows (numbers of the newest buckets) tried in turn.
 BUCKET = 4096
-WINDOWS = tuple(4**i for i in range(9))
+WINDOWS = tuple(2**i for i in range(17))
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ def _fts5(match: Match) -> str:
 
 class Windows:
     """One search's windows of newest buckets on PostgreSQL (see the module): for each probe
-    (a tsquery) and number of newest matches, the first window of the newest 1, 4, 16 …
+    (a tsquery) and number of newest matches, the first window of the newest 1, 2, 4 …
     buckets holding that many, as a tsquery of its bucket lexemes, or "" for the whole index.
 
     Chosen in Python, once per search, by cheap counts; the search's subqueries (the matches
