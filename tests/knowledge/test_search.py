@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from banchengshi.knowledge import search as knowledge_search
@@ -169,10 +170,18 @@ def test_the_newest_matches_are_the_newest_however_far_apart(
     assert _newest(text, newest) == expected
 
 
-def test_the_newest_windows_are_served_by_the_index(org: Org) -> None:
+@pytest.mark.parametrize(
+    ("newest", "window"),
+    [
+        (1, "''#73''"),  # the newest bucket (300000 // 4096) holds one match
+        (2, "''#73'' | ''#72''"),  # the newest 64 buckets (73 … 10) hold two
+        (3, ""),  # no window holds three: the whole index
+    ],
+)
+def test_the_newest_window_is_a_constant_of_the_query(org: Org, newest: int, window: str) -> None:
     _spread(org)
     found = ENTRY_INDEX.matching_sql(
-        [Match(ENTRY_INDEX.columns, tuple(query_phrases("社保")))], newest=3
+        [Match(ENTRY_INDEX.columns, tuple(query_phrases("社保")))], newest=newest
     )
     assert found is not None
     with connection.cursor() as cursor:
@@ -185,10 +194,29 @@ def test_the_newest_windows_are_served_by_the_index(org: Org) -> None:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {found[0]}", found[1])
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    # The newest bucket (300000 // 4096), probed first, and the whole index last.
-    assert "''#73''" in plan, plan
     assert "Bitmap Index Scan on knowledge_entrysearch_vector" in plan, plan
     assert "Seq Scan" not in plan, plan
+    assert "CASE" not in plan, plan
+    word = "(search_vector @@ '''社保'':ABCD'::tsquery)"
+    if window:
+        assert f"Index Cond: ({word} AND (search_vector @@ '{window}" in plan, plan
+    else:
+        assert f"Index Cond: {word}\n" in plan + "\n", plan
+
+
+def test_a_search_probes_its_windows_once(org: Org) -> None:
+    """The found entries and both ranking tiers share the words' window: its probes (one
+    per window tried: the newest 1, 2, 4 … 64 buckets here) run once, when the search is
+    made, not again for the page or the count."""
+    _spread(org)
+    with CaptureQueriesContext(connection) as made:
+        found = staff_entries(text="社保")
+    with CaptureQueriesContext(connection) as read:
+        assert found.count() == len(SPREAD)
+        assert len(list(found)) == len(SPREAD)
+    probes = [query["sql"] for query in made.captured_queries if "AS probe" in query["sql"]]
+    assert len(probes) == (7 if connection.vendor == "postgresql" else 0), probes
+    assert not [query for query in read.captured_queries if "AS probe" in query["sql"]]
 
 
 def test_the_tiers_rank_the_newest_matches_of_every_column(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case as SqlCase
@@ -26,7 +26,7 @@ from django.db.models.expressions import RawSQL
 
 from banchengshi.cases.models import Case, CaseSearch
 from banchengshi.identifiers import validate_contact_phone
-from banchengshi.textsearch.index import Match, TextIndex
+from banchengshi.textsearch.index import Match, TextIndex, Windows
 from banchengshi.textsearch.tokens import Phrase, index_text, key_token, query_phrases
 
 CASE_INDEX = TextIndex(
@@ -102,6 +102,8 @@ class TextQuery:
     matter: Match
     words: Match
     phone: str  # a whole phone number (as the case stores it), or ""
+    # The windows its kinds' probes chose (PostgreSQL), shared by `found` and `rank`.
+    windows: Windows = field(default_factory=Windows, compare=False, repr=False)
 
     @classmethod
     def read(cls, text: str) -> TextQuery:
@@ -134,7 +136,7 @@ class TextQuery:
         if self.phone:
             parts.append((f"SELECT id FROM {Case._meta.db_table} WHERE phone = %s", (self.phone,)))
         for kind in (self.ids, (self.names,), (self.words,)):
-            sql = CASE_INDEX.matching_sql(kind, newest=newest)
+            sql = CASE_INDEX.matching_sql(kind, newest=newest, windows=self.windows)
             if sql is not None:
                 parts.append(sql)
         if not parts:  # nothing searchable in the query (punctuation only): nothing found
@@ -150,12 +152,14 @@ class TextQuery:
         Each kind's subquery runs once per search (it does not depend on the row)."""
         tiers = [When(phone=self.phone, then=Value(4))] if self.phone else []
         for tier, matches in ((4, self.ids), (3, (self.names,))):
-            subquery = CASE_INDEX.matching(matches, newest=newest)
+            subquery = CASE_INDEX.matching(matches, newest=newest, windows=self.windows)
             if subquery is not None:
                 tiers.append(When(id__in=subquery, then=Value(tier)))
         # The matter's words among the cases the words found (see TextIndex.matching).
         within = (self.words,) if newest is not None else ()
-        matter = CASE_INDEX.matching((self.matter,), newest=newest, within=within)
+        matter = CASE_INDEX.matching(
+            (self.matter,), newest=newest, within=within, windows=self.windows
+        )
         if matter is not None:
             tiers.append(When(id__in=matter, then=Value(2)))
         return SqlCase(*tiers, default=Value(1))

@@ -14,7 +14,7 @@ from django.db.models import Case as SqlCase
 from django.db.models import QuerySet, Value, When
 
 from banchengshi.knowledge.models import Entry, EntrySearch
-from banchengshi.textsearch.index import Match, TextIndex
+from banchengshi.textsearch.index import Match, TextIndex, Windows
 from banchengshi.textsearch.tokens import index_text, query_phrases
 
 ENTRY_INDEX = TextIndex(
@@ -76,12 +76,16 @@ def search_entries(queryset: QuerySet[Entry], text: str, *, public: bool) -> Que
     the module). Only published versions are indexed (a withdrawn entry's row is deleted);
     `public`: only those published for the FAQ."""
     query = EntryQuery.read(text)
-    found = ENTRY_INDEX.matching([query.everywhere], newest=SEARCH_NEWEST)
+    # The tiers are probed by the words they rank: one window for all three (PostgreSQL).
+    windows = Windows()
+    found = ENTRY_INDEX.matching([query.everywhere], newest=SEARCH_NEWEST, windows=windows)
     if found is None:
         return queryset.none()
     tiers = []
     for tier, match in ((3, query.problem), (2, query.tags)):
-        subquery = ENTRY_INDEX.matching([match], newest=SEARCH_NEWEST, within=[query.everywhere])
+        subquery = ENTRY_INDEX.matching(
+            [match], newest=SEARCH_NEWEST, within=[query.everywhere], windows=windows
+        )
         if subquery is not None:
             tiers.append(When(id__in=subquery, then=Value(tier)))
     queryset = queryset.filter(id__in=found)

@@ -14,10 +14,12 @@ The newest matches of a common word (`newest`): FTS5 reads a term's rows in desc
 order and stops at the limit. A GIN index has no order: it would hand PostgreSQL every match
 (a quarter of a million rows for 材料 at a million cases) to sort for the newest. So each
 row's vector also holds a bucket lexeme, "#" + key // BUCKET (text never makes a "#"), and
-the newest matches are looked for in windows of the newest 1, 4, 16 … buckets: the first
-window holding enough of them is searched, else the whole index. GIN intersects the word's
-rows with the window's from the smaller side, skipping through the other, so a window costs
-the rows it holds, not the word's matches anywhere."""
+the newest matches are looked for in windows of the newest 1, 2, 4 … buckets: the first
+window holding enough of them is searched, else the whole index (`Windows`: chosen once per
+search, then a constant of its queries). The window is a second condition on the index, not
+a part of the word's tsquery: GIN then advances the two in step, each skipping through its
+posting list to the other's next row, so a window costs about the rows it holds, not the
+word's matches anywhere (within one tsquery, GIN would walk every row of its rarer side)."""
 
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ WEIGHTS = "ABCD"
 VECTOR = "search_vector"
 # Keys per bucket lexeme, and the windows (numbers of the newest buckets) tried in turn.
 BUCKET = 4096
-WINDOWS = tuple(4**i for i in range(9))
+WINDOWS = tuple(2**i for i in range(17))
 
 
 @dataclass(frozen=True)
@@ -112,13 +114,14 @@ class TextIndex:
         *,
         newest: int | None = None,
         within: Sequence[Match] = (),
+        windows: Windows | None = None,
     ) -> RawSQL | None:
         """The keys of the rows matching any of the matches, as a subquery for `…__in=`;
         None when the matches hold no phrase (nothing to look for). With `newest`, only that
         many of them, the highest keys first; and with `within`, only those among the rows
         of `within`'s newest matches, e.g. the ones of a column among those of all columns
         (see matching_sql)."""
-        sql = self.matching_sql(any_of, newest=newest, within=within)
+        sql = self.matching_sql(any_of, newest=newest, within=within, windows=windows)
         return None if sql is None else RawSQL(*sql)
 
     def matching_sql(
@@ -127,13 +130,15 @@ class TextIndex:
         *,
         newest: int | None = None,
         within: Sequence[Match] = (),
+        windows: Windows | None = None,
     ) -> tuple[str, tuple[str, ...]] | None:
         """See `matching`. `within` serves a ranking's tiers: the rows matching a word in one
         column, for the rows found by the word in any. Looked for alone, the newest matches
         in a column the word is seldom in would be read through every row holding the word
         (the index knows rows, the column is checked row by row); within the range of keys
         of `within`'s newest matches (SQLite) or its window (PostgreSQL) they cost no more
-        than those."""
+        than those. `windows`: the search's choices of windows (PostgreSQL), shared by its
+        subqueries so that each probe runs once per search."""
         any_of = [m for m in any_of if m.phrases]
         scope = [m for m in within if m.phrases]
         if not any_of or (within and not scope):
@@ -161,7 +166,11 @@ class TextIndex:
             params = (query,)
             if newest is not None:
                 probe = self._ts_query(scope) if scope else query
-                sql, params = self._newest_windows(query, probe, int(newest))
+                chosen = (windows if windows is not None else Windows()).window(
+                    self, probe, int(newest)
+                )
+                if chosen:
+                    sql += f" AND {VECTOR} @@ '{chosen}'::tsquery"
         if newest is not None:
             # Wrapped, so that the subquery may be one part of a UNION.
             limit = f"ORDER BY {order} DESC LIMIT {int(newest)}"
@@ -173,32 +182,6 @@ class TextIndex:
 
     def _ts_query(self, any_of: Sequence[Match]) -> str:
         return " | ".join(f"({self._tsquery(m)})" for m in any_of)
-
-    def _newest_windows(self, query: str, probe: str, newest: int) -> tuple[str, tuple[str, ...]]:
-        """PostgreSQL: the rows matching `query` in the first window of newest buckets where
-        `probe` has `newest` matches, else in the whole index (see the module). The windows
-        are constants, so that the planner estimates each probe from the index's statistics;
-        CASE tries them in order and stops at the first that holds enough."""
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT MAX({self.key}) FROM {self.table}")
-            top = (cursor.fetchone()[0] or 0) // BUCKET
-        term = "to_tsquery('simple', %s)"
-        branches, params = [], []
-        for size in WINDOWS:
-            if size > top:  # the window would hold every bucket: the whole index
-                break
-            # A tsquery literal ('#9' | '#8' …) inside an SQL string literal: quotes doubled.
-            buckets = " | ".join(f"''#{b}''" for b in range(top, top - size, -1))
-            window = f"({term} && '{buckets}'::tsquery)"
-            count = (
-                f"(SELECT COUNT(*) FROM (SELECT 1 FROM {self.table} "
-                f"WHERE {VECTOR} @@ {window} LIMIT {newest}) AS probe)"
-            )
-            branches.append(f"WHEN {count} >= {newest} THEN {window}")
-            params += [probe, query]
-        condition = f"CASE {' '.join(branches)} ELSE {term} END" if branches else term
-        sql = f"SELECT {self.key} FROM {self.table} WHERE {VECTOR} @@ ({condition})"
-        return sql, (*params, query)
 
     # Tokens hold letters and digits only (tokens.py), so neither syntax needs escaping.
     def _tsquery(self, match: Match) -> str:
@@ -219,3 +202,49 @@ def _fts5(match: Match) -> str:
         '"' + " ".join(p.tokens) + '"' + ("*" if p.prefix else "") for p in match.phrases
     )
     return "{" + " ".join(match.columns) + "} : (" + phrases + ")"
+
+
+class Windows:
+    """One search's windows of newest buckets on PostgreSQL (see the module): for each probe
+    (a tsquery) and number of newest matches, the first window of the newest 1, 2, 4 …
+    buckets holding that many, as a tsquery of its bucket lexemes, or "" for the whole index.
+
+    Chosen in Python, once per search, by cheap counts; the search's subqueries (the matches
+    of each kind, the page and the count, a ranking tier probed by the words it ranks) then
+    carry the window as a constant, which the planner estimates from the index's statistics
+    and GIN intersects with the word from both sides (two conditions on the index, each
+    skipping through its posting list to the other's next row)."""
+
+    def __init__(self) -> None:
+        self._top: dict[str, int] = {}
+        self._chosen: dict[tuple[str, str, int], str] = {}
+
+    def window(self, index: TextIndex, probe: str, newest: int) -> str:
+        chosen = self._chosen.get((index.table, probe, newest))
+        if chosen is None:
+            chosen = self._chosen[(index.table, probe, newest)] = self._choose(index, probe, newest)
+        return chosen
+
+    def _choose(self, index: TextIndex, probe: str, newest: int) -> str:
+        top = self._newest_bucket(index)
+        with connection.cursor() as cursor:
+            for size in WINDOWS:
+                if size > top:  # the window would hold every bucket: the whole index
+                    break
+                buckets = " | ".join(f"'#{b}'" for b in range(top, top - size, -1))
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM (SELECT 1 FROM {index.table} "
+                    f"WHERE {VECTOR} @@ to_tsquery('simple', %s) AND {VECTOR} @@ %s::tsquery "
+                    f"LIMIT {newest}) AS probe",
+                    (probe, buckets),
+                )
+                if cursor.fetchone()[0] >= newest:
+                    return buckets.replace("'", "''")
+        return ""
+
+    def _newest_bucket(self, index: TextIndex) -> int:
+        if index.table not in self._top:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT MAX({index.key}) FROM {index.table}")
+                self._top[index.table] = (cursor.fetchone()[0] or 0) // BUCKET
+        return self._top[index.table]
