@@ -35,7 +35,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,13 +46,11 @@ from bench.cases import (
     ENGINES,
     PG_SERVER,
     RESULTS,
-    ROOT,
     _measure,
     _pg_admin_url,
     _pg_available,
     _read_through,
     _subprocess,
-    worker_env,
 )
 from bench.knowledge_data import ratio
 
@@ -169,11 +166,11 @@ def _reports(repeat: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from bench.reports_bare import bare_figures, differences
     from banchengshi.reports.build import build_report
     from banchengshi.reports.metrics import ReportScope
     from banchengshi.reports.periods import PeriodKind, containing
     from banchengshi.workdays.calendar import local_date
+    from bench.reports_bare import bare_figures, differences
 
     today = local_date(timezone.now())
     periods = {
@@ -182,13 +179,14 @@ def _reports(repeat: int) -> dict[str, Any]:
     }
     figures: dict[str, Any] = {}
     for name, (kind, period) in periods.items():
-        now = timezone.now()
 
         def report(kind: str = kind, label: str = period.label) -> Any:
             return json.loads(build_report(kind, label, ReportScope(), "json").content)
 
-        def bare(start: Any = period.start_at, end: Any = period.end_at, label: str = period.label) -> Any:
-            return bare_figures(start, end, now, label)
+        def bare(
+            start: Any = period.start_at, end: Any = period.end_at, label: str = period.label
+        ) -> Any:
+            return bare_figures(start, end, timezone.now(), label)
 
         with CaptureQueriesContext(connection) as queries:
             built = report()

@@ -181,7 +181,9 @@ def bare_figures(
             [start, end],
         )
         causes = cursor.fetchall()
-        got, answered = (_local_day(f"c.{column}", vendor) for column in ("received_at", "replied_at"))
+        got, answered = (
+            _local_day(f"c.{column}", vendor) for column in ("received_at", "replied_at")
+        )
         cursor.execute(
             f"SELECT {got}, {answered}, COUNT(*) FROM {t['case']} c "
             f"WHERE {period} AND c.replied_at IS NOT NULL GROUP BY 1, 2",
