@@ -159,7 +159,7 @@ def _alternated(
     for i in range(repeat):
         # The statements are counted in the first run only (the count costs a little).
         capture = CaptureQueriesContext(connection) if i == 0 else None
-        with capture or contextlib.nullcontext():
+        with capture if capture is not None else contextlib.nullcontext():
             start = time.perf_counter()
             built = report()
             reports.append(time.perf_counter() - start)
