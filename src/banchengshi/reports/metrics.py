@@ -116,106 +116,131 @@ class ReportScope:
         return f"unit-{self.unit.pk}" + ("" if self.below else "-only")
 
 
-def cohort(period: Period, scope: ReportScope) -> QuerySet[Case]:
-    cases = Case.objects.filter(received_at__gte=period.start_at, received_at__lt=period.end_at)
+def in_cohort(period: Period, scope: ReportScope, case: str = "") -> Q:
+    """The condition that the case (`case`: the path to it from another model, e.g. "case__")
+    was received in the period, within the scope. A record of the cases is filtered through
+    its join to the case, so that the period's received_at index leads the plan."""
+    condition = Q(**{f"{case}received_at__gte": period.start_at}) & Q(
+        **{f"{case}received_at__lt": period.end_at}
+    )
     units = scope.unit_ids()
     if units is not None:
-        cases = cases.filter(
+        condition &= Q(
             Exists(
                 CaseUnit.objects.filter(
-                    case=OuterRef("pk"),
+                    case=OuterRef(f"{case}pk" if case else "pk"),
                     unit__in=units,
                     relation__in=(CaseUnit.Relation.OWNER, CaseUnit.Relation.HANDLING),
                 )
             )
         )
-    return cases
+    return condition
 
 
-def _clocks(kinds: Iterable[str], **conditions: Any) -> Exists:
-    return Exists(
-        Clock.objects.filter(case=OuterRef("pk"), kind__in=tuple(kinds), round=1, **conditions)
-    )
+def cohort(period: Period, scope: ReportScope) -> QuerySet[Case]:
+    return Case.objects.filter(in_cohort(period, scope))
 
 
 REPLY_KINDS = (ClockKind.REPLY, ClockKind.NOT_ADMISSIBLE_REPLY)
 
 
-def _count_expressions(now: dt.datetime) -> dict[str, Count]:
-    """Each count of a case cohort as one conditional COUNT, by its key."""
-    replied = Q(replied_at__isnull=False)
+def _case_expressions() -> dict[str, Count]:
+    """The counts read from the cases' own columns, each one conditional COUNT."""
+    levels = definitions().satisfied_levels
+    return {
+        "received": Count("pk"),
+        "not_admissible": Count("pk", filter=~Q(not_admissible_reason="")),
+        "on_the_spot": Count("pk", filter=Q(on_the_spot=True)),
+        "replied": Count("pk", filter=Q(replied_at__isnull=False)),
+        "rated": Count("pk", filter=Q(satisfaction__isnull=False)),
+        "satisfied": Count("pk", filter=Q(satisfaction__in=levels)),
+        "solved": Count("pk", filter=Q(solved=True)),
+        "solved_asked": Count("pk", filter=Q(solved__isnull=False)),
+        "returned": Count("pk", filter=Q(returns_count__gt=0)),
+        "closed": Count("pk", filter=Q(state=State.CLOSED)),
+        "fast_channel": Count("pk", filter=Q(fast_channel=True)),
+        "department_causes": Count("pk", filter=Q(cause_side=CauseSide.DEPARTMENT)),
+        **{
+            f"level_{level.value}": Count("pk", filter=Q(satisfaction=level.value))
+            for level in Satisfaction
+        },
+    }
+
+
+def _clock_expressions(now: dt.datetime) -> dict[str, Count]:
+    """The counts of cases by their clocks, each a COUNT(DISTINCT case) over the clocks."""
     # A reply is late when its first round's clock stopped after its deadline; a case answered
     # on the spot has no reply clock and was on time.
-    late = _clocks(REPLY_KINDS, stopped_at__isnull=False, stopped_at__gt=F("due"))
-    running_late = Exists(
-        Clock.objects.filter(
-            case=OuterRef("pk"),
+    late = Q(kind__in=REPLY_KINDS, round=1, stopped_at__isnull=False, stopped_at__gt=F("due"))
+    replied_late = Q(case__replied_at__isnull=False) & late
+    open_late = (
+        Q(case__replied_at__isnull=True)
+        & ~Q(case__state=State.CLOSED)
+        & Q(
             stopped_at__isnull=True,
             paused_at__isnull=True,
             due__lt=now,
             kind__in=(ClockKind.CONTACT, ClockKind.CAUSE_ANALYSIS, *REPLY_KINDS),
         )
     )
-    open_late = Q(replied_at__isnull=True) & ~Q(state=State.CLOSED) & Q(running_late)
+    contact = Q(kind=ClockKind.CONTACT, round=1)
+    return {
+        "replied_late": Count("case", distinct=True, filter=replied_late),
+        "overdue_open": Count("case", distinct=True, filter=open_late),
+        "overdue": Count("case", distinct=True, filter=replied_late | open_late),
+        "contact_due": Count("case", distinct=True, filter=contact),
+        "contacted_in_time": Count(
+            "case",
+            distinct=True,
+            filter=contact & Q(stopped_at__isnull=False, stopped_at__lte=F("due")),
+        ),
+    }
+
+
+def _by_unit_of_case(
+    of_cohort: Q, now: dt.datetime, unit_field: str
+) -> dict[int | None, Counter[str]]:
+    """The clock counts and the supervised cases of the cohort by one of their units: a GROUP
+    BY over the cohort's clocks and one over its supervisions. Joined to the cohort rather
+    than asked per case (EXISTS): PostgreSQL answers an EXISTS in a FILTER by hashing the whole
+    table, every year's rows for a month's report."""
+    key = f"case__{unit_field}_id"
+    found: dict[int | None, Counter[str]] = {}
+    expressions = _clock_expressions(now)
+    clocks = cast(
+        Iterable[dict[str, Any]],
+        Clock.objects.filter(of_cohort)
+        .order_by()
+        .values(key)
+        .annotate(**{f"n_{name}": count for name, count in expressions.items()}),
+    )
+    for row in clocks:
+        found.setdefault(row[key], Counter()).update(
+            {name: row[f"n_{name}"] for name in expressions}
+        )
+    supervised = (
+        Supervision.objects.filter(of_cohort)
+        .order_by()
+        .values_list(key)
+        .annotate(n=Count("case", distinct=True))
+    )
+    for unit, n in supervised.values_list(key, "n"):
+        found.setdefault(unit, Counter())["supervised"] += n
+    return found
+
+
+def _case_totals(of_cohort: Q) -> dict[str, int]:
+    """The cohort's cases visited again, granted an extension, granted a suspension."""
     # An approved suspension is "ended" once the case resumes: both were granted.
     approved = (ClockRequest.Decision.APPROVED, ClockRequest.Decision.ENDED)
-    levels = definitions().satisfied_levels
-    counts = {
-        "received": Count("pk"),
-        "not_admissible": Count("pk", filter=~Q(not_admissible_reason="")),
-        "on_the_spot": Count("pk", filter=Q(on_the_spot=True)),
-        "replied": Count("pk", filter=replied),
-        "replied_late": Count("pk", filter=replied & Q(late)),
-        "overdue_open": Count("pk", filter=open_late),
-        "overdue": Count("pk", filter=(replied & Q(late)) | open_late),
-        "contact_due": Count("pk", filter=Q(_clocks([ClockKind.CONTACT]))),
-        "contacted_in_time": Count(
-            "pk",
-            filter=Q(
-                _clocks([ClockKind.CONTACT], stopped_at__isnull=False, stopped_at__lte=F("due"))
-            ),
-        ),
-        "return_visits": Count(
-            "pk", filter=Q(Exists(ReturnVisit.objects.filter(case=OuterRef("pk"))))
-        ),
-        "rated": Count("pk", filter=Q(satisfaction__isnull=False)),
-        "satisfied": Count("pk", filter=Q(satisfaction__in=levels)),
-        "solved": Count("pk", filter=Q(solved=True)),
-        "solved_asked": Count("pk", filter=Q(solved__isnull=False)),
-        "supervised": Count(
-            "pk", filter=Q(Exists(Supervision.objects.filter(case=OuterRef("pk"))))
-        ),
-        "returned": Count("pk", filter=Q(returns_count__gt=0)),
-        "extensions": Count(
-            "pk",
-            filter=Q(
-                Exists(
-                    ClockRequest.objects.filter(
-                        case=OuterRef("pk"), kind=ClockRequest.Kind.EXTENSION, decision__in=approved
-                    )
-                )
-            ),
-        ),
-        "suspensions": Count(
-            "pk",
-            filter=Q(
-                Exists(
-                    ClockRequest.objects.filter(
-                        case=OuterRef("pk"),
-                        kind=ClockRequest.Kind.SUSPENSION,
-                        decision__in=approved,
-                    )
-                )
-            ),
-        ),
-        "closed": Count("pk", filter=Q(state=State.CLOSED)),
-        "fast_channel": Count("pk", filter=Q(fast_channel=True)),
-        **{
-            f"level_{level.value}": Count("pk", filter=Q(satisfaction=level.value))
-            for level in Satisfaction
-        },
-    }
-    return counts
+    totals = ClockRequest.objects.filter(of_cohort, decision__in=approved).aggregate(
+        extensions=Count("case", distinct=True, filter=Q(kind=ClockRequest.Kind.EXTENSION)),
+        suspensions=Count("case", distinct=True, filter=Q(kind=ClockRequest.Kind.SUSPENSION)),
+    )
+    totals["return_visits"] = ReturnVisit.objects.filter(of_cohort).aggregate(
+        n=Count("case", distinct=True)
+    )["n"]
+    return totals
 
 
 @dataclass(frozen=True)
@@ -250,19 +275,6 @@ class UnitRow:
         return round(self.satisfied / self.rated, 4) if self.rated else None
 
 
-UNIT_COUNTS = (
-    "received",
-    "not_admissible",
-    "on_the_spot",
-    "replied",
-    "replied_late",
-    "overdue",
-    "rated",
-    "satisfied",
-    "supervised",
-)
-
-
 def _unit_row(unit_id: int, unit_name: str, found: Mapping[str, int]) -> UnitRow:
     return UnitRow(
         unit_id=unit_id,
@@ -289,58 +301,62 @@ class CaseCounts:
     units: tuple[UnitRow, ...]
 
 
-def _case_counts(cases: QuerySet[Case], now: dt.datetime) -> CaseCounts:
+def _case_counts(period: Period, scope: ReportScope, now: dt.datetime) -> CaseCounts:
     """Every count of the cohort, its breakdowns by channel and category and its responsible
-    units' figures from one GROUP BY (responsible unit, channel, category): a few hundred
-    groups, added up here, instead of a pass over the cases for each."""
-    expressions = {
-        **_count_expressions(now),
-        "department_causes": Count("pk", filter=Q(cause_side=CauseSide.DEPARTMENT)),
-    }
+    units' figures: one GROUP BY (responsible unit, channel, category) of the cases, a few
+    hundred groups added up here, and one per table of their records."""
+    expressions = _case_expressions()
     # An alias may not be a field's name (`solved`): aggregated under "n_…".
     groups = cast(
         Iterable[dict[str, Any]],
-        cases.order_by()
+        cohort(period, scope)
+        .order_by()
         .values("owner_unit_id", "channel", "category")
         .annotate(**{f"n_{key}": count for key, count in expressions.items()}),
     )
     counts: Counter[str] = Counter(dict.fromkeys(expressions, 0))
     by_channel = dict.fromkeys(Channel.values, 0)
     by_category = dict.fromkeys(Category.values, 0)
-    per_unit: dict[int, Counter[str]] = {}
+    per_unit: dict[int | None, Counter[str]] = {}
     for group in groups:
         found = {key: group[f"n_{key}"] for key in expressions}
         counts.update(found)
         by_channel[group["channel"]] = by_channel.get(group["channel"], 0) + found["received"]
         by_category[group["category"]] = by_category.get(group["category"], 0) + found["received"]
-        if group["owner_unit_id"] is not None:
-            per_unit.setdefault(group["owner_unit_id"], Counter()).update(found)
-    names = dict(Unit.objects.filter(pk__in=list(per_unit)).values_list("pk", "name"))
-    units = tuple(_unit_row(pk, names[pk], found) for pk, found in per_unit.items())
-    return CaseCounts(dict(counts), by_channel, by_category, units)
+        per_unit.setdefault(group["owner_unit_id"], Counter()).update(found)
+    counts.update(dict.fromkeys((*_clock_expressions(now), "supervised"), 0))
+    of_cohort = in_cohort(period, scope, "case__")
+    for unit, linked in _by_unit_of_case(of_cohort, now, "owner_unit").items():
+        counts.update(linked)
+        per_unit.setdefault(unit, Counter()).update(linked)
+    counts.update(_case_totals(of_cohort))
+    units = [pk for pk in per_unit if pk is not None]
+    names = dict(Unit.objects.filter(pk__in=units).values_list("pk", "name"))
+    rows = tuple(_unit_row(pk, names[pk], per_unit[pk]) for pk in units)
+    return CaseCounts(dict(counts), by_channel, by_category, rows)
 
 
 def by_unit(period: Period, unit_field: str, *, now: dt.datetime | None = None) -> list[UnitRow]:
     """The period's cases grouped by one of their units (`owner_unit`: the responsible unit;
-    `registered_unit`: where they were registered), each group's counts in one GROUP BY."""
-    expressions = _count_expressions(now or timezone.now())
+    `registered_unit`: where they were registered): a GROUP BY of the cases, of their clocks
+    and of their supervisions."""
+    cases = cohort(period, ReportScope()).filter(**{f"{unit_field}__isnull": False})
+    expressions = _case_expressions()
     # Annotated under keys mypy's stubs cannot know: read as plain dictionaries.
     rows = cast(
         Iterable[dict[str, Any]],
-        cohort(period, ReportScope())
-        .filter(**{f"{unit_field}__isnull": False})
-        .order_by()
+        cases.order_by()
         .values(f"{unit_field}_id", f"{unit_field}__name")
-        .annotate(
-            **{f"n_{key}": expressions[key] for key in UNIT_COUNTS},
-            n_department_causes=Count("pk", filter=Q(cause_side=CauseSide.DEPARTMENT)),
-        ),
+        .annotate(**{f"n_{key}": count for key, count in expressions.items()}),
     )
+    of_cohort = in_cohort(period, ReportScope(), "case__")
+    linked = _by_unit_of_case(of_cohort, now or timezone.now(), unit_field)
     return [
         _unit_row(
             row[f"{unit_field}_id"],
             row[f"{unit_field}__name"],
-            {key: row[f"n_{key}"] for key in (*UNIT_COUNTS, "department_causes")},
+            Counter({key: row[f"n_{key}"] for key in expressions})
+            + linked.get(row[f"{unit_field}_id"], Counter()),
         )
         for row in rows
     ]
@@ -538,7 +554,7 @@ def compute_figures(
 ) -> Figures:
     now = now or timezone.now()
     cases = cohort(period, scope)
-    found = _case_counts(cases, now)
+    found = _case_counts(period, scope, now)
     raw = dict(found.counts)
     levels = {level.value: raw.pop(f"level_{level.value}") for level in Satisfaction}
     counts = dict(raw)
