@@ -24,6 +24,7 @@ BENCHMARKS = (
     "bench.points",
     "bench.search",
     "bench.proposals",
+    "bench.reports",
 )
 RESULTS = Path(__file__).resolve().parent / "results"
 

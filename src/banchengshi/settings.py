@@ -165,6 +165,12 @@ def _database() -> dict[str, Any]:
     elif config["ENGINE"] == "django.db.backends.postgresql":
         # Chinese text search needs a UTF-8 database, never the C locale.
         config["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
+        # JIT compiles a query whose estimated cost passes jit_above_cost; the reports'
+        # conditional counts pass it at any size, and the annual report of 10,000 cases spent
+        # 11.7 s compiling for 0.5 s of work (docs/performance.md, issue 14). No query here
+        # runs long enough to win the compilation back.
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
     else:
         # The text index (textsearch) and the row locks are written for these two engines.
         raise ImproperlyConfigured(

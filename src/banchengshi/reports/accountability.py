@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from banchengshi.cases.models import CauseSide
 from banchengshi.reports.document import percent
-from banchengshi.reports.metrics import ReportScope, UnitRow, by_unit, cohort
+from banchengshi.reports.metrics import UnitRow, by_unit
 from banchengshi.reports.periods import Period
 
 PATH = Path(__file__).resolve().parent / "accountability.toml"
@@ -70,20 +69,14 @@ class Listed:
     reasons: list[str] = field(default_factory=list)
 
 
-def accountability_list(period: Period, *, now: dt.datetime | None = None) -> list[Listed]:
-    """The units the thresholds list for `period`, most reasons first: two GROUP BYs over the
-    period's cases (figures by responsible unit, department-side causes by unit)."""
+def accountability_list(
+    period: Period, *, now: dt.datetime | None = None, rows: Iterable[UnitRow] | None = None
+) -> list[Listed]:
+    """The units the thresholds list for `period`, most reasons first: one GROUP BY of the
+    period's cases by responsible unit, unless the report computed its `rows` already."""
     limits = thresholds()
-    causes = dict(
-        cohort(period, ReportScope())
-        .filter(cause_side=CauseSide.DEPARTMENT, owner_unit__isnull=False)
-        .order_by()
-        .values_list("owner_unit_id")
-        .annotate(n=Count("pk"))
-        .values_list("owner_unit_id", "n")
-    )
     listed = []
-    for row in by_unit(period, "owner_unit", now=now):
+    for row in by_unit(period, "owner_unit", now=now) if rows is None else rows:
         reasons = []
         satisfaction, on_time = row.satisfaction_rate, row.on_time_rate
         if (
@@ -104,7 +97,7 @@ def accountability_list(period: Period, *, now: dt.datetime | None = None) -> li
                 _("on-time replies %(rate)s, below %(limit)s")
                 % {"rate": percent(on_time), "limit": percent(limits.on_time_below)}
             )
-        count = causes.get(row.unit_id, 0)
+        count = row.department_causes
         if count >= limits.department_causes_at_least:
             reasons.append(_("%(count)d cases with a department-side cause") % {"count": count})
         if reasons:

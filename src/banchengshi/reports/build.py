@@ -85,7 +85,7 @@ def parse_format(text: str) -> Format:
 def with_accountability(figures: Figures) -> Figures:
     """The district's figures with the period's accountability list and interviews
     (R-REP-2: the list and its follow-up appear in the report)."""
-    listed = accountability_list(figures.period, now=figures.computed_at)
+    listed = accountability_list(figures.period, now=figures.computed_at, rows=figures.units)
     return replace(
         figures,
         accountable=tuple(

@@ -1,7 +1,7 @@
 """The dashboard's reads (R-REP-4): live open work by colour, the most overdue work, the
 weeks' and months' intake, the units' league table for last month and the newest hot spots.
 Each is one query on an index: open work is the WorkItem table (open work only, its
-(unit, due, id) index), intake a GROUP BY over a received_at range."""
+(unit, due, id) index), intake one GROUP BY by local day over a received_at range."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count
-from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from banchengshi.cases.models import Case, WorkItem
@@ -21,6 +20,7 @@ from banchengshi.org.scope import Scope
 from banchengshi.reports.drilldown import open_work_in
 from banchengshi.reports.metrics import UnitRow, league
 from banchengshi.reports.periods import PeriodKind, containing
+from banchengshi.reports.sql import LocalDate
 from banchengshi.workdays.calendar import SHANGHAI, local_date
 
 OVERDUE_SHOWN = 10
@@ -51,21 +51,25 @@ class Dashboard:
     computed_at: dt.datetime
 
 
-def _intake(
-    scope: Scope, since: dt.datetime, trunc: type[TruncWeek] | type[TruncMonth]
-) -> dict[dt.date, int]:
-    cases = Case.objects.filter(received_at__gte=since)
+def _intake(scope: Scope, since: dt.date) -> dict[dt.date, int]:
+    """The cases received on each local day from `since` on: one GROUP BY of a received_at
+    range, its days added up into weeks and months by the caller."""
+    cases = Case.objects.filter(received_at__gte=dt.datetime.combine(since, dt.time(), SHANGHAI))
     if not scope.sees_all:
         # A case links to a unit once per relation (responsible, handling): counted once.
         cases = cases.filter(unit_links__unit_id__in=sorted(scope.visible_unit_ids))
     rows = (
         cases.order_by()
-        .annotate(bucket=trunc("received_at", tzinfo=SHANGHAI))
-        .values("bucket")
+        .annotate(day=LocalDate("received_at"))
+        .values("day")
         .annotate(n=Count("pk", distinct=True))
-        .values_list("bucket", "n")
+        .values_list("day", "n")
     )
-    return {(bucket.date() if isinstance(bucket, dt.datetime) else bucket): n for bucket, n in rows}
+    return dict(rows)
+
+
+def _total(daily: dict[dt.date, int], first: dt.date, last: dt.date) -> int:
+    return sum(n for day, n in daily.items() if first <= day <= last)
 
 
 def dashboard(scope: Scope, *, now: dt.datetime | None = None) -> Dashboard:
@@ -81,24 +85,21 @@ def dashboard(scope: Scope, *, now: dt.datetime | None = None) -> Dashboard:
     )
     monday = today - dt.timedelta(days=today.weekday())
     first_week = monday - dt.timedelta(weeks=WEEKS - 1)
-    weekly = _intake(scope, dt.datetime.combine(first_week, dt.time(), SHANGHAI), TruncWeek)
-    weeks = [
-        Bar(f"{day:%m-%d}", weekly.get(day, 0), day, day + dt.timedelta(days=6))
-        for day in (first_week + dt.timedelta(weeks=i) for i in range(WEEKS))
-    ]
     month = containing(PeriodKind.MONTH, today)
     firsts = [month.first]
     for _ in range(MONTHS - 1):
         firsts.insert(0, containing(PeriodKind.MONTH, firsts[0] - dt.timedelta(days=1)).first)
-    monthly = _intake(scope, dt.datetime.combine(firsts[0], dt.time(), SHANGHAI), TruncMonth)
-    months = [
-        Bar(
-            f"{first:%Y-%m}",
-            monthly.get(first, 0),
-            first,
-            containing(PeriodKind.MONTH, first).last,
+    daily = _intake(scope, min(first_week, firsts[0]))
+    weeks = [
+        Bar(f"{day:%m-%d}", _total(daily, day, last), day, last)
+        for day, last in (
+            (week, week + dt.timedelta(days=6))
+            for week in (first_week + dt.timedelta(weeks=i) for i in range(WEEKS))
         )
-        for first in firsts
+    ]
+    months = [
+        Bar(f"{first:%Y-%m}", _total(daily, first, last), first, last)
+        for first, last in ((first, containing(PeriodKind.MONTH, first).last) for first in firsts)
     ]
     last_month = month.previous()
     table = league(last_month, now=now)

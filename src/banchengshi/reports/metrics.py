@@ -15,13 +15,13 @@ the working-day calendar to those pairs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from banchengshi.cases.causes import CAUSES
@@ -46,7 +46,8 @@ from banchengshi.neighborhood.sessions.models import RemoteSession
 from banchengshi.org.models import Unit
 from banchengshi.reports.definitions import PATH, Definitions, load_definitions
 from banchengshi.reports.periods import Period
-from banchengshi.workdays.calendar import SHANGHAI, reckon
+from banchengshi.reports.sql import LocalDate
+from banchengshi.workdays.calendar import reckon
 from banchengshi.workdays.registry import current_calendar
 
 # The counts, in the order a report lists them; each key is part of the JSON contract.
@@ -115,124 +116,153 @@ class ReportScope:
         return f"unit-{self.unit.pk}" + ("" if self.below else "-only")
 
 
-def cohort(period: Period, scope: ReportScope) -> QuerySet[Case]:
-    cases = Case.objects.filter(received_at__gte=period.start_at, received_at__lt=period.end_at)
+def in_cohort(period: Period, scope: ReportScope, case: str = "") -> Q:
+    """The condition that the case (`case`: the path to it from another model, e.g. "case__")
+    was received in the period, within the scope. A record of the cases is filtered through
+    its join to the case, so that the period's received_at index leads the plan."""
+    condition = Q(**{f"{case}received_at__gte": period.start_at}) & Q(
+        **{f"{case}received_at__lt": period.end_at}
+    )
     units = scope.unit_ids()
     if units is not None:
-        cases = cases.filter(
+        condition &= Q(
             Exists(
                 CaseUnit.objects.filter(
-                    case=OuterRef("pk"),
+                    case=OuterRef(f"{case}pk" if case else "pk"),
                     unit__in=units,
                     relation__in=(CaseUnit.Relation.OWNER, CaseUnit.Relation.HANDLING),
                 )
             )
         )
-    return cases
+    return condition
 
 
-def _clocks(kinds: Iterable[str], **conditions: Any) -> Exists:
-    return Exists(
-        Clock.objects.filter(case=OuterRef("pk"), kind__in=tuple(kinds), round=1, **conditions)
-    )
+def cohort(period: Period, scope: ReportScope) -> QuerySet[Case]:
+    return Case.objects.filter(in_cohort(period, scope))
 
 
 REPLY_KINDS = (ClockKind.REPLY, ClockKind.NOT_ADMISSIBLE_REPLY)
 
 
-def _count_expressions(now: dt.datetime) -> dict[str, Count]:
-    """Each count of a case cohort as one conditional COUNT, by its key."""
-    replied = Q(replied_at__isnull=False)
+def _case_expressions() -> dict[str, Count]:
+    """The counts read from the cases' own columns, each one conditional COUNT."""
+    levels = definitions().satisfied_levels
+    return {
+        "received": Count("pk"),
+        "not_admissible": Count("pk", filter=~Q(not_admissible_reason="")),
+        "on_the_spot": Count("pk", filter=Q(on_the_spot=True)),
+        "replied": Count("pk", filter=Q(replied_at__isnull=False)),
+        "rated": Count("pk", filter=Q(satisfaction__isnull=False)),
+        "satisfied": Count("pk", filter=Q(satisfaction__in=levels)),
+        "solved": Count("pk", filter=Q(solved=True)),
+        "solved_asked": Count("pk", filter=Q(solved__isnull=False)),
+        "returned": Count("pk", filter=Q(returns_count__gt=0)),
+        "closed": Count("pk", filter=Q(state=State.CLOSED)),
+        "fast_channel": Count("pk", filter=Q(fast_channel=True)),
+        "department_causes": Count("pk", filter=Q(cause_side=CauseSide.DEPARTMENT)),
+        **{
+            f"level_{level.value}": Count("pk", filter=Q(satisfaction=level.value))
+            for level in Satisfaction
+        },
+    }
+
+
+def _late_clocks(now: dt.datetime) -> tuple[Q, Q]:
+    """The clock of a case replied late, and the running clock of a case overdue unanswered."""
     # A reply is late when its first round's clock stopped after its deadline; a case answered
     # on the spot has no reply clock and was on time.
-    late = _clocks(REPLY_KINDS, stopped_at__isnull=False, stopped_at__gt=F("due"))
-    running_late = Exists(
-        Clock.objects.filter(
-            case=OuterRef("pk"),
+    late = Q(kind__in=REPLY_KINDS, round=1, stopped_at__isnull=False, stopped_at__gt=F("due"))
+    replied_late = Q(case__replied_at__isnull=False) & late
+    open_late = (
+        Q(case__replied_at__isnull=True)
+        & ~Q(case__state=State.CLOSED)
+        & Q(
             stopped_at__isnull=True,
             paused_at__isnull=True,
             due__lt=now,
             kind__in=(ClockKind.CONTACT, ClockKind.CAUSE_ANALYSIS, *REPLY_KINDS),
         )
     )
-    open_late = Q(replied_at__isnull=True) & ~Q(state=State.CLOSED) & Q(running_late)
+    return replied_late, open_late
+
+
+def _clock_expressions(now: dt.datetime) -> dict[str, Count]:
+    """The counts of cases by their clocks, each a COUNT(DISTINCT case) over the clocks."""
+    replied_late, open_late = _late_clocks(now)
+    contact = Q(kind=ClockKind.CONTACT, round=1)
+    return {
+        "replied_late": Count("case", distinct=True, filter=replied_late),
+        "overdue_open": Count("case", distinct=True, filter=open_late),
+        "overdue": Count("case", distinct=True, filter=replied_late | open_late),
+        "contact_due": Count("case", distinct=True, filter=contact),
+        "contacted_in_time": Count(
+            "case",
+            distinct=True,
+            filter=contact & Q(stopped_at__isnull=False, stopped_at__lte=F("due")),
+        ),
+    }
+
+
+def _by_unit_of_case(
+    of_cohort: Q, now: dt.datetime, unit_field: str
+) -> dict[int | None, Counter[str]]:
+    """The clock counts and the supervised cases of the cohort by one of their units: a GROUP
+    BY over the cohort's clocks and one over its supervisions. Joined to the cohort rather
+    than asked per case (EXISTS): PostgreSQL answers an EXISTS in a FILTER by hashing the whole
+    table, every year's rows for a month's report."""
+    key = f"case__{unit_field}_id"
+    found: dict[int | None, Counter[str]] = {}
+    expressions = _clock_expressions(now)
+    clocks = cast(
+        Iterable[dict[str, Any]],
+        Clock.objects.filter(of_cohort)
+        .order_by()
+        .values(key)
+        .annotate(**{f"n_{name}": count for name, count in expressions.items()}),
+    )
+    for row in clocks:
+        found.setdefault(row[key], Counter()).update(
+            {name: row[f"n_{name}"] for name in expressions}
+        )
+    supervised = (
+        Supervision.objects.filter(of_cohort)
+        .order_by()
+        .values_list(key)
+        .annotate(n=Count("case", distinct=True))
+    )
+    for unit, n in supervised.values_list(key, "n"):
+        found.setdefault(unit, Counter())["supervised"] += n
+    return found
+
+
+def _case_totals(of_cohort: Q) -> dict[str, int]:
+    """The cohort's cases visited again, granted an extension, granted a suspension."""
     # An approved suspension is "ended" once the case resumes: both were granted.
     approved = (ClockRequest.Decision.APPROVED, ClockRequest.Decision.ENDED)
-    levels = definitions().satisfied_levels
-    counts = {
-        "received": Count("pk"),
-        "not_admissible": Count("pk", filter=~Q(not_admissible_reason="")),
-        "on_the_spot": Count("pk", filter=Q(on_the_spot=True)),
-        "replied": Count("pk", filter=replied),
-        "replied_late": Count("pk", filter=replied & Q(late)),
-        "overdue_open": Count("pk", filter=open_late),
-        "overdue": Count("pk", filter=(replied & Q(late)) | open_late),
-        "contact_due": Count("pk", filter=Q(_clocks([ClockKind.CONTACT]))),
-        "contacted_in_time": Count(
-            "pk",
-            filter=Q(
-                _clocks([ClockKind.CONTACT], stopped_at__isnull=False, stopped_at__lte=F("due"))
-            ),
-        ),
-        "return_visits": Count(
-            "pk", filter=Q(Exists(ReturnVisit.objects.filter(case=OuterRef("pk"))))
-        ),
-        "rated": Count("pk", filter=Q(satisfaction__isnull=False)),
-        "satisfied": Count("pk", filter=Q(satisfaction__in=levels)),
-        "solved": Count("pk", filter=Q(solved=True)),
-        "solved_asked": Count("pk", filter=Q(solved__isnull=False)),
-        "supervised": Count(
-            "pk", filter=Q(Exists(Supervision.objects.filter(case=OuterRef("pk"))))
-        ),
-        "returned": Count("pk", filter=Q(returns_count__gt=0)),
-        "extensions": Count(
-            "pk",
-            filter=Q(
-                Exists(
-                    ClockRequest.objects.filter(
-                        case=OuterRef("pk"), kind=ClockRequest.Kind.EXTENSION, decision__in=approved
-                    )
-                )
-            ),
-        ),
-        "suspensions": Count(
-            "pk",
-            filter=Q(
-                Exists(
-                    ClockRequest.objects.filter(
-                        case=OuterRef("pk"),
-                        kind=ClockRequest.Kind.SUSPENSION,
-                        decision__in=approved,
-                    )
-                )
-            ),
-        ),
-        "closed": Count("pk", filter=Q(state=State.CLOSED)),
-        "fast_channel": Count("pk", filter=Q(fast_channel=True)),
-        **{
-            f"level_{level.value}": Count("pk", filter=Q(satisfaction=level.value))
-            for level in Satisfaction
-        },
-    }
-    return counts
+    totals = ClockRequest.objects.filter(of_cohort, decision__in=approved).aggregate(
+        extensions=Count("case", distinct=True, filter=Q(kind=ClockRequest.Kind.EXTENSION)),
+        suspensions=Count("case", distinct=True, filter=Q(kind=ClockRequest.Kind.SUSPENSION)),
+    )
+    totals["return_visits"] = ReturnVisit.objects.filter(of_cohort).aggregate(
+        n=Count("case", distinct=True)
+    )["n"]
+    return totals
 
 
 # The figures whose cases a list can show (the league table's and the intake's): each the
-# condition of its COUNT, so the list holds exactly the cases counted.
+# condition the counted cases meet, so the list holds exactly the cases counted.
 LISTED_FIGURES = ("received", "replied", "rated", "overdue", "supervised")
 
 
 def figure_condition(key: str, now: dt.datetime) -> Q:
     """The condition a case of the cohort meets to be counted in figure `key`."""
-    condition = _count_expressions(now)[key].filter
-    return condition if isinstance(condition, Q) else Q()
-
-
-def _case_counts(cases: QuerySet[Case], now: dt.datetime) -> dict[str, int]:
-    counts = _count_expressions(now)
-    # An alias may not be a field's name (`solved`): aggregated under "n_…".
-    found = cases.aggregate(**{f"n_{key}": count for key, count in counts.items()})
-    return {key: found[f"n_{key}"] for key in counts}
+    if key in ("received", "replied", "rated"):
+        condition = _case_expressions()[key].filter
+        return condition if isinstance(condition, Q) else Q()
+    if key == "overdue":
+        replied_late, open_late = _late_clocks(now)
+        return Q(Exists(Clock.objects.filter(replied_late | open_late, case=OuterRef("pk"))))
+    return Q(Exists(Supervision.objects.filter(case=OuterRef("pk"))))
 
 
 @dataclass(frozen=True)
@@ -250,6 +280,8 @@ class UnitRow:
     rated: int
     satisfied: int
     supervised: int
+    # Cases with a department-side cause (the accountability list reads it).
+    department_causes: int = 0
 
     @property
     def on_time_rate(self) -> float | None:
@@ -265,45 +297,88 @@ class UnitRow:
         return round(self.satisfied / self.rated, 4) if self.rated else None
 
 
-UNIT_COUNTS = (
-    "received",
-    "not_admissible",
-    "on_the_spot",
-    "replied",
-    "replied_late",
-    "overdue",
-    "rated",
-    "satisfied",
-    "supervised",
-)
+def _unit_row(unit_id: int, unit_name: str, found: Mapping[str, int]) -> UnitRow:
+    return UnitRow(
+        unit_id=unit_id,
+        unit_name=unit_name,
+        received=found["received"],
+        not_admissible=found["not_admissible"],
+        on_the_spot=found["on_the_spot"],
+        replied=found["replied"],
+        replied_on_time=found["replied"] - found["replied_late"],
+        overdue=found["overdue"],
+        rated=found["rated"],
+        satisfied=found["satisfied"],
+        supervised=found["supervised"],
+        department_causes=found["department_causes"],
+    )
+
+
+@dataclass(frozen=True)
+class CaseCounts:
+    counts: dict[str, int]
+    by_channel: dict[str, int]
+    by_category: dict[str, int]
+    # The responsible units' rows (the accountability list reads them).
+    units: tuple[UnitRow, ...]
+
+
+def _case_counts(period: Period, scope: ReportScope, now: dt.datetime) -> CaseCounts:
+    """Every count of the cohort, its breakdowns by channel and category and its responsible
+    units' figures: one GROUP BY (responsible unit, channel, category) of the cases, a few
+    hundred groups added up here, and one per table of their records."""
+    expressions = _case_expressions()
+    # An alias may not be a field's name (`solved`): aggregated under "n_…".
+    groups = cast(
+        Iterable[dict[str, Any]],
+        cohort(period, scope)
+        .order_by()
+        .values("owner_unit_id", "channel", "category")
+        .annotate(**{f"n_{key}": count for key, count in expressions.items()}),
+    )
+    counts: Counter[str] = Counter(dict.fromkeys(expressions, 0))
+    by_channel = dict.fromkeys(Channel.values, 0)
+    by_category = dict.fromkeys(Category.values, 0)
+    per_unit: dict[int | None, Counter[str]] = {}
+    for group in groups:
+        found = {key: group[f"n_{key}"] for key in expressions}
+        counts.update(found)
+        by_channel[group["channel"]] = by_channel.get(group["channel"], 0) + found["received"]
+        by_category[group["category"]] = by_category.get(group["category"], 0) + found["received"]
+        per_unit.setdefault(group["owner_unit_id"], Counter()).update(found)
+    counts.update(dict.fromkeys((*_clock_expressions(now), "supervised"), 0))
+    of_cohort = in_cohort(period, scope, "case__")
+    for unit, linked in _by_unit_of_case(of_cohort, now, "owner_unit").items():
+        counts.update(linked)
+        per_unit.setdefault(unit, Counter()).update(linked)
+    counts.update(_case_totals(of_cohort))
+    units = [pk for pk in per_unit if pk is not None]
+    names = dict(Unit.objects.filter(pk__in=units).values_list("pk", "name"))
+    rows = tuple(_unit_row(pk, names[pk], per_unit[pk]) for pk in units)
+    return CaseCounts(dict(counts), by_channel, by_category, rows)
 
 
 def by_unit(period: Period, unit_field: str, *, now: dt.datetime | None = None) -> list[UnitRow]:
     """The period's cases grouped by one of their units (`owner_unit`: the responsible unit;
-    `registered_unit`: where they were registered), each group's counts in one GROUP BY."""
-    expressions = _count_expressions(now or timezone.now())
+    `registered_unit`: where they were registered): a GROUP BY of the cases, of their clocks
+    and of their supervisions."""
+    cases = cohort(period, ReportScope()).filter(**{f"{unit_field}__isnull": False})
+    expressions = _case_expressions()
     # Annotated under keys mypy's stubs cannot know: read as plain dictionaries.
     rows = cast(
         Iterable[dict[str, Any]],
-        cohort(period, ReportScope())
-        .filter(**{f"{unit_field}__isnull": False})
-        .order_by()
+        cases.order_by()
         .values(f"{unit_field}_id", f"{unit_field}__name")
-        .annotate(**{f"n_{key}": expressions[key] for key in UNIT_COUNTS}),
+        .annotate(**{f"n_{key}": count for key, count in expressions.items()}),
     )
+    of_cohort = in_cohort(period, ReportScope(), "case__")
+    linked = _by_unit_of_case(of_cohort, now or timezone.now(), unit_field)
     return [
-        UnitRow(
-            unit_id=row[f"{unit_field}_id"],
-            unit_name=row[f"{unit_field}__name"],
-            received=row["n_received"],
-            not_admissible=row["n_not_admissible"],
-            on_the_spot=row["n_on_the_spot"],
-            replied=row["n_replied"],
-            replied_on_time=row["n_replied"] - row["n_replied_late"],
-            overdue=row["n_overdue"],
-            rated=row["n_rated"],
-            satisfied=row["n_satisfied"],
-            supervised=row["n_supervised"],
+        _unit_row(
+            row[f"{unit_field}_id"],
+            row[f"{unit_field}__name"],
+            Counter({key: row[f"n_{key}"] for key in expressions})
+            + linked.get(row[f"{unit_field}_id"], Counter()),
         )
         for row in rows
     ]
@@ -321,13 +396,6 @@ def league(period: Period, *, now: dt.datetime | None = None) -> list[UnitRow]:
             r.unit_name,
         ),
     )
-
-
-def _breakdown(cases: QuerySet[Case], field: str, choices: Iterable[str]) -> dict[str, int]:
-    found = dict(
-        cases.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n")
-    )
-    return {choice: found.get(choice, 0) for choice in choices}
 
 
 @dataclass(frozen=True)
@@ -349,20 +417,24 @@ def _top_matters(cases: QuerySet[Case]) -> list[Ranked]:
     return [Ranked(str(row["matter_id"]), row["matter__name"], row["n"]) for row in rows]
 
 
-def _top_causes(cases: QuerySet[Case]) -> list[Ranked]:
-    rows = (
-        cases.exclude(cause_code="")
-        .order_by()
-        .values("cause_code", "cause_side")
+def _causes(cases: QuerySet[Case]) -> tuple[list[Ranked], dict[str, int]]:
+    """The most frequent causes and the cases by cause side, from one GROUP BY of both (a
+    district has a few dozen causes)."""
+    rows = list(
+        cases.order_by()
+        .values_list("cause_code", "cause_side")
         .annotate(n=Count("pk"))
-        .order_by("-n", "cause_code")[:TOP]
+        .values_list("cause_code", "cause_side", "n")
     )
+    sides = dict.fromkeys(CauseSide.values, 0)
+    for _code, side, n in rows:
+        if side:
+            sides[side] = sides.get(side, 0) + n
     ranked = []
-    for row in rows:
-        cause = CAUSES.get(row["cause_code"])
-        label = cause.label if cause else row["cause_code"]
-        ranked.append(Ranked(row["cause_code"], label, row["n"], row["cause_side"]))
-    return ranked
+    for code, side, n in sorted((row for row in rows if row[0]), key=lambda r: (-r[2], r[0]))[:TOP]:
+        cause = CAUSES.get(code)
+        ranked.append(Ranked(code, cause.label if cause else code, n, side))
+    return ranked, sides
 
 
 @dataclass(frozen=True)
@@ -379,8 +451,8 @@ def _handling_days(cases: QuerySet[Case]) -> HandlingDays:
         cases.filter(replied_at__isnull=False)
         .order_by()
         .annotate(
-            got=TruncDate("received_at", tzinfo=SHANGHAI),
-            answered=TruncDate("replied_at", tzinfo=SHANGHAI),
+            got=LocalDate("received_at"),
+            answered=LocalDate("replied_at"),
         )
         .values("got", "answered")
         .annotate(n=Count("pk"))
@@ -483,6 +555,8 @@ class Figures:
     # The district's report only (reports.build): the accountability list and its interviews.
     accountable: tuple[Accountable, ...] = ()
     interviews: int = 0
+    # The responsible units' figures (the district's report lists some as accountable).
+    units: tuple[UnitRow, ...] = ()
 
     @property
     def external(self) -> dict[str, int]:
@@ -502,7 +576,8 @@ def compute_figures(
 ) -> Figures:
     now = now or timezone.now()
     cases = cohort(period, scope)
-    raw = _case_counts(cases, now)
+    found = _case_counts(period, scope, now)
+    raw = dict(found.counts)
     levels = {level.value: raw.pop(f"level_{level.value}") for level in Satisfaction}
     counts = dict(raw)
     counts["accepted"] = counts["received"] - counts["not_admissible"]
@@ -519,13 +594,7 @@ def compute_figures(
         )
         for rate in definitions().rates
     }
-    sides = dict(
-        cases.exclude(cause_side="")
-        .order_by()
-        .values_list("cause_side")
-        .annotate(n=Count("pk"))
-        .values_list("cause_side", "n")
-    )
+    top_causes, sides = _causes(cases)
     return Figures(
         period=period,
         scope=scope,
@@ -533,10 +602,11 @@ def compute_figures(
         counts=counts,
         rates=rates,
         satisfaction_levels=levels,
-        by_channel=_breakdown(cases, "channel", Channel.values),
-        by_category=_breakdown(cases, "category", Category.values),
+        by_channel=found.by_channel,
+        by_category=found.by_category,
         top_matters=_top_matters(cases),
-        top_causes=_top_causes(cases),
-        causes_by_side={side: sides.get(side, 0) for side in CauseSide.values},
+        top_causes=top_causes,
+        causes_by_side=sides,
         handling_days=_handling_days(cases),
+        units=found.units,
     )
