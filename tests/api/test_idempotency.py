@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 
 from banchengshi.api import idempotency
 from banchengshi.api.models import IdempotencyKey
 from banchengshi.cases.models import Case
+from banchengshi.org.actions import do_grant_role
+from banchengshi.org.models import Role
+from banchengshi.tokens.actions import do_create_token
 from tests.api.conftest import Api, District, registration
 
 AsUser = Callable[..., Api]
@@ -99,9 +104,16 @@ def test_a_concurrent_request_with_the_same_key_returns_the_winners_case(
     assert Case.objects.count() == 1
 
 
+def intake_account(district: District) -> Api:
+    """The 12345 source's own intake account ("intake"), a dispatcher at the hub."""
+    user = User.objects.create_user("intake")
+    do_grant_role(user, district.hub, Role.DISPATCHER)
+    return Api(Client(), do_create_token(user, "12345 bridge")[1])
+
+
 def test_an_external_record_is_registered_once(district: District, as_user: AsUser) -> None:
     """R-IN-3: re-sending the same external record never creates a second case."""
-    system = as_user("dispatcher")
+    system = intake_account(district)
     body = registration(
         district, channel="hotline_12345", external_source="12345", external_id="GD-778"
     )
@@ -111,4 +123,44 @@ def test_an_external_record_is_registered_once(district: District, as_user: AsUs
     again = system.post("/cases", {**body, "description": "再次推送的同一工单，描述略有不同"})
     assert again.status_code == 200
     assert again.json()["id"] == first.json()["id"]
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", ["clerk", "dispatcher"])
+def test_only_the_sources_own_account_registers_under_its_ids(
+    district: District, as_user: AsUser, who: str
+) -> None:
+    """Issue 15 item 5: a token holder cannot take the id of a hotline record to come."""
+    body = registration(
+        district, channel="hotline_12345", external_source="12345", external_id="GD-779"
+    )
+    refused = as_user(who).post("/cases", body)
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "code": "external_source_not_allowed",
+        "message": "Only the intake account of the external source “12345” may register "
+        "records under its ids.",
+        "field": "external_source",
+    }
+    unknown = as_user(who).post("/cases", {**body, "external_source": "carrier_pigeon"})
+    assert unknown.json()["code"] == "external_source_not_allowed"
+    assert not Case.objects.exists()
+    # The real record, when it comes from the hotline's own account, is registered.
+    assert intake_account(district).post("/cases", body).status_code == 201
+
+
+def test_an_id_registered_by_another_account_is_refused_not_merged(
+    district: District, as_user: AsUser
+) -> None:
+    """A case left under a source's id by another account (before ids belonged to their
+    source) is never the answer to the source's record."""
+    body = registration(
+        district, channel="hotline_12345", external_source="12345", external_id="GD-780"
+    )
+    system = intake_account(district)
+    assert system.post("/cases", body).status_code == 201
+    Case.objects.update(registered_by=district.users["dispatcher"])
+    clash = system.post("/cases", body)
+    assert clash.status_code == 409
+    assert clash.json()["code"] == "duplicate"
     assert Case.objects.count() == 1

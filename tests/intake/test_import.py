@@ -228,12 +228,13 @@ def test_a_file_that_cannot_be_imported(
 def test_the_account_must_be_the_system_account(org: Org, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "orders.csv", [hotline_record()], "utf-8")
     _, err = run(str(path), "--source", "12345", expect=1)
-    assert "There is no active account “intake”" in err
-    _, err = run(str(path), "--source", "12345", "--user", org.clerk.username, expect=1)
-    assert "“clerk” does not hold the dispatcher role" in err
-    _, err = run(str(path), "--source", "carrier_pigeon", "--user", "x", expect=1)
+    assert "There is no active account “intake”, the source's intake account" in err
+    User.objects.create_user("intake")
+    _, err = run(str(path), "--source", "12345", expect=1)
+    assert "“intake” does not hold the dispatcher role" in err
+    _, err = run(str(path), "--source", "carrier_pigeon", expect=1)
     assert "Unknown source “carrier_pigeon”" in err
-    assert not User.objects.filter(username="intake").exists()
+    assert not Case.objects.exists()
 
 
 def table_of(records: list[dict[str, Any]]) -> Table:
@@ -257,10 +258,14 @@ def test_a_record_registered_meanwhile_is_not_registered_twice(org: Org, system:
     assert AuditEvent.objects.filter(action="register").count() == 3
 
 
-def test_a_window_clerk_imports_at_the_own_center(org: Org) -> None:
-    """The hub is named only for a dispatcher; anyone else is placed by the engine's rule."""
+def test_only_the_sources_own_account_imports_its_records(org: Org) -> None:
+    """Issue 15 item 5: a window clerk (or any other account) takes no id of the source."""
     source = find_source("12345")
     assert source is not None
     report = import_table(org.clerk, source, table_of([hotline_record()]))
-    assert report.created == 1
-    assert Case.objects.get().registered_unit == org.hall
+    assert report.created == 0
+    (rejected,) = report.rejected
+    assert [message for _column, message in rejected.problems] == [
+        "Only the intake account of the external source “12345” may register records under its ids."
+    ]
+    assert not Case.objects.exists()

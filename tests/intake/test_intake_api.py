@@ -10,7 +10,7 @@ from banchengshi.cases.models import Case, Category, Channel, PetitionerType, St
 from banchengshi.intake import actions
 from banchengshi.notify.models import OutboxMessage
 from tests.cases.conftest import CREDIT_CODE, Org, sh
-from tests.intake.conftest import IntakeApi, System, hotline_record, token_for
+from tests.intake.conftest import IntakeApi, hotline_record, token_for
 
 
 def test_a_hotline_work_order_becomes_a_case(org: Org, intake_api: IntakeApi) -> None:
@@ -205,22 +205,26 @@ def test_without_a_token_it_is_unauthenticated(org: Org) -> None:
     assert response.status_code == 401
 
 
-def test_a_window_clerk_registers_at_the_own_center(org: Org, system: System) -> None:
-    """The engine decides who registers where: a clerk's system registers at its center."""
-    response = IntakeApi(token_for(org.clerk)).post("12345", hotline_record())
-    assert response.status_code == 201
-    assert Case.objects.get().registered_unit == org.hall
-
-
-def test_a_record_registered_out_of_the_callers_reach_is_a_conflict(
-    org: Org, intake_api: IntakeApi
+@pytest.mark.parametrize("who", ["clerk", "dispatcher", "handler_b"])
+def test_only_the_sources_own_account_registers_its_records(
+    org: Org, intake_api: IntakeApi, who: str
 ) -> None:
-    """Someone who cannot see the case learns only that the record exists, not the case."""
+    """Issue 15 item 5: any other account is refused in words, and learns nothing of
+    whether the record exists."""
+    other = IntakeApi(token_for(getattr(org, who)))
+    response = other.post("12345", hotline_record())
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "external_source_not_allowed",
+        "message": "Only the intake account of the external source “12345” may register "
+        "records under its ids.",
+        "field": "external_source",
+    }
+    assert not Case.objects.exists()
     assert intake_api.post("12345", hotline_record()).status_code == 201
-    response = IntakeApi(token_for(org.handler_b)).post("12345", hotline_record())
-    assert response.status_code == 409
-    assert response.json()["code"] == "duplicate"
-    assert "tracking_no" not in response.content.decode()
+    again = other.post("12345", hotline_record())
+    assert again.status_code == 400
+    assert "tracking_no" not in again.content.decode()
 
 
 def test_a_concurrent_copy_answers_with_the_winners_case(

@@ -512,3 +512,30 @@ def test_requests_show_no_petitioner_data_and_no_staff_names(
         "我是***，身份证***，手机***，邮箱***，窗口说材料不全"
     )
     assert by_id[filed.case.tracking_no]["address"] == "普陀区大渡河路1668号"
+
+
+def test_requests_blank_numbers_however_written_also_in_the_address(
+    org: Org, system: System, client: Client
+) -> None:
+    """Issue 15 item 6: separators, full-width digits, a lower-case x, a contact in the
+    address_string."""
+    file_request(
+        client,
+        filing(
+            system,
+            description=(
+                "电话138.1234.5678，又138/1234/5678，又１３８１２３４５６７８，"
+                "身份证31010719900307201x，2026-12-03来过"
+            ),
+            address_string="普陀区大渡河路1668号联系人张伟 13912345678",
+        ),
+    )
+    filed = Open311Request.objects.get()
+    listed, _, _ = both_formats(client, "requests")
+    (request,) = [r for r in listed if r["service_request_id"] == filed.case.tracking_no]
+    assert request["description"] == "电话***，又***，又***，身份证***，2026-12-03来过"
+    assert request["address"] == "普陀区大渡河路1668号联系人*** ***"
+    for fmt in ("json", "xml"):
+        text = client.get(f"/open311/v2/requests.{fmt}").content.decode()
+        for secret in ("张伟", "13912345678", "5678", "201x"):
+            assert secret not in text, (fmt, secret)

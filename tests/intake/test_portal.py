@@ -87,7 +87,7 @@ def test_the_access_code_is_sent_and_kept_only_as_a_hash(org: Org) -> None:
     sms = OutboxMessage.objects.get(case=filed.case)
     assert (sms.channel, sms.recipient, sms.template) == ("sms", PHONE, "appeal_filed")
     assert sms.payload == {"tracking_no": filed.case.tracking_no, "access_code": code}
-    proof = prove(filed.case.tracking_no, code)
+    proof = prove(filed.case.tracking_no, code, address="203.0.113.7")
     assert proof is not None
     assert (proof.case_id, proof.kind) == (filed.case.pk, ProofKind.ACCESS_CODE)
 

@@ -4,8 +4,8 @@ Every URL pattern of the project's urlconf is walked with Django's resolver; eac
 parameter in turn is given hostile values (NUL, a superscript digit, a 30-digit number,
 unicode, a line break …) and every page is asked with hostile values for the query and form
 parameters the pages read, by GET and by POST, as an anonymous visitor and as a signed-in
-person holding every role (and the admin). Any answer of 500 or above fails, naming the
-request."""
+person holding every role (and the admin), also with hostile request headers and cookies
+(HEADERS). Any answer of 500 or above fails, naming the request."""
 
 from __future__ import annotations
 
@@ -29,6 +29,25 @@ from tests.cases.conftest import CaseBuilder, Org
 from tests.neighborhood.sessions.conftest import build_streets
 
 HOSTILE = ("\x00", "²", "1" * 30, "-1", "０１", "中文 a\nb %")
+# The request headers a page, the API, Open311, the rate limits or Django read, each given
+# every value of HEADER_VALUES at once; and the cookies, the session's among them. A cookie
+# can carry NUL as "\000", which Python's cookie parser decodes.
+HEADERS = (
+    "HTTP_ACCEPT_LANGUAGE",
+    "HTTP_IDEMPOTENCY_KEY",
+    "HTTP_AUTHORIZATION",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_REAL_IP",
+    "HTTP_X_REQUESTED_WITH",
+    "HTTP_HX_REQUEST",
+    "HTTP_HX_CURRENT_URL",
+    "HTTP_REFERER",
+    "HTTP_USER_AGENT",
+)
+COOKIES = ("sessionid", "csrftoken", "django_language", "bcs_elder")
+HEADER_VALUES = ("\x00", '"\\000"', "Bearer ² 中文 %00 a\tb", "9" * 5000)
 # Every query or form parameter a page, the API or the admin reads.
 PARAMETERS = (
     "page",
@@ -265,13 +284,30 @@ def _known_id() -> int:
     return Case.objects.order_by("pk").values_list("pk", flat=True).first() or 1
 
 
-def _ask(client: Client, method: str, path: str, data: dict[str, str] | None) -> int:
+def _ask(
+    client: Client,
+    method: str,
+    path: str,
+    data: dict[str, str] | None,
+    headers: dict[str, str] | None = None,
+) -> int:
+    extra = headers or {}
     if method == "GET":
         query = f"?{urlencode(data)}" if data else ""
-        response = client.get(path + query)
+        response = client.get(path + query, **extra)
     else:
-        response = client.post(path, data or {})
+        response = client.post(path, data or {}, **extra)
     return int(response.status_code)
+
+
+def hostile_headers(client: Client, value: str) -> dict[str, str]:
+    """Every header of HEADERS as `value`, and the cookies: the client's own (a signed-in
+    person stays signed in) followed by each of COOKIES as `value`."""
+    # A server hands a header's bytes on decoded as Latin-1 (PEP 3333): 中文 arrives so.
+    value = value.encode("utf-8").decode("latin-1")
+    own = [f"{name}={morsel.value}" for name, morsel in client.cookies.items()]
+    hostile = [f"{name}={value}" for name in COOKIES]
+    return {**dict.fromkeys(HEADERS, value), "HTTP_COOKIE": "; ".join(own + hostile)}
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[route.template for route in ROUTES])
@@ -298,13 +334,24 @@ def test_no_value_answers_a_server_error(route: Route, clients: dict[str, Client
                 status = _ask(client, method, benign, dict.fromkeys(PARAMETERS, value))
                 if status >= 500:
                     failures.append(f"{who} {method} {benign!r} with {value!r}: {status}")
+            for value in () if route.template in DOCUMENTS else HEADER_VALUES:
+                status = _ask(client, method, benign, None, hostile_headers(client, value))
+                if status >= 500:
+                    failures.append(f"{who} {method} {benign!r} headers {value[:20]!r}: {status}")
     assert not failures, "\n".join(failures)
 
 
 def test_the_walk_reaches_every_kind_of_pattern() -> None:
-    """path() routes with converters, re_path() regexes, the API's and the admin's."""
+    """path() routes with converters, re_path() regexes, the API's and the admin's, and the
+    pages of every app (the newest too: evaluation, neighborhood, reports, knowledge)."""
     templates = {route.template for route in ROUTES}
     assert {
+        "/staff/inspect/pii-views/",
+        "/api/v1/evaluations",
+        "/api/v1/remote-sessions",
+        "/open/",
+        "/api/v1/ledger",
+        "/api/v1/knowledge",
         "/track/{tracking_no}/rate/",
         "/staff/hub/cases/{case_id}/requests/{request_id}/",
         "/api/v1/cases/{case_id}/dispatch",

@@ -71,9 +71,11 @@ def _external_case_id(actor: User, data: Registration) -> int | None:
     same = Case.objects.filter(
         external_source=data.external_source, external_id=data.external_id
     ).exclude(external_source="")
+    # Only the account's own earlier registration is its answer: a record of another
+    # account (or another source) under the same id is a clash, refused, never merged.
     case_id = (
         visible_cases(scope_for(actor))
-        .filter(pk__in=same.values("pk"))
+        .filter(pk__in=same.values("pk"), registered_by=actor)
         .values_list("pk", flat=True)
     )
     found = case_id.first()

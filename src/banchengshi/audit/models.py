@@ -51,3 +51,35 @@ class AuditHead(models.Model):
 
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class PersonalDataView(models.Model):
+    """One look at a petitioner's unmasked phone, ID number or credit code (R-Q-3): who,
+    when, which case (or remote session, or assistance request), which fields, from which
+    page or API path. A bulk export of the ledger is one row with the number of its rows.
+    Written by `audit.personal_data`, read by the inspector (`/staff/inspect/pii-views/`)."""
+
+    at = models.DateTimeField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The user's name then; the command line (an export by the ledger command) has no user.
+    user_label = models.CharField(max_length=150)
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # What was looked at, as the inspector searches by it, the same in every language: a
+    # tracking number, "remote session 12", "assistance request 3", "ledger 2026-11".
+    subject = models.CharField(max_length=64)
+    # Comma-separated: phone, id_number, credit_code.
+    fields = models.CharField(max_length=64)
+    path = models.CharField(max_length=300)
+    rows = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="pii_view_at"),
+            models.Index(fields=["user", "-at"], name="pii_view_user"),
+            models.Index(fields=["subject", "-at"], name="pii_view_subject"),
+        ]

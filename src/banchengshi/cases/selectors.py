@@ -237,6 +237,7 @@ class CaseDetail:
     case: Case
     phone: str
     id_number: str
+    credit_code: str
     personal_data_visible: bool
     clocks: list[ClockView]
     events: list[AuditEvent]
@@ -318,6 +319,7 @@ def _detail_of(scope: Scope, case: Case, clocks: list[Clock], pending: bool) -> 
         case=case,
         phone=case.phone if visible else mask_phone(case.phone),
         id_number=case.id_number if visible else mask_id_number(case.id_number),
+        credit_code=case.credit_code if visible else mask_id_number(case.credit_code),
         personal_data_visible=visible,
         clocks=[_clock_view(clock, case, now) for clock in clocks],
         events=events,

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +45,9 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "public_report": (20, 3600),
     "public_check": (600, 3600),
     "public_track": (30, 600),
+    # Guesses at a tracking number's code or phone digits (intake.tracking): per address, and
+    # wrong ones per number after which the number is guarded more closely.
+    "public_track_guess": (10, 3600),
     "public_track_number": (10, 3600),
     "public_rate": (20, 3600),
     # A terminal in a hall (one named in BANCHENGSHI_KIOSK_ADDRESSES) is one address serving
@@ -51,6 +55,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "kiosk_report": (120, 3600),
     "kiosk_check": (6000, 3600),
     "kiosk_track": (300, 3600),
+    "kiosk_track_guess": (100, 3600),
     "kiosk_rate": (120, 3600),
 }
 
@@ -91,16 +96,16 @@ def client_address(request: HttpRequest) -> str:
     return str(address)
 
 
-def _count(key: str, window_ends: int) -> int | None:
+def _count(key: str, window_ends: int, weight: int = 1) -> int | None:
     table = connection.ops.quote_name(RateCounter._meta.db_table)
     count, key_column, window = (
         connection.ops.quote_name(c) for c in ("count", "key", "window_ends")
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET {count} = {count} + 1 "
+            f"UPDATE {table} SET {count} = {count} + %s "
             f"WHERE {key_column} = %s AND {window} = %s RETURNING {count}",
-            [key, window_ends],
+            [weight, key, window_ends],
         )
         row = cursor.fetchone()
     return int(row[0]) if row else None
@@ -124,21 +129,32 @@ def peek(limit: Limit, address: str) -> Verdict:
     return Verdict(allowed=count < limit.requests, retry_after=max(1, window_ends - now))
 
 
-def hit(limit: Limit, address: str) -> Verdict:
-    """Count one request of `address` against `limit`."""
+def hit(limit: Limit, address: str, *, weight: int = 1) -> Verdict:
+    """Count one request of `address` against `limit`, as `weight` requests: allowed while
+    the address had some of the limit left before it."""
     now, window_ends = _window(limit)
     key = f"{limit.name}:{address}"
     with transaction.atomic():
-        count = _count(key, window_ends)
+        count = _count(key, window_ends, weight)
         if count is None:
             try:
                 with transaction.atomic():
-                    RateCounter.objects.create(key=key, window_ends=window_ends, count=1)
-                count = 1
+                    RateCounter.objects.create(key=key, window_ends=window_ends, count=weight)
+                count = weight
             except IntegrityError:  # another worker started the window meanwhile
-                count = _count(key, window_ends)
+                count = _count(key, window_ends, weight)
             RateCounter.objects.filter(window_ends__lte=now).delete()
-    return Verdict(allowed=(count or 1) <= limit.requests, retry_after=max(1, window_ends - now))
+    before = (count or weight) - weight
+    return Verdict(allowed=before < limit.requests, retry_after=max(1, window_ends - now))
+
+
+def give_back(limit: Limit, address: str, *, weight: int = 1) -> None:
+    """Uncount what `hit` counted, for a request that turned out not to count (a right
+    answer): one UPDATE, so concurrent hits and give-backs of one address add up exactly."""
+    _now, window_ends = _window(limit)
+    RateCounter.objects.filter(key=f"{limit.name}:{address}", window_ends=window_ends).update(
+        count=F("count") - weight
+    )
 
 
 def too_many_requests(request: HttpRequest, verdict: Verdict) -> HttpResponse:

@@ -15,6 +15,10 @@ renamed column is a change of data, never an `if source == …` in code. A file 
 - `[accept]`: column → the values a record must have to become a case (others are refused
   with the reason);
 - `acknowledge`: whether the petitioner is sent an SMS with the tracking number;
+- `account` (optional, "intake" when absent): the user name of the source's own intake
+  account, the only one that may register records under the source's ids (by its API token,
+  or as the `import --source` command's user), so no other token holder can take a future
+  record's id;
 - `[evaluation]` (optional): every record is also a service rating (好差评, R-NB-4), kept
   whether or not it becomes a case: `level` and `comment` name the columns, and
   `[evaluation.levels]` maps the source's words to the five levels (5 very satisfied … 1
@@ -34,14 +38,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from banchengshi.cases.models import Category, Channel, Complexity, PetitionerType
 
 SOURCE_DIR = Path(__file__).resolve().parent / "sources"
 # The key is stored in Case.external_source (32 characters) and appears in URLs.
 KEY = re.compile(r"^[a-z0-9][a-z0-9_]{0,31}$")
 MAX_COLUMN_NAME = 100
+DEFAULT_ACCOUNT = "intake"
 TOP_LEVEL = frozenset(
-    {"key", "name", "channel", "id", "acknowledge", "fields", "templates", "defaults"}
+    {"key", "name", "channel", "id", "acknowledge", "account", "fields", "templates", "defaults"}
     | {"values", "accept", "evaluation"}
 )
 LEVELS = frozenset(range(1, 6))
@@ -118,6 +125,7 @@ class Source:
     values: Mapping[str, Mapping[str, str]]
     accept: Mapping[str, tuple[str, ...]]
     evaluation: EvaluationColumns | None = None
+    account: str = DEFAULT_ACCOUNT
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -213,6 +221,7 @@ def parse_source(text: str, origin: str) -> Source:
     acknowledge = raw.get("acknowledge", True)
     if not isinstance(acknowledge, bool):
         raise SourceError(f"{origin}: 'acknowledge' must be true or false")
+    account = _text(raw.get("account", DEFAULT_ACCOUNT), "account", origin, limit=150)
 
     fields = {
         _target(target, f"{origin} [fields]"): _text(column, target, f"{origin} [fields]")
@@ -277,6 +286,7 @@ def parse_source(text: str, origin: str) -> Source:
         values=values,
         accept=accept,
         evaluation=evaluation,
+        account=account,
     )
 
 
@@ -315,3 +325,9 @@ def all_sources() -> dict[str, Source]:
 
 def find_source(key: str) -> Source | None:
     return all_sources().get(key)
+
+
+def may_register_for(actor: User, key: str) -> bool:
+    """Whether `actor` is the intake account of the source `key` (an unknown key has none)."""
+    source = find_source(key)
+    return source is not None and actor.is_active and actor.get_username() == source.account

@@ -12,10 +12,23 @@ What a proof allows differs: the last four digits stand in every masked number t
 (138****5678), so they open the tracking page but never rate; rating needs the access code or
 the SMS link, which no member of the staff ever sees (cases.actions.answer.PROOFS_TO_RATE).
 
-Guessing is bounded: every address may try only a few times (the views' rate limits), and the
-four digits of one tracking number may be got wrong only a few times an hour from all
-addresses together ("public_track_number"); a wrong four digits from many numbers is still
-one in 10,000 each. An appeal with an access code is opened only with the code.
+Guessing is bounded without letting a stranger lock the petitioner out (tracking numbers are
+sequential, so anyone can pick one):
+
+- every guess (code or digits) first takes one try of its address's budget
+  ("public_track_guess", 10 an hour; "kiosk_track_guess" on a named terminal), taken and read
+  in one atomic UPDATE … RETURNING, so 40 simultaneous wrong guesses against a budget of 10
+  have exactly 10 checked; a right answer gives its try back;
+- the wrong guesses at one number are counted from all addresses ("public_track_number", 10
+  an hour). Over that count the number is being guessed at: a further guess at it still is
+  checked (the right answer still opens the page for anyone whose own address has tries
+  left), but costs half its address's budget, given back if right. A stranger then gets two
+  guesses per address per hour at that number instead of ten, and the petitioner, who knows
+  the answer, is never refused because of others' guesses: only their own address's wrong
+  guesses can hold them up, and one typo does not.
+
+A wrong four digits from many numbers is still one in 10,000 each. An appeal with an access
+code is opened only with the code.
 """
 
 from __future__ import annotations
@@ -31,7 +44,7 @@ from django.utils.crypto import salted_hmac
 
 from banchengshi.cases.models import Case
 from banchengshi.intake.models import PublicAccess
-from banchengshi.intake.ratelimit import hit, limit_named, peek
+from banchengshi.intake.ratelimit import give_back, hit, limit_named, peek
 
 ACCESS_CODE_DIGITS = 8
 PHONE_DIGITS = 4
@@ -76,33 +89,54 @@ class Proof:
 
 
 class TooManyTries(Exception):
-    """The four digits of this tracking number were got wrong too often this hour."""
+    """This address got the code or digits wrong too often; it may try again later."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
 
 
-def prove(tracking_no: str, secret: str) -> Proof | None:
+def prove(
+    tracking_no: str, secret: str, *, address: str, guesses: str = "public_track_guess"
+) -> Proof | None:
     """The proof that the appeal with this tracking number is the caller's, if `secret` is
     its access code or (for an appeal without one) the last four digits of its phone; None
-    otherwise, without saying which of the two was wrong."""
+    otherwise, without saying which of the two was wrong. `address` is the caller's, whose
+    budget of guesses is the limit named `guesses`; TooManyTries when it is spent."""
     number = tracking_number(tracking_no)
-    digits = digits_of(secret)
-    if len(digits) == ACCESS_CODE_DIGITS:
-        case = _case(number)
-        if case is None or not hasattr(case, "public_access"):
-            return None
-        if not hmac.compare_digest(case.public_access.code_hash, _code_hash(digits)):
-            return None
-        return Proof(case.pk, case.tracking_no, ProofKind.ACCESS_CODE)
-    if len(digits) != PHONE_DIGITS:
+    budget = limit_named(guesses)
+    wrong_at_number = limit_named("public_track_number")
+    weight = 1 if peek(wrong_at_number, number).allowed else max(1, budget.requests // 2)
+    verdict = hit(budget, address, weight=weight)
+    if not verdict.allowed:
+        raise TooManyTries(verdict.retry_after)
+    proof = _check(number, digits_of(secret))
+    if proof is not None:
+        give_back(budget, address, weight=weight)
+        return proof
+    hit(wrong_at_number, number)
+    return None
+
+
+def _check(number: str, digits: str) -> Proof | None:
+    if len(digits) not in (ACCESS_CODE_DIGITS, PHONE_DIGITS):
         return None
-    wrong_digits = limit_named("public_track_number")
-    if not peek(wrong_digits, number).allowed:
-        raise TooManyTries
     case = _case(number)
-    if case is not None and not hasattr(case, "public_access"):
-        expected = digits_of(case.phone)[-PHONE_DIGITS:]
-        if len(expected) == PHONE_DIGITS and hmac.compare_digest(expected, digits):
-            return Proof(case.pk, case.tracking_no, ProofKind.PHONE_DIGITS)
-    hit(wrong_digits, number)
+    if case is None:
+        return None
+    if hasattr(case, "public_access"):
+        if len(digits) == ACCESS_CODE_DIGITS and hmac.compare_digest(
+            case.public_access.code_hash, _code_hash(digits)
+        ):
+            return Proof(case.pk, case.tracking_no, ProofKind.ACCESS_CODE)
+        return None
+    expected = digits_of(case.phone)[-PHONE_DIGITS:]
+    if (
+        len(digits) == PHONE_DIGITS
+        and len(expected) == PHONE_DIGITS
+        and hmac.compare_digest(expected, digits)
+    ):
+        return Proof(case.pk, case.tracking_no, ProofKind.PHONE_DIGITS)
     return None
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from banchengshi.audit.chain import PendingEvent, append_events
 from banchengshi.audit.models import AuditEvent
+from banchengshi.audit.personal_data import do_log_personal_data_view
 from banchengshi.cases.access import DISPATCHERS
 from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import (
@@ -186,7 +187,7 @@ class Ledger:
 
 
 def check_open_ledger(
-    user: User, period: Period, scope: ReportScope, *, unmasked: bool, fmt: str
+    user: User, period: Period, scope: ReportScope, *, unmasked: bool, fmt: str, path: str
 ) -> Ledger:
     """The ledger `user` asked for (the scope already checked by reports.access), with the
     export written to the audit trail before a row leaves."""
@@ -194,12 +195,19 @@ def check_open_ledger(
         raise Forbidden(
             _("Only the hub's dispatchers may export full phone and ID numbers; export masked.")
         )
-    return do_open_ledger(user, period, scope, unmasked=unmasked, fmt=fmt)
+    return do_open_ledger(user, period, scope, unmasked=unmasked, fmt=fmt, path=path)
 
 
 def do_open_ledger(
-    user: User | None, period: Period, scope: ReportScope, *, unmasked: bool, fmt: str
+    user: User | None,
+    period: Period,
+    scope: ReportScope,
+    *,
+    unmasked: bool,
+    fmt: str,
+    path: str,
 ) -> Ledger:
+    """`path`: the page or API path of the export, or the command that made it."""
     rows = cohort(period, scope).count()
     with transaction.atomic():
         append_events(
@@ -223,4 +231,12 @@ def do_open_ledger(
                 )
             ]
         )
+        if unmasked:
+            do_log_personal_data_view(
+                user,
+                path=path,
+                subject=f"ledger {period.label}",
+                fields=list(MASKED),
+                rows=rows,
+            )
     return Ledger(period, scope, unmasked, rows)

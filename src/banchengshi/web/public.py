@@ -40,6 +40,7 @@ KIOSK_LIMITS = {
     "public_report": "kiosk_report",
     "public_check": "kiosk_check",
     "public_track": "kiosk_track",
+    "public_track_guess": "kiosk_track_guess",
     "public_rate": "kiosk_rate",
 }
 # Text fields, a few files, and the form around them.
@@ -115,6 +116,13 @@ def _too_many(request: HttpRequest, site: Site, verdict: Verdict) -> HttpRespons
     return refusal(request, site, message, status=429)
 
 
+def limit_name(request: HttpRequest, site: Site, name: str) -> str:
+    """The limit named `name`, or the kiosk's own one for a named terminal."""
+    if site is KIOSK and _is_named_terminal(request):
+        return KIOSK_LIMITS.get(name, name)
+    return name
+
+
 def public_view(limit: str, site: Site = PORTAL) -> Callable[[View], View]:
     """A public page, never cached by the browser (the Back button of a shared computer must
     not show the last person's appeal). Its POSTs count against `limit` per client address and
@@ -133,9 +141,7 @@ def public_view(limit: str, site: Site = PORTAL) -> Callable[[View], View]:
                 return refusal(
                     request, site, _("This page is only for the self-service terminals."), 403
                 )
-            name = limit if request.method == "POST" else "public_read"
-            if terminal:
-                name = KIOSK_LIMITS.get(name, name)
+            name = limit_name(request, site, limit if request.method == "POST" else "public_read")
             verdict = hit(limit_named(name), client_address(request))
             if not verdict.allowed:
                 response = _too_many(request, site, verdict)

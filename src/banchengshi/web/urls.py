@@ -231,4 +231,9 @@ urlpatterns = [
         name="inspect_audit",
     ),
     path("staff/inspect/verify/", inspector.inspect_verify, name="inspect_verify"),
+    path(
+        "staff/inspect/pii-views/",
+        inspector.personal_data_views_page,
+        name="inspect_pii_views",
+    ),
 ]

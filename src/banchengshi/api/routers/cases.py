@@ -30,6 +30,7 @@ from banchengshi.api.schemas.inputs import (
     SuperviseIn,
     UnitIn,
 )
+from banchengshi.audit.personal_data import log_case_view
 from banchengshi.cases.actions.answer import (
     check_reply_case,
     check_return_visit,
@@ -88,6 +89,7 @@ CASE = {200: CaseOut, **ERRORS}
 def _detail(request: HttpRequest, case_id: int) -> CaseOut:
     """The case as the caller sees it."""
     detail = case_detail(scope_for(actor(request)), case_id)
+    log_case_view(request, detail)
     return CaseOut.of(detail, case_records(detail.case))
 
 
@@ -161,6 +163,7 @@ def create_case(
         return Status(200, _detail(request, case_id))
     # Built from the case in hand: a case registered by this very request has no clocks,
     # co-handling tasks, contacts, requests, visits or supervisions to read yet.
+    # Not logged as a look at personal data: the answer echoes what the caller just sent.
     detail = registered_case_detail(scope_for(person), new_case)
     return Status(201, CaseOut.of(detail, CaseRecords.none()))
 

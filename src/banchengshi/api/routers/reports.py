@@ -45,7 +45,9 @@ def ledger(
     scope = check_report_scope(user, unit, below=below)
     chosen = parse_any_period(period)
     fmt = check_ledger_format(format)
-    opened = check_open_ledger(user, chosen, scope, unmasked=personal == "full", fmt=fmt)
+    opened = check_open_ledger(
+        user, chosen, scope, unmasked=personal == "full", fmt=fmt, path=request.get_full_path()
+    )
     return ledger_response(opened, fmt)
 
 

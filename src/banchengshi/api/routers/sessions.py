@@ -14,6 +14,7 @@ from banchengshi.api.schemas.sessions import SessionCountsOut, SessionListOut, S
 from banchengshi.cases.selectors import WORK_COUNT_CAP
 from banchengshi.errors import InvalidInput
 from banchengshi.neighborhood.sessions.models import Side
+from banchengshi.neighborhood.sessions.personal_data import log_session_rows
 from banchengshi.neighborhood.sessions.selectors import (
     PER_PAGE,
     session_counts,
@@ -46,6 +47,7 @@ def remote_sessions(
         raise InvalidInput({"end": [_("The last day comes before the first.")]})
     scope = scope_for(actor(request))
     found = sessions_page(scope, start=start, end=end, page=page)
+    log_session_rows(request, found.rows)
     return SessionListOut(
         start=start,
         end=end,

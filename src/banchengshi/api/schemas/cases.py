@@ -289,6 +289,7 @@ class CaseOut(Out):
                 detail.case,
                 phone=detail.phone,
                 id_number=detail.id_number,
+                credit_code=detail.credit_code,
                 personal_data_visible=detail.personal_data_visible,
                 actions=detail.actions,
                 clocks=[ClockOut.of(view) for view in detail.clocks],

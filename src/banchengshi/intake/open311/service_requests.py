@@ -121,7 +121,8 @@ def public_request(case: Case) -> dict[str, Any]:
             closed_at if status == "closed" and closed_at else case.updated_at
         ),
         "expected_datetime": _w3c(reply[0].due) if reply else None,
-        "address": (filed.address or None) if filed else None,
+        # The place of the problem is public, but people put their contact in it too.
+        "address": (redact(filed.address, (case.petitioner_name,)) or None) if filed else None,
         "address_id": (filed.address_id or None) if filed else None,
         "zipcode": None,
         "lat": filed.lat if filed else None,

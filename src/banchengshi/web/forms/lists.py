@@ -86,3 +86,34 @@ class CaseSearchForm(forms.Form):
     received_from = WorkFilterForm.base_fields["received_from"]
     received_to = WorkFilterForm.base_fields["received_to"]
     page = page_field(COUNT_CAP // LIST_PER_PAGE)
+
+
+class PersonalDataViewsForm(forms.Form):
+    """The inspector's filters of the log of looks at unmasked personal data."""
+
+    user = TextField(label=_("User name"), required=False, max_length=150)
+    subject = TextField(
+        label=_("Tracking number or subject"),
+        required=False,
+        max_length=64,
+        help_text=_("As logged, e.g. PT-2026-000123"),
+    )
+    field = forms.ChoiceField(
+        label=_("Field"),
+        required=False,
+        choices=[
+            ("", _("any")),
+            ("phone", _("phone")),
+            ("id_number", _("ID number")),
+            ("credit_code", _("credit code")),
+        ],
+    )
+    since = forms.DateField(
+        label=_("From (day)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To (day, included)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    page = page_field(COUNT_CAP // LIST_PER_PAGE)

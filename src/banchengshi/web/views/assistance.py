@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from banchengshi.audit.personal_data import log_request_view
 from banchengshi.catalog.models import Matter
 from banchengshi.errors import Forbidden, InvalidInput
 from banchengshi.identifiers import mask_phone
@@ -174,6 +175,12 @@ def _render_request(
     reschedule = None
     if acting and found.stage == Stage.SCHEDULED:
         reschedule = form if step == "schedule" else _step_form(found, "schedule")
+    log_request_view(
+        request,
+        subject=f"assistance request {found.pk}",
+        unmasked=acting,
+        phone=found.phone,
+    )
     context = {
         "req": found,
         "phone": found.phone if acting else mask_phone(found.phone),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, reselect, reswap, retarget
 
+from banchengshi.audit.personal_data import log_case_view
 from banchengshi.cases.attachments import find_attachment
 from banchengshi.cases.states import Act
 from banchengshi.errors import ActionRefused, Conflict, InvalidInput, NotFound
@@ -107,6 +108,7 @@ def _page(
     page = build_case_page(
         signed_in(request).scope, case_id, posted, refresh_version=refresh_version
     )
+    log_case_view(request, page.detail)
     response = render(
         request,
         "web/case.html",

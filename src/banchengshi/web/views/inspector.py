@@ -3,6 +3,7 @@ checked against the hash chain, and verify the whole chain."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from banchengshi.audit.personal_data import ViewFilters, personal_data_views
 from banchengshi.audit.selectors import (
     CheckedEvent,
     case_trail,
@@ -23,9 +25,10 @@ from banchengshi.audit.selectors import (
 )
 from banchengshi.cases.models import Case
 from banchengshi.cases.queues import page_of, unit_names
-from banchengshi.cases.selectors import COUNT_CAP, find_case, search_cases
+from banchengshi.cases.selectors import COUNT_CAP, find_case, search_cases, start_of_day
+from banchengshi.intake.tracking import tracking_number
 from banchengshi.web.case_display import DETAIL_LABELS, local_instant, timeline_entries
-from banchengshi.web.forms.lists import CaseSearchForm
+from banchengshi.web.forms.lists import CaseSearchForm, PersonalDataViewsForm
 from banchengshi.web.staff import signed_in, staff_view
 
 
@@ -46,6 +49,32 @@ def inspect(request: HttpRequest) -> HttpResponse:
     )
     found = page_of(cases, data.get("page") or 1, cap=COUNT_CAP)
     return render(request, "web/inspector.html", {"form": form, "found": found})
+
+
+@require_GET
+@staff_view
+def personal_data_views_page(request: HttpRequest) -> HttpResponse:
+    """Who saw which petitioner's full phone, ID number or credit code, when and where."""
+    person = signed_in(request).scope
+    form = PersonalDataViewsForm(request.GET, label_suffix="")
+    form.is_valid()
+    data = form.cleaned_data
+    filters = ViewFilters(
+        user=data.get("user", ""),
+        subject=tracking_number(data.get("subject", "")),
+        field=data.get("field", ""),
+        since=_day_start(data.get("since")),
+        until=_day_start(data.get("until"), after=True),
+    )
+    found = page_of(personal_data_views(person, filters), data.get("page") or 1, cap=COUNT_CAP)
+    return render(request, "web/inspector_pii_views.html", {"form": form, "found": found})
+
+
+def _day_start(day: dt.date | None, *, after: bool = False) -> dt.datetime | None:
+    """The start of `day` (or of the day after it) in Shanghai."""
+    if day is None:
+        return None
+    return start_of_day(day + dt.timedelta(days=1) if after else day)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from banchengshi.audit.personal_data import log_case_view
 from banchengshi.cases import causes
 from banchengshi.cases.actions.window import (
     validate_window_registration,
@@ -191,6 +192,7 @@ def _printout(
     request: HttpRequest, case_id: int, template: str, access_code: str = ""
 ) -> HttpResponse:
     detail = case_detail(signed_in(request).scope, case_id)
+    log_case_view(request, detail)
     case = detail.case
     context = {
         "detail": detail,

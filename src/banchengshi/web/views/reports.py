@@ -156,7 +156,12 @@ def ledger(request: HttpRequest) -> HttpResponse:
     period = parse_any_period(params.get("period") or "")
     fmt = check_ledger_format(params.get("format") or "csv")
     opened = check_open_ledger(
-        user, period, scope, unmasked=params.get("personal") == "full", fmt=fmt
+        user,
+        period,
+        scope,
+        unmasked=params.get("personal") == "full",
+        fmt=fmt,
+        path=request.get_full_path(),
     )
     # staff_view is typed for pages; it passes a streamed file through unchanged.
     return cast(HttpResponse, ledger_response(opened, fmt))

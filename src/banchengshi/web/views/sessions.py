@@ -20,6 +20,7 @@ from banchengshi.neighborhood.sessions.actions import (
     check_register_failed_session,
 )
 from banchengshi.neighborhood.sessions.models import Side
+from banchengshi.neighborhood.sessions.personal_data import log_session_rows, log_session_view
 from banchengshi.neighborhood.sessions.selectors import (
     form_choices,
     session_counts,
@@ -44,6 +45,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
     # The period shown is the one read: a missing or impossible day is replaced by its default.
     form = PeriodForm({"start": start.isoformat(), "end": end.isoformat()})
     found = sessions_page(scope, start=start, end=end, page=page_number(request.GET))
+    log_session_rows(request, found.rows)
     query = f"?start={start.isoformat()}&end={end.isoformat()}"
     context = {
         "form": form,
@@ -96,6 +98,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
 def session(request: HttpRequest, session_id: int) -> HttpResponse:
     scope = signed_in(request).scope
     view = session_view(scope, session_id)
+    log_session_view(request, view)
     case = view.session.case
     context = {"view": view, "sees_case": case is not None and may_see(scope, case)}
     return render(request, "web/session.html", context)

@@ -21,6 +21,7 @@ from banchengshi.cases.actions.answer import PROOFS_TO_RATE, check_rate_case
 from banchengshi.cases.models import Case, ReturnVisit
 from banchengshi.errors import InvalidInput, InvalidState
 from banchengshi.intake.public_view import public_case
+from banchengshi.intake.ratelimit import client_address
 from banchengshi.intake.tracking import (
     ProofKind,
     TooManyTries,
@@ -35,6 +36,7 @@ from banchengshi.web.forms.public_tracking import RatingForm, TrackForm
 from banchengshi.web.public import (
     PORTAL,
     Site,
+    limit_name,
     page,
     proof_of,
     public_view,
@@ -57,14 +59,20 @@ def track_page(request: HttpRequest, site: Site) -> HttpResponse:
     if not form.is_valid():
         return page(request, site, "web/public_track.html", {"form": form}, status=422)
     try:
-        proof = prove(form.cleaned_data["tracking_no"], form.cleaned_data["secret"])
-    except TooManyTries:
+        proof = prove(
+            form.cleaned_data["tracking_no"],
+            form.cleaned_data["secret"],
+            address=client_address(request),
+            guesses=limit_name(request, site, "public_track_guess"),
+        )
+    except TooManyTries as spent:
         form.add_error(
             None,
             _(
-                "The last 4 digits of the phone were entered wrongly too often for this "
-                "tracking number. Please try again in an hour, or use the link in your SMS."
-            ),
+                "The code or digits were entered wrongly too often from your address. "
+                "Please try again in %(minutes)d minutes, or use the link in your SMS."
+            )
+            % {"minutes": max(1, (spent.retry_after + 59) // 60)},
         )
         return page(request, site, "web/public_track.html", {"form": form}, status=422)
     if proof is None:

@@ -1,7 +1,9 @@
 """`banchengshi import FILE --source 12345 [--dry-run] [--report rejected.csv]`.
 
-Registers the rows of a CSV or XLSX export of an external source as cases, as the system
-account (`--user`, by default "intake": a person holding the dispatcher role at the hub).
+Registers the rows of a CSV or XLSX export of an external source as cases, as the source's
+own intake account (its `account`, "intake" unless the source's file names another: a person
+holding the dispatcher role at the hub). Only that account registers under the source's ids
+(issue 15), so the command takes no other.
 Progress goes to stderr; the summary and every rejected row, with its reason, to stdout.
 Exit status: 0 when every row was taken in, 2 when some were rejected, 1 when the file could
 not be read at all."""
@@ -24,8 +26,6 @@ from banchengshi.intake.importer import ImportFileError, ImportReport, import_ta
 from banchengshi.intake.sources import all_sources
 from banchengshi.org.models import Role
 from banchengshi.org.scope import scope_for
-
-DEFAULT_USER = "intake"
 
 
 class ProgressBar:
@@ -93,11 +93,6 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="validate every row and write nothing"
         )
-        parser.add_argument(
-            "--user",
-            default=DEFAULT_USER,
-            help=f"the system account registering the cases (default: {DEFAULT_USER})",
-        )
         parser.add_argument("--report", type=Path, help="also write the rejected rows to this CSV")
         parser.add_argument(
             "--language",
@@ -117,7 +112,7 @@ class Command(BaseCommand):
                 _("Unknown source “%(source)s”; the sources are: %(sources)s.")
                 % {"source": options["source"], "sources": ", ".join(sorted(all_sources()))}
             )
-        actor = self._system_account(options["user"])
+        actor = self._system_account(source.account)
         progress = ProgressBar(self.stderr)
         try:
             table = read_table(options["file"])
@@ -147,8 +142,8 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(
                 _(
-                    "There is no active account “%(user)s”. Create the system account with the "
-                    "dispatcher role at the hub, or name another with --user."
+                    "There is no active account “%(user)s”, the source's intake account. Create "
+                    "it with the dispatcher role at the hub."
                 )
                 % {"user": username}
             )

@@ -40,7 +40,12 @@ class Command(BaseCommand):
             raise CommandError(str(refused.message)) from None
         scope = ReportScope(unit=unit, below=not options["unit_only"])
         ledger = do_open_ledger(
-            None, period, scope, unmasked=options["unmasked"], fmt=options["format"]
+            None,
+            period,
+            scope,
+            unmasked=options["unmasked"],
+            fmt=options["format"],
+            path="banchengshi ledger",
         )
         if options["format"] == "xlsx":
             if not options["output"]:
