@@ -180,9 +180,9 @@ AUTHENTICATION_BACKENDS = ["banchengshi.org.login_guard.GuardedBackend"]
 # 等保2.0 level 3 (docs/security.md): 8 characters or more of three classes, not like the
 # person's names, not a common password nor a project word (org/passwords.toml).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "banchengshi.org.passwords.MinimumLengthValidator"},
     {"NAME": "banchengshi.org.passwords.CharacterClassesValidator"},
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "banchengshi.org.passwords.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "banchengshi.org.passwords.ProjectWordValidator"},
     {"NAME": "banchengshi.org.passwords.PasswordAgeValidator"},
