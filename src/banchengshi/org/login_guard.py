@@ -70,7 +70,7 @@ class GuardedBackend(ModelBackend):
     """Django's user and password check behind the lockout: a locked name is refused before
     its password is looked at, and every wrong password is counted and audited."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import secrets
+from typing import Any
 
 import pyotp
 import segno
@@ -153,7 +154,7 @@ def verify(user: User, code: str, *, request: HttpRequest | None = None) -> str:
     return Verdict.LOCKED if lock.locked_until else Verdict.WRONG
 
 
-def _passed(user: User, request: HttpRequest | None, **details: object) -> str:
+def _passed(user: User, request: HttpRequest | None, **details: Any) -> str:
     LoginLock.objects.filter(username=user.get_username()).delete()
     record(SecurityEvent.TWO_FACTOR_PASSED, actor=user, request=request, **details)
     return Verdict.PASSED
