@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.dispatch import Signal
 from django.http import HttpRequest
@@ -38,11 +39,13 @@ class SecurityEvent(StrEnum):
 
 
 def client_address(request: HttpRequest | None) -> str:
-    """The address as the server saw it (behind the proxy: the proxy sets REMOTE_ADDR from
-    X-Real-IP, see deploy/); never a header the client could write itself."""
+    """The client's address as the rate limits read it (intake/ratelimit.py): behind the
+    reverse proxy from the header BANCHENGSHI_CLIENT_ADDRESS_HEADER names, its last hop."""
     if request is None:
         return ""
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
+    header = getattr(settings, "BANCHENGSHI_CLIENT_ADDRESS_HEADER", "")
+    raw = (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR", "")
+    return str(raw).split(",")[-1].strip()[:64]
 
 
 def record(
