@@ -86,3 +86,13 @@ def test_htmx_is_sent_to_the_sign_in_page_as_a_whole(org: Org, frozen_time: Froz
     response = client.get(WORKLIST, HTTP_HX_REQUEST="true")
     assert response.status_code == 204
     assert response["HX-Redirect"] == f"{reverse('web:login')}?next=%2Fstaff%2F"
+
+
+def test_the_bells_polling_does_not_keep_an_idle_session(org: Org, frozen_time: FrozenTime) -> None:
+    client = _signed_in(org)
+    bell = reverse("web:notifications_bell")
+    for _ in range(60):
+        frozen_time.advance(seconds=30)
+        assert client.get(bell, HTTP_HX_REQUEST="true").status_code == 200
+    frozen_time.advance(seconds=1)
+    assert client.get(bell, HTTP_HX_REQUEST="true")["HX-Redirect"].startswith(reverse("web:login"))

@@ -21,7 +21,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,9 @@ SECOND_STEP = "bcs_second_step"
 PASSWORD_EXPIRED = "bcs_password_expired"
 # Seconds between two writes of the last activity: one session UPDATE a minute at most.
 SEEN_RESOLUTION = 60
+# What a page asks by itself on a timer (htmx `every …`): no sign that anyone is there, so it
+# does not keep the session alive.
+BACKGROUND_POLLS = frozenset({"web:notifications_bell", "web:dashboard"})
 
 
 def on_signed_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
@@ -68,6 +71,15 @@ def _free_paths() -> tuple[str, ...]:
     )
 
 
+def _is_background(request: HttpRequest) -> bool:
+    if not request.headers.get("HX-Request"):
+        return False
+    try:
+        return resolve(request.path_info).view_name in BACKGROUND_POLLS
+    except Resolver404:
+        return False
+
+
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith(("/api/", "/open311/"))
 
@@ -87,9 +99,10 @@ class SessionGuardMiddleware:
         idle = settings.BANCHENGSHI_SESSION_IDLE_MINUTES * 60
         if (idle and now - seen > idle) or now - started > settings.SESSION_COOKIE_AGE:
             return self._expired(request, user, reason="idle" if now - seen > idle else "lifetime")
-        if now - seen >= SEEN_RESOLUTION or STARTED not in session:
+        if STARTED not in session:
+            session[STARTED] = started
+        if now - seen >= SEEN_RESOLUTION and not _is_background(request):
             session[SEEN] = now
-            session.setdefault(STARTED, started)
         duty = self._duty(request)
         if duty is None:
             return self.get_response(request)
