@@ -18,8 +18,10 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -115,9 +117,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout, absolute lifetime, the administrators' second step, password expiry.
+    "banchengshi.web.session_guard.SessionGuardMiddleware",
     # Before any view or query: a control character in a path or query is refused here.
     "banchengshi.web.edge.ControlCharacterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -182,9 +187,18 @@ def _database() -> dict[str, Any]:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every password check goes through the lockout (org.login_guard): workbench, admin, API.
+AUTHENTICATION_BACKENDS = ["banchengshi.org.login_guard.GuardedBackend"]
+
+# 等保2.0 level 3 (docs/security.md): 8 characters or more of three classes, not like the
+# person's names, not a common password nor a project word (org/passwords.toml).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "banchengshi.org.passwords.MinimumLengthValidator"},
+    {"NAME": "banchengshi.org.passwords.CharacterClassesValidator"},
+    {"NAME": "banchengshi.org.passwords.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "banchengshi.org.passwords.ProjectWordValidator"},
+    {"NAME": "banchengshi.org.passwords.PasswordAgeValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -324,6 +338,60 @@ BANCHENGSHI_AUDIT_ANCHOR_KEY = os.environ.get("BANCHENGSHI_AUDIT_ANCHOR_KEY", ""
 BANCHENGSHI_AUDIT_ANCHOR_EMAIL = [
     a.strip() for a in os.environ.get("BANCHENGSHI_AUDIT_ANCHOR_EMAIL", "").split(",") if a.strip()
 ]
+
+def _whole_number(name: str, default: int) -> int:
+    """Like _positive_int, with 0 allowed (it switches the rule off)."""
+    raw = os.environ.get(name, str(default))
+    if not raw.strip().isdigit():
+        raise ImproperlyConfigured(f"{name}={raw!r}: a whole number (0 or more) is needed.")
+    return int(raw)
+
+
+# --- sign-in and sessions (docs/security.md) --------------------------------------------------
+# A password older than this many days must be changed at the next sign-in (0: never expires).
+BANCHENGSHI_PASSWORD_MAX_AGE_DAYS = _whole_number("BANCHENGSHI_PASSWORD_MAX_AGE_DAYS", 90)
+# Minutes without a request after which a session is signed out (0: no idle timeout).
+BANCHENGSHI_SESSION_IDLE_MINUTES = _whole_number("BANCHENGSHI_SESSION_IDLE_MINUTES", 30)
+# Hours a session lasts at most after its sign-in, however active.
+BANCHENGSHI_SESSION_MAX_HOURS = _positive_int("BANCHENGSHI_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = BANCHENGSHI_SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# System and office administrators must sign in with a TOTP code (org.two_factor). On by
+# default in production; under DEBUG the demo's administrators sign in without one unless they
+# set up an authenticator (a person who has one is always asked for the code).
+BANCHENGSHI_TWO_FACTOR_REQUIRED = _flag("BANCHENGSHI_TWO_FACTOR_REQUIRED", "0" if DEBUG else "1")
+
+
+def _tile_source(template: str) -> list[str]:
+    """The map tile server's origin for img-src ({s} subdomains: any subdomain)."""
+    if not template:
+        return []
+    parts = urlsplit(template)
+    host = parts.netloc.replace("{s}.", "*.").replace("{s}", "*")
+    return [f"{parts.scheme}://{host}"] if parts.scheme and host else []
+
+
+# Security headers on every response: no inline script anywhere (web/static/web/*.js), no
+# framing (frame-ancestors and X-Frame-Options), no MIME sniffing, referrer only to this site.
+# Inline styles stay allowed: styles run no code, and htmx and the admin set some.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *_tile_source(BANCHENGSHI_MAP_TILE_URL)],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,

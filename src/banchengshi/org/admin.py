@@ -17,10 +17,19 @@ from django.utils.translation import ngettext
 
 from banchengshi.identifiers import validate_mobile
 from banchengshi.ids import parse_number
-from banchengshi.org.actions import check_unit_parent, do_save_unit
+from banchengshi.org.actions import (
+    check_unit_parent,
+    do_revoke_role,
+    do_save_membership,
+    do_save_unit,
+)
 from banchengshi.org.login_guard import unlock
-from banchengshi.org.models import LoginLock, Membership, StaffProfile, Unit
+from banchengshi.org.models import LoginLock, Membership, StaffProfile, TwoFactorDevice, Unit
 from banchengshi.org.names import full_name
+
+
+def _person(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
 
 
 class IdAutocompleteSelect(AutocompleteSelect):
@@ -85,6 +94,16 @@ class MembershipAdmin(IdAutocomplete, admin.ModelAdmin):
     search_fields = ("user__username", "user__first_name", "user__last_name", "unit__name")
     autocomplete_fields = ("user", "unit")
 
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        do_save_membership(obj, actor=_person(request), request=request)
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        do_revoke_role(obj, actor=_person(request), request=request)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        for membership in queryset.select_related("user", "unit"):
+            do_revoke_role(membership, actor=_person(request), request=request)
+
 
 class StaffProfileForm(forms.ModelForm):
     class Meta:
@@ -113,6 +132,17 @@ class PersonAdmin(UserAdmin):
     inlines = (StaffProfileInline, MembershipInline)
     list_display = ("username", "name", "email", "is_staff")
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """The memberships of the person's page pass through the role actions (audited)."""
+        if formset.model is not Membership:
+            super().save_formset(request, form, formset, change)
+            return
+        memberships = formset.save(commit=False)
+        for gone in formset.deleted_objects:
+            do_revoke_role(gone, actor=_person(request), request=request)
+        for membership in memberships:
+            do_save_membership(membership, actor=_person(request), request=request)
+
     @admin.display(description=_("Name"), ordering="last_name")
     def name(self, user: User) -> str:
         return full_name(user)
@@ -139,3 +169,20 @@ class LoginLockAdmin(admin.ModelAdmin):
             % {"count": len(names)},
             messages.SUCCESS,
         )
+
+
+@admin.register(TwoFactorDevice)
+class TwoFactorDeviceAdmin(admin.ModelAdmin):
+    """Who has an authenticator; deleting one resets it (the person sets up a new one at the
+    next sign-in). The secret is never shown."""
+
+    list_display = ("user", "confirmed_at")
+    search_fields = ("user__username",)
+    fields = ("user", "confirmed_at")
+    readonly_fields = ("user", "confirmed_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -124,3 +124,39 @@ class LoginLock(models.Model):
     failures = models.PositiveSmallIntegerField(default=0)
     last_failure_at = models.DateTimeField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
+
+
+class PasswordRecord(models.Model):
+    """When a person's password was last set, for its expiry (org.passwords)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="password_record",
+    )
+    changed_at = models.DateTimeField()
+
+
+class TwoFactorDevice(models.Model):
+    """A person's TOTP authenticator (org.two_factor): the shared secret (base32), confirmed
+    once the person typed a first right code; the time step of the last code accepted, so a
+    code is good once; and the recovery codes' hashes, each struck out when used."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="two_factor",
+    )
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    recovery_hashes = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("two-factor authenticator")
+        verbose_name_plural = _("two-factor authenticators")
+
+    def __str__(self) -> str:
+        return str(self.user)

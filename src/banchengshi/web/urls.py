@@ -3,6 +3,7 @@
 from django.urls import path
 
 from banchengshi.web.views import (
+    account,
     assistance,
     auth,
     case_page,
@@ -69,6 +70,9 @@ urlpatterns = [
     path("kiosk/reset/", kiosk.reset, name="kiosk_reset"),
     path("staff/login/", auth.sign_in_view, name="login"),
     path("staff/logout/", auth.sign_out_view, name="logout"),
+    path("staff/two-factor/", account.two_factor_code, name="two_factor"),
+    path("staff/two-factor/enrol/", account.two_factor_enrol, name="two_factor_enrol"),
+    path("staff/password/", account.password_change, name="password_change"),
     path("staff/", worklist.worklist, name="worklist"),
     path("staff/work/rows/", worklist.worklist_rows, name="worklist_rows"),
     path("staff/register/", register.register, name="register"),

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from banchengshi.org.security_events import SecurityEvent, record
 from banchengshi.workdays.models import CalendarYear
 from banchengshi.workdays.registry import build_calendar, forget_calendar
 from banchengshi.workdays.schedule import ScheduleError, YearSchedule, parse_schedule
@@ -63,6 +64,13 @@ def do_load_calendar_year(
         # Read inside the transaction: the tables with the year just stored.
         year_loaded.send(
             sender=CalendarYear, year=schedule.year, calendar=build_calendar(), report=recomputed
+        )
+        record(
+            SecurityEvent.CALENDAR_LOADED,
+            actor=loaded_by,
+            year=schedule.year,
+            source=source_name[:200],
+            replaced=not created,
         )
         transaction.on_commit(forget_calendar)
     return Loaded(row, created, recomputed)

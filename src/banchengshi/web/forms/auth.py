@@ -6,7 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import UsernameField
+from django.core.exceptions import ValidationError
 
+from banchengshi.org.login_guard import refusal_message
 from banchengshi.web.forms.fields import TextField
 
 
@@ -26,3 +28,9 @@ class SignInForm(forms.Form):
 
 class AdminSignInForm(AdminAuthenticationForm):
     username = SignInName(widget=forms.TextInput(attrs={"autofocus": True}))
+
+    def get_invalid_login_error(self) -> ValidationError:
+        """The workbench's words: how many attempts are left, or that the name is locked."""
+        return ValidationError(
+            refusal_message(self.cleaned_data.get("username") or ""), code="invalid_login"
+        )
