@@ -339,6 +339,7 @@ BANCHENGSHI_AUDIT_ANCHOR_EMAIL = [
     a.strip() for a in os.environ.get("BANCHENGSHI_AUDIT_ANCHOR_EMAIL", "").split(",") if a.strip()
 ]
 
+
 def _whole_number(name: str, default: int) -> int:
     """Like _positive_int, with 0 allowed (it switches the rule off)."""
     raw = os.environ.get(name, str(default))

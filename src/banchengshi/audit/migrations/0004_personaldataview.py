@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audit", "0002_head"),
+        ("audit", "0003_refuse_changes"),
         ("cases", "0011_search_buckets"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
