@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.smtp import Envelope
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,6 +69,17 @@ def wait_for(condition: Callable[[], object], seconds: float, what: str) -> None
     while not condition():
         assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
         time.sleep(0.1)
+
+
+class Mailbox:
+    """An aiosmtpd handler keeping every message an SMTP server in the test receives."""
+
+    def __init__(self) -> None:
+        self.envelopes: list[Envelope] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
+        self.envelopes.append(envelope)
+        return "250 accepted"
 
 
 @dataclass

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import Envelope
 from django.db.models import Max
 
 from banchengshi.notify.models import OutboxMessage
@@ -24,21 +23,12 @@ from banchengshi.notify.outbox import enqueue
 from banchengshi.notify.sending import send_pending
 from tests.cases.conftest import FrozenTime, Org
 from tests.notify.servers import LocalServer, serve
-from tests.pg.stack import free_port, write_results
+from tests.pg.stack import Mailbox, free_port, write_results
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DOWN_MINUTES = 60
 SMS_COUNT = 30
 EMAIL_COUNT = 10
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.envelopes: list[Envelope] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
-        self.envelopes.append(envelope)
-        return "250 accepted"
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import Envelope
 
 from banchengshi.cases.models import Case
 from banchengshi.notify.models import Notification, OutboxMessage, ReminderSent
@@ -25,6 +24,7 @@ from tests.cases.conftest import Org
 from tests.notify.servers import LocalServer, serve
 from tests.pg.stack import (
     REDIS_URL,
+    Mailbox,
     Stack,
     call,
     empty_redis,
@@ -43,15 +43,6 @@ pytestmark = [
 ]
 DISPATCHER_MOBILE = "13900001111"
 DISPATCHER_EMAIL = "dispatcher@putuo.example.gov.cn"
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.envelopes: list[Envelope] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
-        self.envelopes.append(envelope)
-        return "250 accepted"
 
 
 @pytest.fixture
