@@ -55,18 +55,25 @@ class WorkItemOut(Out):
 
 class WorklistOut(Out):
     items: list[WorkItemOut]
-    total: int
-    red: int
-    yellow: int
-    green: int
+    total: int = Field(description="red + yellow + green + undated")
+    red: int = Field(description="overdue; a count above count_bound means 'more than' it")
+    yellow: int = Field(description="due soon; above count_bound means 'more than' it")
+    green: int = Field(description="on time, with a deadline; above count_bound: 'more than'")
+    undated: int = Field(description="without a deadline; above count_bound: 'more than'")
+    count_bound: int = Field(description="each colour is counted exactly up to this")
     page: int
     per_page: int
+    has_next: bool
 
     @classmethod
     def of(cls, page: WorkPage) -> WorklistOut:
         now = timezone.now()
         return cls.model_validate(
-            Overlay(page, items=[WorkItemOut.of(item, now) for item in page.items])
+            Overlay(
+                page,
+                items=[WorkItemOut.of(item, now) for item in page.items],
+                count_bound=page.bound,
+            )
         )
 
 
