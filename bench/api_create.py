@@ -1,15 +1,18 @@
 """Creating a case through POST /api/v1/cases, against two baselines served the same way.
 
-A fresh PostgreSQL database (banchengshi_bench_api, dropped afterwards) is migrated and given
-a small district, a window clerk with an API token and a catalogue matter. gunicorn serves it
-with 2 sync workers on 127.0.0.1, DEBUG off, through bench/urls_api.py: the product's URLs
-plus /bench/noop (no database) and /bench/insert (one INSERT in one transaction). From this
-process, 8 client threads with http.client send REQUESTS requests to each endpoint in turn,
-after a warm-up. The figures that travel between machines are the ratios: create / insert
-(DESIGN.md: django-helpdesk's API creation runs at 1/15 of a one-INSERT view).
+A fresh PostgreSQL database (banchengshi_bench_api unless renamed, dropped afterwards) is
+migrated and given a small district, a window clerk with an API token and a catalogue matter.
+gunicorn serves it with 2 sync workers on 127.0.0.1, DEBUG off, through bench/urls_api.py: the
+product's URLs plus /bench/noop (no database) and /bench/insert (one INSERT in one
+transaction). From this process, 8 client threads with http.client send REQUESTS requests to
+each endpoint in turn, after a warm-up. The figures that travel between machines are the
+ratios: create / insert (DESIGN.md: django-helpdesk's API creation runs at 1/15 of a one-INSERT
+view).
 
 PostgreSQL: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the
-server and the maintenance database used to create and drop the bench database.
+server and the maintenance database used to create and drop the bench database;
+BENCH_PG_API_DATABASE renames the bench database (two runs on one server), BENCH_API_REQUESTS
+sets the requests per endpoint (2000).
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 NAME = "api_create"
-DATABASE = "banchengshi_bench_api"
-REQUESTS = 2000
+DATABASE = os.environ.get("BENCH_PG_API_DATABASE", "banchengshi_bench_api")
+REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "2000"))
 WARMUP = 100
 THREADS = 8
 WORKERS = 2

@@ -58,8 +58,8 @@ def test_lists_do_not_query_per_row(
     for _ in range(5):
         clerk.ok("/cases", registration(district), status=201)
     inspector.get("/worklist")  # token last-used stamp
-    # token, scope, three capped counts (all, red, yellow), the page
-    with django_assert_num_queries(6):
+    # token, scope, four bounded counts (red, yellow, green, none), the page
+    with django_assert_num_queries(7):
         assert len(clerk.get("/worklist").json()["items"]) == 5
     # token, scope, the page, the bounded count
     with django_assert_num_queries(4):

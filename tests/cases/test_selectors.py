@@ -26,7 +26,7 @@ from banchengshi.workdays.registry import current_calendar
 
 from .conftest import NOW, CaseBuilder, FrozenTime, Org, end_of, sh
 
-WORKLIST_QUERIES = 4  # three capped counts (all, red, yellow), one indexed page
+WORKLIST_QUERIES = 5  # four bounded counts (red, yellow, green, none), one indexed page
 # the case, its units, its unit links, its clocks, its events, whether a request is pending
 CASE_DETAIL_QUERIES = 6
 
@@ -96,7 +96,8 @@ def test_worklist_pages(org: Org, hub_work: dict[str, Case]) -> None:
         (hub_work["c2"].pk, "dispatch"),
         (hub_work["c5"].pk, "approve"),
     ]
-    assert (page.total, page.page, page.per_page) == (6, 2, 2)
+    assert (page.total, page.page, page.per_page, page.has_next) == (6, 2, 2, True)
+    assert not worklist(scope_for(org.dispatcher), page=3, per_page=2).has_next
     assert worklist(scope_for(org.dispatcher), page=4, per_page=2).items == []
     assert worklist(scope_for(org.dispatcher), per_page=1000).per_page == 100
 

@@ -16,6 +16,7 @@ from banchengshi.cases.actions.answer import check_return_visit
 from banchengshi.cases.actions.clock_requests import check_request_extension
 from banchengshi.cases.actions.dispatch import check_dispatch_case
 from banchengshi.cases.models import Case
+from banchengshi.cases.selectors import WORK_COUNT_SHOWN
 from banchengshi.org.actions import do_grant_role
 from banchengshi.org.models import Role
 from tests.cases.conftest import NOW, CaseBuilder, FrozenTime, Org, sh
@@ -273,6 +274,47 @@ def test_pages(org: Org, cases: CaseBuilder, signed_in: SignedIn) -> None:
     assert "Next page" not in second
     # Pages end where the capped count ends: a page far beyond is not a query offset.
     assert len(numbers(page(client, WORKLIST, page="1000000"))) == 25
+
+
+def test_counts_are_exact_up_to_the_bound_then_say_more_than(
+    cases: CaseBuilder, signed_in: SignedIn, frozen_time: FrozenTime
+) -> None:
+    """Each colour is counted up to WORK_COUNT_SHOWN rows and one more, so that the busiest
+    queue of a district costs what a small one does (issue 15)."""
+    assert WORK_COUNT_SHOWN == 100
+    frozen_time.set(NOW)
+    overdue = [cases.awaiting(received_at=sh(2026, 11, 12, 10)) for _ in range(100)]
+    client = english(signed_in("dispatcher"))
+    at_bound = page(client, WORKLIST)
+    assert count(at_bound, "Overdue", "100")
+    assert count(at_bound, "Due soon", "0")
+    assert "All</span> <strong>100</strong>" in at_bound
+    assert "counted exactly" not in at_bound
+    assert 'href="/staff/?page=2" rel="next"' in at_bound
+
+    cases.awaiting(received_at=sh(2026, 11, 12, 10))
+    beyond = page(client, WORKLIST)
+    assert count(beyond, "Overdue", "more than 100")
+    assert count(beyond, "Due soon", "0")
+    assert count(beyond, "On time", "0")
+    assert count(beyond, "No deadline", "0")
+    assert "All</span> <strong>more than 100</strong>" in beyond
+    note = "Each colour is counted exactly up to 100; filter the list to see exact numbers."
+    assert note in beyond
+    # The pages go on past the bound: 101 rows are five pages, the fifth with one row.
+    fifth = page(client, WORKLIST, page="5")
+    assert len(numbers(fifth)) == 1
+    assert 'rel="next"' not in fifth
+    assert 'href="/staff/?page=4" rel="prev"' in fifth
+    # A filter that selects fewer counts them exactly.
+    one = page(client, WORKLIST, q=overdue[0].tracking_no)
+    assert count(one, "Overdue", "1")
+    assert note not in one
+
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    chinese = page(client, WORKLIST)
+    assert chinese.count("<strong>超过 100</strong>") == 2  # overdue and all
+    assert "每种颜色最多精确计数到 100；筛选列表可看到确切数字。" in chinese
 
 
 def test_a_person_without_a_queue_is_told(signed_in: SignedIn) -> None:

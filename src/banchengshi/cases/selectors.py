@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,7 +69,14 @@ UNIT_FIELDS = ("registered_unit", "owner_unit", "handling_unit", "department", "
 COUNT_CAP = 10_000
 # How many of the latest-registered matches of each kind a search over every case ranks.
 SEARCH_NEWEST = 1_000
+# The hub's and the units' queues count up to this and say "at least" beyond.
 WORK_COUNT_CAP = 1_000
+# The worklist counts each colour exactly up to this and says "more than" beyond: a count reads
+# at most one row more, so the counts of a district's busiest queue cost what a small queue's
+# do, whatever the open work (issue 15). Four pages of 25.
+WORK_COUNT_SHOWN = 100
+# How deep the worklist's pages go: its rows query never skips more rows than this.
+WORK_PAGE_DEPTH = 1_000
 
 
 @dataclass(frozen=True)
@@ -158,28 +165,28 @@ def _case_conditions(filters: WorkFilters) -> Q:
 
 @dataclass(frozen=True)
 class WorkPage:
+    """A page of the worklist and its open work by colour, each colour counted exactly up to
+    `bound` (WORK_COUNT_SHOWN); a count above `bound` means "more than `bound`"."""
+
     items: list[WorkItem]
-    total: int
     red: int
     yellow: int
+    green: int  # on time, with a deadline
+    undated: int  # without a deadline
     page: int
     per_page: int
-    # Work without a deadline; counted among the first WORK_COUNT_CAP items only.
-    undated: int = 0
+    has_next: bool = False
+    bound: int = WORK_COUNT_SHOWN
 
     @property
-    def green(self) -> int:
-        """Neither red nor yellow: green work and work without a deadline."""
-        return max(self.total - self.red - self.yellow, 0)
-
-    @property
-    def green_with_deadline(self) -> int:
-        return max(self.green - self.undated, 0)
+    def total(self) -> int:
+        """Exact unless `capped`; then above `bound` too, which is all a list says of it."""
+        return self.red + self.yellow + self.green + self.undated
 
     @property
     def capped(self) -> bool:
-        """The counts stopped at WORK_COUNT_CAP (a list shows "1000+")."""
-        return self.total >= WORK_COUNT_CAP
+        """Some colour has more than `bound` items: that count and the total say "more than"."""
+        return max(self.red, self.yellow, self.green, self.undated) > self.bound
 
 
 def worklist(
@@ -193,27 +200,27 @@ def worklist(
     page = max(1, page)
     condition = _work_filter(scope, filters.unit_id)
     if condition is None:
-        return WorkPage([], 0, 0, 0, page, per_page)
+        return WorkPage([], 0, 0, 0, 0, page, per_page)
     now = timezone.now()
     items = WorkItem.objects.filter(condition, _case_conditions(filters))
-    # Each count stops at WORK_COUNT_CAP, so a long queue costs no more than a short one.
-    totals = items.order_by()[:WORK_COUNT_CAP].aggregate(
-        total=Count("pk"), undated=Count("pk", filter=due_in("none", now))
+    # Each colour is a range of the (unit, due, id) index read for at most bound + 1 rows.
+    red, yellow, green, undated = (
+        items.filter(due_in(colour, now)).order_by()[: WORK_COUNT_SHOWN + 1].count()
+        for colour in ("red", "yellow", "green", "none")
     )
-    red = _capped(items.filter(due_in("red", now)))
-    yellow = _capped(items.filter(due_in("yellow", now)))
     if filters.colour:
         items = items.filter(due_in(filters.colour, now))
-    rows = list(
-        items.select_related("case", "case__matter", "unit").order_by("due", "id")[
-            (page - 1) * per_page : page * per_page
-        ]
-    )
-    return WorkPage(rows, totals["total"], red, yellow, page, per_page, totals["undated"])
-
-
-def _capped(items: QuerySet[WorkItem]) -> int:
-    return items.order_by()[:WORK_COUNT_CAP].count()
+    start = (page - 1) * per_page
+    rows: list[WorkItem] = []
+    if start < WORK_PAGE_DEPTH:
+        # One row beyond the page says whether there is a next one, without a count.
+        rows = list(
+            items.select_related("case", "case__matter", "unit").order_by("due", "id")[
+                start : start + per_page + 1
+            ]
+        )
+    has_next = len(rows) > per_page and start + per_page < WORK_PAGE_DEPTH
+    return WorkPage(rows[:per_page], red, yellow, green, undated, page, per_page, has_next)
 
 
 def work_colour(item: WorkItem, now: dt.datetime | None = None) -> Colour | None:

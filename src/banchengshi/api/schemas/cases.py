@@ -55,18 +55,31 @@ class WorkItemOut(Out):
 
 class WorklistOut(Out):
     items: list[WorkItemOut]
-    total: int
-    red: int
-    yellow: int
-    green: int
+    total: int = Field(description="red + yellow + green + undated")
+    red: int = Field(description="overdue; a count above count_bound means 'more than' it")
+    yellow: int = Field(description="due soon; above count_bound means 'more than' it")
+    green: int = Field(
+        description="on time or without a deadline (as before count_bound existed): green + undated"
+    )
+    undated: int = Field(
+        description="of green, those without a deadline; above count_bound: 'more than'"
+    )
+    count_bound: int = Field(description="each colour is counted exactly up to this")
     page: int
     per_page: int
+    has_next: bool
 
     @classmethod
     def of(cls, page: WorkPage) -> WorklistOut:
         now = timezone.now()
         return cls.model_validate(
-            Overlay(page, items=[WorkItemOut.of(item, now) for item in page.items])
+            Overlay(
+                page,
+                items=[WorkItemOut.of(item, now) for item in page.items],
+                # The API's green has always counted the work without a deadline too.
+                green=page.green + page.undated,
+                count_bound=page.bound,
+            )
         )
 
 

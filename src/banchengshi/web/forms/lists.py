@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.models import Category, Channel, State
 from banchengshi.cases.queues import PER_PAGE as LIST_PER_PAGE
-from banchengshi.cases.selectors import COUNT_CAP, WORK_COUNT_CAP, WorkFilters
+from banchengshi.cases.selectors import COUNT_CAP, WORK_PAGE_DEPTH, WorkFilters
 from banchengshi.web.forms.fields import TextField, page_field
 
 WORK_PER_PAGE = 25
@@ -47,8 +47,8 @@ class WorkFilterForm(forms.Form):
     received_to = forms.DateField(
         label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    # Pages end where the capped count ends.
-    page = page_field(WORK_COUNT_CAP // WORK_PER_PAGE)
+    # Pages end where the rows query stops skipping.
+    page = page_field(WORK_PAGE_DEPTH // WORK_PER_PAGE)
 
     def __init__(self, data: Any, units: list[tuple[int, str]]) -> None:
         super().__init__(data, label_suffix="")

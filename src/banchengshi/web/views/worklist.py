@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from banchengshi.cases import selectors
-from banchengshi.cases.selectors import WORK_COUNT_CAP, work_colour, work_units
+from banchengshi.cases.selectors import work_colour, work_units
 from banchengshi.org.scope import Scope
 from banchengshi.web.forms.lists import WORK_PER_PAGE, WorkFilterForm
 from banchengshi.web.staff import signed_in, staff_view
@@ -34,9 +34,7 @@ def _context(request: HttpRequest, person: Scope) -> dict[str, Any]:
         "has_queue": bool(units),
         "show_unit": len(units) > 1,
         "filtered": any(value for name, value in form.cleaned_data.items() if name != "page"),
-        "has_next": page.page * page.per_page < page.total,
         "now": now,
-        "cap": WORK_COUNT_CAP,
     }
 
 
