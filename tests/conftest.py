@@ -36,3 +36,12 @@ def anchor_file(settings: Settings, tmp_path: Path) -> Path:
     path = tmp_path / "audit-anchors.jsonl"
     settings.BANCHENGSHI_AUDIT_ANCHOR_FILE = path
     return path
+
+
+@pytest.fixture(autouse=True)
+def _sessions_outlast_moved_clocks(settings: Settings) -> None:
+    """Tests move a frozen clock by hours and days between a sign-in and the next request; the
+    session limits and password expiry (tests/security) would sign them out on the way."""
+    settings.BANCHENGSHI_SESSION_IDLE_MINUTES = 0
+    settings.SESSION_COOKIE_AGE = 10 * 365 * 24 * 3600
+    settings.BANCHENGSHI_PASSWORD_MAX_AGE_DAYS = 0

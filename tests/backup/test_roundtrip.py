@@ -20,7 +20,7 @@ def test_the_manifest(backup: Backup) -> None:
     assert files[f"media/{UPLOAD}"]["size"] == len("营业执照复印件".encode())
     migrations = manifest["migrations"]
     assert isinstance(migrations, dict)
-    assert migrations["audit"][-1] == "0003_refuse_changes"
+    assert migrations["audit"][-1] == "0004_personaldataview"
     assert len(manifest["manifest_sha256"]) == 64  # type: ignore[arg-type]
 
 

@@ -372,18 +372,20 @@ def test_a_wrong_pair_says_the_same_for_an_unknown_number(org: Org) -> None:
     assert "王秀英" not in text(wrong)
 
 
-def test_guessing_one_number_from_many_addresses_is_limited(org: Org, cases: CaseBuilder) -> None:
+def test_strangers_guessing_one_number_do_not_lock_the_petitioner_out(
+    org: Org, cases: CaseBuilder
+) -> None:
     case = cases.register()
     for n in range(10):
         public(REMOTE_ADDR=f"198.51.100.{n}").post(
             "/track/", {"tracking_no": case.tracking_no, "secret": f"{n:04d}"}
         )
-    # Even the right digits are refused for this number now, from a new address.
+    # The number is under attack: a stranger's next guesses cost double (intake/tracking.py),
+    # but the right digits still open the page, from a new address too.
     late = public(REMOTE_ADDR="198.51.100.99").post(
         "/track/", {"tracking_no": case.tracking_no, "secret": PHONE[-4:]}
     )
-    assert late.status_code == 422
-    assert "输错次数过多" in text(late)
+    assert late.status_code == 302
 
 
 def test_looking_often_locks_nobody_out(org: Org, cases: CaseBuilder) -> None:

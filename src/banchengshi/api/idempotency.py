@@ -22,6 +22,7 @@ from banchengshi.cases.actions.registration import check_register_case
 from banchengshi.cases.models import Case
 from banchengshi.cases.registration import Registration
 from banchengshi.errors import ActionRefused
+from banchengshi.intake.sources import require_source_account
 from banchengshi.org.scope import scope_for
 
 
@@ -89,6 +90,8 @@ def register_case_once(
 ) -> tuple[int, Case | None]:
     """(case id, the new case): the case registered now, or (the id of the one this key or
     record already made, None)."""
+    if data.external_source:
+        require_source_account(actor, data.external_source)
     if key:
         stored = _stored_case_id(actor, key, body_hash)
         if stored is not None:

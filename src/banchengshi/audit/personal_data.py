@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
@@ -21,8 +21,34 @@ from banchengshi.audit.models import PersonalDataView
 from banchengshi.audit.selectors import require_audit_reader
 from banchengshi.org.scope import Scope
 
-if TYPE_CHECKING:
-    from banchengshi.cases.selectors import CaseDetail
+
+class _Case(Protocol):
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def tracking_no(self) -> str: ...
+
+
+class ShownCase(Protocol):
+    """What a case page or API answer showed (cases.selectors.CaseDetail), named here without
+    importing cases: cases depends on audit."""
+
+    @property
+    def case(self) -> _Case: ...
+
+    @property
+    def personal_data_visible(self) -> bool: ...
+
+    @property
+    def phone(self) -> str: ...
+
+    @property
+    def id_number(self) -> str: ...
+
+    @property
+    def credit_code(self) -> str: ...
+
 
 FIELDS = ("phone", "id_number", "credit_code")
 PAGE_SIZE = 50
@@ -56,7 +82,7 @@ def shown_fields(unmasked: bool, **values: str) -> list[str]:
     return [name for name, value in values.items() if value] if unmasked else []
 
 
-def log_case_view(request: HttpRequest, detail: CaseDetail) -> None:
+def log_case_view(request: HttpRequest, detail: ShownCase) -> None:
     """Log a case page's or API answer's look at the case's personal data, if unmasked."""
     log_request_view(
         request,

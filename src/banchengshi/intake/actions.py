@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.access import may_see
-from banchengshi.cases.actions.registration import ExternalSourceRefused, check_register_case
+from banchengshi.cases.actions.registration import check_register_case
 from banchengshi.cases.models import Case, Channel
 from banchengshi.cases.registration import Registration
 from banchengshi.errors import ActionRefused, NotFound
@@ -27,7 +27,7 @@ from banchengshi.evaluation.actions.recording import do_link_case
 from banchengshi.intake.evaluations import keep_evaluation
 from banchengshi.intake.mapping import CatalogueLookups, Record, external_id, prepare_registration
 from banchengshi.intake.models import Open311Request
-from banchengshi.intake.sources import Source, find_source, may_register_for
+from banchengshi.intake.sources import Source, find_source, require_source_account
 from banchengshi.notify.outbox import text_petitioner
 from banchengshi.org.scope import scope_for
 
@@ -88,8 +88,7 @@ def check_intake_record(
     """The case of this external record: the one it made before, or a new one. A record
     already registered is answered with its case even when this copy differs or would no
     longer validate: the first copy is the one that counts."""
-    if not may_register_for(actor, source.key):
-        raise ExternalSourceRefused(source.key)
+    require_source_account(actor, source.key)
     record_id = external_id(source, record)
     lookups = lookups or CatalogueLookups()
     # Kept before the registration's checks: a rating that becomes no case is kept too.

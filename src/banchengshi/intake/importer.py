@@ -38,7 +38,7 @@ from banchengshi.intake.mapping import (
     external_id,
     prepare_registration,
 )
-from banchengshi.intake.sources import Source
+from banchengshi.intake.sources import Source, require_source_account
 from banchengshi.org.models import Role
 from banchengshi.org.scope import scope_for
 
@@ -257,6 +257,7 @@ def _import_row(importing: _Importing, row: int, record: Record, report: ImportR
     record_id = ""
     try:
         record_id = external_id(source, record)
+        require_source_account(importing.actor, source.key)
         rating = None
         if not report.dry_run and record_id not in importing.rated:
             rating = keep_evaluation(importing.actor, source, record, record_id, importing.lookups)

@@ -39,8 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
 
 from banchengshi.cases.models import Category, Channel, Complexity, PetitionerType
+from banchengshi.errors import ActionRefused
 
 SOURCE_DIR = Path(__file__).resolve().parent / "sources"
 # The key is stored in Case.external_source (32 characters) and appears in URLs.
@@ -182,7 +184,7 @@ def _template(raw: Any, where: str) -> Template:
             parsed = list(string.Formatter().parse(part))
         except ValueError as exc:
             raise SourceError(f"{where}: {part!r} is not a valid template ({exc})") from None
-        for _, name, spec, conversion in parsed:
+        for _text, name, spec, conversion in parsed:
             if name is None:
                 continue
             # Only plain column names: {a.b}, {a[0]}, {a!r} and {a:>5} would let the file
@@ -331,3 +333,29 @@ def may_register_for(actor: User, key: str) -> bool:
     """Whether `actor` is the intake account of the source `key` (an unknown key has none)."""
     source = find_source(key)
     return source is not None and actor.is_active and actor.get_username() == source.account
+
+
+class ExternalSourceRefused(ActionRefused):
+    """A record under an external source's ids from anyone but that source's own intake
+    account: whoever holds a token could otherwise take the id of a record still to come,
+    and the real record would be answered with their case."""
+
+    status = 400
+
+    def __init__(self, source: str) -> None:
+        super().__init__(
+            "external_source_not_allowed",
+            _(
+                "Only the intake account of the external source “%(source)s” may register "
+                "records under its ids."
+            )
+            % {"source": source},
+            "external_source",
+        )
+
+
+def require_source_account(actor: User, key: str) -> None:
+    """Refuse a registration under the external source `key` by anyone but its intake account
+    (every path that takes external ids from outside calls it: the API and the intake)."""
+    if not may_register_for(actor, key):
+        raise ExternalSourceRefused(key)

@@ -181,6 +181,15 @@ class TwoFactorDeviceAdmin(admin.ModelAdmin):
     fields = ("user", "confirmed_at")
     readonly_fields = ("user", "confirmed_at")
 
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> TwoFactorDevice | None:
+        # Its key is the person's (a one-to-one field): Django's guard against numbers no
+        # column holds covers integer fields, not relations, and SQLite overflows on them.
+        if parse_number(object_id) is None:
+            return None
+        return super().get_object(request, object_id, from_field)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

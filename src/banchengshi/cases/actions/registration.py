@@ -22,8 +22,7 @@ from banchengshi.cases.models import Case, CaseUnit, State, TrackingSequence, Wo
 from banchengshi.cases.registration import Registration, clean_registration
 from banchengshi.cases.special_groups import SpecialGroup, apply_special_groups
 from banchengshi.catalog.models import Matter
-from banchengshi.errors import ActionRefused, Forbidden, InvalidInput
-from banchengshi.intake.sources import may_register_for
+from banchengshi.errors import Forbidden, InvalidInput
 from banchengshi.org.models import HANDLING_KINDS, Unit
 from banchengshi.org.scope import scope_for
 from banchengshi.policy.deadlines import local_date
@@ -44,32 +43,11 @@ def check_register_case(actor: User, data: Registration) -> Case:
             if len(units) != 1:
                 raise InvalidInput({"registered_unit_id": [_("Choose the center registering.")]})
             data = _with_unit(data, units[0])
-    if data.external_source and not may_register_for(actor, data.external_source):
-        raise ExternalSourceRefused(data.external_source)
     unit_id = data.registered_unit_id
     assert unit_id is not None
     if not may_register_at(scope, unit_id):
         raise Forbidden(_("You may register appeals only at a window of your own center."))
     return do_register_case(actor, data, registration_references(data))
-
-
-class ExternalSourceRefused(ActionRefused):
-    """A record under an external source's ids from anyone but that source's own intake
-    account: whoever holds a token could otherwise take the id of a record still to come,
-    and the real record would be answered with their case."""
-
-    status = 400
-
-    def __init__(self, source: str) -> None:
-        super().__init__(
-            "external_source_not_allowed",
-            _(
-                "Only the intake account of the external source “%(source)s” may register "
-                "records under its ids."
-            )
-            % {"source": source},
-            "external_source",
-        )
 
 
 def _with_unit(data: Registration, unit_id: int) -> Registration:
