@@ -7,7 +7,10 @@ after an answer, only for a case a unit handled; an old link cannot rate a later
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.utils import translation
 
 from banchengshi.audit.chain import verify_chain
 from banchengshi.audit.models import AuditEvent
@@ -25,6 +28,15 @@ from banchengshi.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from banchengshi.org.scope import scope_for
 
 from .conftest import NOW, CaseBuilder, Org
+
+
+@pytest.fixture(autouse=True)
+def _chinese() -> Iterator[None]:
+    # The messages asserted are the Chinese ones, whatever language an earlier test on this
+    # worker left active.
+    with translation.override("zh-hans"):
+        yield
+
 
 S = Satisfaction
 
