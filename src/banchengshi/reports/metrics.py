@@ -262,7 +262,9 @@ def figure_condition(key: str, now: dt.datetime) -> Q:
     if key == "overdue":
         replied_late, open_late = _late_clocks(now)
         return Q(Exists(Clock.objects.filter(replied_late | open_late, case=OuterRef("pk"))))
-    return Q(Exists(Supervision.objects.filter(case=OuterRef("pk"))))
+    if key == "supervised":
+        return Q(Exists(Supervision.objects.filter(case=OuterRef("pk"))))
+    raise ValueError(f"no list of cases for figure {key!r}")
 
 
 @dataclass(frozen=True)
