@@ -1,5 +1,6 @@
 """Shared fixtures. Tests run on SQLite by default and on PostgreSQL when DATABASE_URL says so."""
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,22 @@ from django.dispatch import receiver
 from pytest_django.fixtures import Settings
 
 from banchengshi.workdays.registry import forget_calendar
+
+# One pair of encryption keys for the test process and every process it starts (servers,
+# workers, backup sites with var/ directories of their own), so that any of them reads what
+# another wrote. Never keys of a real site.
+TEST_KEYS = {
+    "BANCHENGSHI_FIELD_KEYS": "kVP83k96L2VyY32luN8hQfoLgojrftbxOZ6l_iSgWF4=",
+    "BANCHENGSHI_SEARCH_KEYS": "qSLf-PHmMXZ1tqSXTBqGsQrU7OMAFpeXZHNGu_cn1ic=",
+}
+os.environ.update(TEST_KEYS)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    for name, value in TEST_KEYS.items():
+        setattr(settings, name, value)
 
 
 @receiver(connection_created)

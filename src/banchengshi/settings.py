@@ -2,6 +2,7 @@
 
 DATABASE_URL   sqlite:///path or postgres://user@host:port/name (default: var/banchengshi.sqlite3)
 SECRET_KEY     required when DEBUG is off; generated and kept in var/ for development
+BANCHENGSHI_FIELD_KEYS, BANCHENGSHI_SEARCH_KEYS  encryption at rest of personal data; as SECRET_KEY
 DEBUG          "1" (default, development) or "0"
 ALLOWED_HOSTS  comma-separated, used when DEBUG is off
 BANCHENGSHI_POLICY  the deployment's time-limit policy (putuo, chongming, liuzhou)
@@ -16,11 +17,12 @@ BANCHENGSHI_AUDIT_ANCHOR_FILE / _KEY  the audit chain's anchor file and its sign
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -52,21 +54,29 @@ if _task_backend not in TASK_BACKENDS:
 _use_rq = _task_backend == "rq"
 
 
-def _secret_key() -> str:
-    key = os.environ.get("SECRET_KEY", "")
-    if key:
-        return key
+def _secret(name: str, make: Callable[[], str]) -> str:
+    """A secret from the environment; under DEBUG, one made once and kept in var/ (so sessions
+    and the demo's encrypted data survive a restart of `make run`)."""
+    value = os.environ.get(name, "")
+    if value:
+        return value
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    # A development key kept on disk, so sessions survive a restart of `make run`.
-    key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
+        raise ImproperlyConfigured(f"{name} must be set when DEBUG is off.")
+    key_file = VAR_DIR / name.lower()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    try:
+        # Exclusive creation: two processes starting at once keep the same secret.
+        with key_file.open("x") as created:
+            created.write(make())
+    except FileExistsError:
+        pass
     return key_file.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _secret("SECRET_KEY", lambda: secrets.token_urlsafe(50))
+# Encryption at rest of personal data (banchengshi.encryption): comma-separated, newest first.
+BANCHENGSHI_FIELD_KEYS = _secret("BANCHENGSHI_FIELD_KEYS", lambda: Fernet.generate_key().decode())
+BANCHENGSHI_SEARCH_KEYS = _secret("BANCHENGSHI_SEARCH_KEYS", lambda: Fernet.generate_key().decode())
 ALLOWED_HOSTS = (
     ["*"]
     if DEBUG
@@ -81,6 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "banchengshi.encryption",
     "banchengshi.workdays",
     "banchengshi.policy",
     "banchengshi.org",
@@ -364,24 +375,16 @@ SESSION_COOKIE_SAMESITE = "Lax"
 BANCHENGSHI_TWO_FACTOR_REQUIRED = _flag("BANCHENGSHI_TWO_FACTOR_REQUIRED", "0" if DEBUG else "1")
 
 
-def _tile_source(template: str) -> list[str]:
-    """The map tile server's origin for img-src ({s} subdomains: any subdomain)."""
-    if not template:
-        return []
-    parts = urlsplit(template)
-    host = parts.netloc.replace("{s}.", "*.").replace("{s}", "*")
-    return [f"{parts.scheme}://{host}"] if parts.scheme and host else []
-
-
 # Security headers on every response: no inline script anywhere (web/static/web/*.js), no
 # framing (frame-ancestors and X-Frame-Options), no MIME sniffing, referrer only to this site.
-# Inline styles stay allowed: styles run no code, and htmx and the admin set some.
+# Inline styles stay allowed: styles run no code, and htmx and the admin set some. The map
+# page adds its tile server to img-src itself (web.views.points), read at request time.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:", *_tile_source(BANCHENGSHI_MAP_TILE_URL)],
+        "img-src": [SELF, "data:"],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],

@@ -8,7 +8,9 @@ from collections.abc import Callable
 
 import pytest
 
+from banchengshi.encryption.keys import fingerprint
 from tests.backup.conftest import UPLOAD, Backup, Site, head, ok
+from tests.conftest import TEST_KEYS
 
 
 def test_the_manifest(backup: Backup) -> None:
@@ -22,6 +24,8 @@ def test_the_manifest(backup: Backup) -> None:
     assert isinstance(migrations, dict)
     assert migrations["audit"][-1] == "0004_personaldataview"
     assert len(manifest["manifest_sha256"]) == 64  # type: ignore[arg-type]
+    # The key the personal data was encrypted with (the suite's, tests/conftest.TEST_KEYS).
+    assert manifest["field_key"] == fingerprint(TEST_KEYS["BANCHENGSHI_FIELD_KEYS"])
 
 
 def test_a_round_trip_while_the_server_writes(

@@ -16,6 +16,7 @@ from banchengshi.cases.actions.registration import check_register_case
 from banchengshi.cases.models import Case
 from banchengshi.cases.registration import Registration
 from banchengshi.cases.similar import bigrams, overlap, registration_hints
+from banchengshi.encryption.fields import equal_to
 from banchengshi.org.scope import scope_for
 
 from .conftest import CREDIT_CODE, ID_NUMBER, CaseBuilder, FrozenTime, Org, registration, sh
@@ -164,5 +165,7 @@ def test_the_candidates_are_bounded(
     # by phone; by matter; the newest overall; the unit links of those candidates
     assert len(captured) == 4
     assert len(hints.earlier) == 5
-    newest = Case.objects.filter(phone="13900001111").order_by("-received_at", "-id")[:5]
+    newest = Case.objects.filter(equal_to("phone", "13900001111")).order_by("-received_at", "-id")[
+        :5
+    ]
     assert set(numbers(hints.earlier)) == {case.tracking_no for case in newest}

@@ -56,3 +56,20 @@ def test_no_template_has_an_inline_script_or_event_handler() -> None:
         or handler.search(text)
     ]
     assert found == []
+
+
+def _img_src(response: object) -> str:
+    policy = response.headers["Content-Security-Policy"]  # type: ignore[attr-defined]
+    return next(part.strip() for part in policy.split(";") if "img-src" in part)
+
+
+def test_only_the_map_page_may_load_images_from_the_tile_server(
+    db: None, client: Client, settings: object
+) -> None:
+    """The tile server is read when the page is asked for, so a changed setting is followed
+    without a restart; every other page keeps images to this site."""
+    settings.BANCHENGSHI_MAP_TILE_URL = "https://{s}.tiles.example.cn/{z}/{x}/{y}.png"  # type: ignore[attr-defined]
+    assert _img_src(client.get("/points/")) == "img-src 'self' data: https://*.tiles.example.cn"
+    assert _img_src(client.get("/faq/")) == "img-src 'self' data:"
+    settings.BANCHENGSHI_MAP_TILE_URL = ""  # type: ignore[attr-defined]
+    assert _img_src(client.get("/points/")) == "img-src 'self' data:"

@@ -7,11 +7,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from banchengshi.audit.anchors import anchor_head
 from banchengshi.audit.chain import event_hash
 from banchengshi.audit.models import AuditEvent
 from banchengshi.cases.actions.answer import check_supervise_case
 from banchengshi.cases.models import Case
 from tests.audit.tamper import tamper, tampering
+from tests.audit.test_anchors import rehash_from
 from tests.cases.conftest import CaseBuilder, FrozenTime, Org, sh
 from tests.web.conftest import SignedIn
 from tests.web.test_worklist import _queries, english, page, tables
@@ -176,6 +178,27 @@ def test_verifying_the_whole_chain(signed_in: SignedIn, district: dict[str, Case
     total = AuditEvent.objects.count()
     result = client.post(VERIFY).content.decode()
     assert f"The chain is intact: {total} events checked." in result
+    assert "It holds to the 0 anchors written outside the database." in result
+
+
+def test_the_page_checks_the_anchors_as_the_command_does(
+    signed_in: SignedIn, district: dict[str, Case]
+) -> None:
+    """A writer who rewrites an event and re-hashes every later one passes the chain's own
+    check; the anchor written before finds it, on the inspector's page too."""
+    client = english(signed_in("inspector"))
+    anchor_head()
+    assert (
+        "It holds to 1 anchor written outside the database." in client.post(VERIFY).content.decode()
+    )
+    rehash_from(3, label="mallory")
+    result = client.post(VERIFY).content.decode()
+    assert "The chain is intact" not in result
+    assert (
+        "The chain recomputes, but it does not hold to the anchors written outside the "
+        "database: it was rewritten or cut short after they were written."
+    ) in result
+    assert "no longer has the hash the anchor on line 1" in result
 
 
 def test_queries_do_not_grow_with_the_cases(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from banchengshi.audit.anchors import AnchorCheck, check_anchors
 from banchengshi.audit.chain import GENESIS, Verification, event_hash, verify_chain
 from banchengshi.audit.models import AuditEvent
 from banchengshi.errors import Forbidden
@@ -86,15 +87,18 @@ class ChainCheck:
     result: Verification
     # The first event that does not fit, checked on its own, when it still exists.
     broken: CheckedEvent | None
+    # The chain against its anchors outside the database (a rewrite the chain alone hides).
+    anchors: AnchorCheck
 
 
 def check_whole_chain(scope: Scope) -> ChainCheck:
-    """Recompute every hash of the chain (audit.chain.verify_chain). It reads every event, so it
-    runs only when someone asks for it."""
+    """Recompute every hash of the chain (audit.chain.verify_chain) and check it against its
+    anchors, as `banchengshi audit verify` does. It reads every event, so it runs only when
+    someone asks for it."""
     require_audit_reader(scope)
     result = verify_chain()
     broken = None
     if result.broken_seq is not None:
         found = list(AuditEvent.objects.filter(seq=result.broken_seq))
         broken = _checked(found)[0] if found else None
-    return ChainCheck(result, broken)
+    return ChainCheck(result, broken, check_anchors())

@@ -40,6 +40,9 @@ class Manifest:
     audit_seq: int
     audit_hash: str
     files: dict[str, FileEntry]
+    # The fingerprint of the field key the data was encrypted with (encryption.keys);
+    # "" in a backup made before encryption at rest.
+    field_key: str = ""
 
     def content(self) -> dict[str, Any]:
         return {
@@ -49,6 +52,7 @@ class Manifest:
             "version": self.version,
             "migrations": self.migrations,
             "audit_head": {"seq": self.audit_seq, "hash": self.audit_hash},
+            "field_key": self.field_key,
             "files": {
                 path: {"sha256": entry.sha256, "size": entry.size}
                 for path, entry in sorted(self.files.items())
@@ -125,6 +129,7 @@ def read_manifest(directory: Path) -> Manifest:
             _relative(name): FileEntry(str(entry["sha256"]), int(entry["size"]))
             for name, entry in content["files"].items()
         },
+        field_key=str(content.get("field_key", "")),
     )
 
 

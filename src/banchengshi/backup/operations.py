@@ -33,6 +33,7 @@ from banchengshi.backup.manifest import (
     release,
     write_manifest,
 )
+from banchengshi.encryption.keys import keys
 
 MEDIA = "media"
 
@@ -74,6 +75,7 @@ def make_backup(directory: Path) -> Manifest:
         audit_seq=snapshot.audit_seq,
         audit_hash=snapshot.audit_hash,
         files=files,
+        field_key=keys().field_fingerprints[0],
     )
     write_manifest(directory, manifest)
     return manifest
@@ -104,7 +106,19 @@ def check_backup(directory: Path) -> Manifest:
         )
     check_files(directory, manifest)
     _check_migrations(manifest)
+    _check_field_key(manifest)
     return manifest
+
+
+def _check_field_key(manifest: Manifest) -> None:
+    """The personal data of the backup can be read with the configured keys: restoring a
+    database whose phones no key decrypts would break every case page."""
+    held = keys().field_fingerprints
+    if manifest.field_key and manifest.field_key not in held:
+        raise BackupRefused(
+            f"the backup's personal data is encrypted with field key {manifest.field_key}; "
+            f"BANCHENGSHI_FIELD_KEYS holds {', '.join(held)}: add that key (docs/security.md)"
+        )
 
 
 def _restore_media(directory: Path) -> None:

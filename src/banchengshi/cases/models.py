@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from banchengshi.cases.special_groups import SpecialGroupFields
 from banchengshi.catalog.models import Matter
+from banchengshi.encryption.fields import EncryptedCharField, SearchHashField
 from banchengshi.org.models import Unit
 
 
@@ -117,10 +118,14 @@ class Case(SpecialGroupFields):
         _("petitioner type"), max_length=12, choices=PetitionerType.choices
     )
     petitioner_name = models.CharField(_("name"), max_length=100)
-    phone = models.CharField(_("phone"), max_length=24)
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=24)
+    id_number = EncryptedCharField(_("ID number"), max_length=18, blank=True)
     enterprise_name = models.CharField(_("enterprise name"), max_length=200, blank=True)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    credit_code = EncryptedCharField(_("unified social credit code"), max_length=18, blank=True)
+    # The keyed hashes that find a petitioner's earlier cases (encryption.fields.equal_to).
+    phone_hash = SearchHashField(source="phone")
+    id_number_hash = SearchHashField(source="id_number")
+    credit_code_hash = SearchHashField(source="credit_code")
     matter = models.ForeignKey(
         Matter, verbose_name=_("service matter"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -196,9 +201,11 @@ class Case(SpecialGroupFields):
         indexes = [
             models.Index(fields=["-received_at", "-id"], name="case_received"),
             models.Index(fields=["state", "-received_at"], name="case_state_received"),
-            models.Index(fields=["phone", "-received_at"], name="case_phone_received"),
-            models.Index(fields=["id_number", "-received_at"], name="case_id_number_received"),
-            models.Index(fields=["credit_code", "-received_at"], name="case_credit_code_received"),
+            models.Index(fields=["phone_hash", "-received_at"], name="case_phone_received"),
+            models.Index(fields=["id_number_hash", "-received_at"], name="case_id_number_received"),
+            models.Index(
+                fields=["credit_code_hash", "-received_at"], name="case_credit_code_received"
+            ),
             models.Index(fields=["matter", "-received_at"], name="case_matter_received"),
             models.Index(
                 fields=["-received_at"], condition=Q(fast_channel=True), name="case_fast_channel"

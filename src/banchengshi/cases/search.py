@@ -5,7 +5,8 @@ found through one full-text index (`textsearch`) over the case's `CaseSearch` ro
 How a query is read (all kinds at once; a case matching any of them is found):
 - identifiers: 4 or more digits (optionally with the district's letters and dashes, as in
   PT-2026-000123) are the end of a tracking number; exactly 4 digits also a phone's last
-  four; a whole phone number as typed is matched exactly against the case (its own index);
+  four; a whole phone number as typed is matched exactly against the case (its keyed hash's
+  index: the phone itself is encrypted);
 - names: the query, spaces and punctuation dropped, is the start of either name;
 - words: every word of the query, in the matter or in the description and request.
 
@@ -25,6 +26,8 @@ from django.db.models import Q, Value, When
 from django.db.models.expressions import RawSQL
 
 from banchengshi.cases.models import Case, CaseSearch
+from banchengshi.encryption.fields import equal_to
+from banchengshi.encryption.keys import search_hashes
 from banchengshi.identifiers import validate_contact_phone
 from banchengshi.textsearch.index import Match, TextIndex, Windows
 from banchengshi.textsearch.tokens import Phrase, index_text, key_token, query_phrases
@@ -134,7 +137,10 @@ class TextQuery:
         brings only its latest-registered matches (see search_cases)."""
         parts: list[tuple[str, tuple[str, ...]]] = []
         if self.phone:
-            parts.append((f"SELECT id FROM {Case._meta.db_table} WHERE phone = %s", (self.phone,)))
+            hashes = tuple(search_hashes("phone", self.phone))
+            marks = ", ".join("%s" for _ in hashes)
+            table = Case._meta.db_table
+            parts.append((f"SELECT id FROM {table} WHERE phone_hash IN ({marks})", hashes))
         for kind in (self.ids, (self.names,), (self.words,)):
             sql = CASE_INDEX.matching_sql(kind, newest=newest, windows=self.windows)
             if sql is not None:
@@ -150,7 +156,7 @@ class TextQuery:
     def rank(self, *, newest: int | None = None) -> SqlCase:
         """Higher for a better kind of match: 4 identifier, 3 name, 2 matter, 1 other words.
         Each kind's subquery runs once per search (it does not depend on the row)."""
-        tiers = [When(phone=self.phone, then=Value(4))] if self.phone else []
+        tiers = [When(equal_to("phone", self.phone), then=Value(4))] if self.phone else []
         for tier, matches in ((4, self.ids), (3, (self.names,))):
             subquery = CASE_INDEX.matching(matches, newest=newest, windows=self.windows)
             if subquery is not None:

@@ -25,6 +25,7 @@ from banchengshi.cases.access import may_see
 from banchengshi.cases.models import Case, PetitionerType
 from banchengshi.cases.registration import Registration
 from banchengshi.cases.states import ACTIVE_STATES
+from banchengshi.encryption.fields import equal_to
 from banchengshi.identifiers import (
     validate_contact_phone,
     validate_credit_code,
@@ -150,7 +151,7 @@ def _petitioners_cases(
     found: dict[int, Case] = {}
     matched: dict[int, list[str | Promise]] = {}
     for field, value in identifiers.items():
-        for case in _newest(Case.objects.filter(**{field: value})):
+        for case in _newest(Case.objects.filter(equal_to(field, value))):
             found.setdefault(case.pk, case)
             matched.setdefault(case.pk, []).append(MATCH_LABELS[field])
     return found, matched

@@ -6,10 +6,11 @@ every value of every row through the SQL compiler (pre_save, get_db_prep_save, p
 measured on this machine that was 77 % of the time of a 20,000-case run (28 of 36 s), and
 creating a Django model instance per row cost another fifth. Here a row is a light `Row`
 (or a model instance), each value goes through the adapter Django uses for its field type
-(DateTimeField, JSONField) and nothing else, and a column the row does not set gets the
-field's default, so the stored values are those bulk_create would store and a field the
-engine adds later is filled like bulk_create would fill it. `auto_now` fields keep the
-values the generator set (historical timestamps). Other engines fall back to bulk_create.
+(DateTimeField, JSONField, the encrypted fields and their keyed hashes) and nothing else,
+and a column the row does not set gets the field's default, so the stored values are those
+bulk_create would store and a field the engine adds later is filled like bulk_create would
+fill it. `auto_now` fields keep the values the generator set (historical timestamps). Other
+engines fall back to bulk_create.
 
 Must run inside the transaction that writes the batch: on SQLite the write lock is taken at
 BEGIN (IMMEDIATE), so reading MAX(id) to number new rows is safe; on PostgreSQL the ids come
@@ -25,6 +26,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
+
+from banchengshi.encryption.fields import EncryptedCharField, SearchHashField
+from banchengshi.encryption.keys import encrypt
 
 
 class Row:
@@ -53,6 +57,8 @@ class _Column:
     related: str  # the FK's field name ("case" of "case_id"), "" for other fields
     convert: Callable[[Any], Any] | None
     default: Callable[[], Any]
+    # A keyed hash: its value is computed from this other attribute's (plaintext) value.
+    hash_of: tuple[str, Callable[[Any], str]] | None = None
 
 
 _plans: dict[tuple[type[models.Model], bool, str], list[_Column]] = {}
@@ -87,7 +93,12 @@ def _plan(model: type[models.Model], with_pk: bool) -> list[_Column]:
                 continue
             kind = field.get_internal_type()
             convert: Callable[[Any], Any] | None = None
-            if kind == "DateTimeField":
+            hash_of = None
+            if isinstance(field, EncryptedCharField):
+                convert = encrypt
+            elif isinstance(field, SearchHashField):
+                hash_of = (field.source, field.hash_of)
+            elif kind == "DateTimeField":
                 convert = _datetime_converter()
             elif kind == "JSONField":
                 encoder = getattr(field, "encoder", None)
@@ -102,6 +113,7 @@ def _plan(model: type[models.Model], with_pk: bool) -> list[_Column]:
                     related=field.name if field.many_to_one else "",
                     convert=convert,
                     default=field.get_default,
+                    hash_of=hash_of,
                 )
             )
         _plans[key] = plan
@@ -132,6 +144,9 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
 
 def _value(obj: Any, col: _Column) -> Any:
     values = obj.__dict__
+    if col.hash_of is not None:
+        source, hash_of = col.hash_of
+        return hash_of(values.get(source))
     value = values.get(col.attname, _MISSING)
     if col.related and (value is None or value is _MISSING):
         # A foreign key given as the related object (a Row, or a model instance assigned

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from banchengshi.cases.models import Satisfaction
+from banchengshi.encryption.fields import EncryptedCharField
 
 # Levels that are a 差评: each opens a handling task (evaluation.policy names its limit).
 BAD_LEVELS = frozenset({Satisfaction.DISSATISFIED, Satisfaction.VERY_DISSATISFIED})
@@ -73,7 +74,7 @@ class Evaluation(models.Model):
     )
     comment = models.TextField(_("comment"), blank=True)
     # Where the answer to a 差评 is texted: the invitation's, the case's or the record's mobile.
-    mobile = models.CharField(_("mobile phone"), max_length=11, blank=True)
+    mobile = EncryptedCharField(_("mobile phone"), max_length=11, blank=True)
     # Who typed it in (a paper form, the API's account); None when the person rated.
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -257,7 +258,7 @@ class EvaluationInvite(models.Model):
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    mobile = models.CharField(max_length=11)
+    mobile = EncryptedCharField(max_length=11)
     token = models.CharField(max_length=16, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from banchengshi.encryption.fields import EncryptedCharField
+
 
 def now() -> dt.datetime:
     # Looked up at each call (not `default=timezone.now`, bound once), so that a frozen clock
@@ -30,7 +32,7 @@ class OutboxMessage(models.Model):
         GIVEN_UP = "given_up", _("given up")
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    recipient = models.CharField(_("recipient"), max_length=254)
+    recipient = EncryptedCharField(_("recipient"), max_length=254)  # phones and addresses
     template = models.CharField(_("template"), max_length=40)
     payload: Any = models.JSONField(default=dict)
     case = models.ForeignKey(

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from banchengshi.encryption.fields import EncryptedCharField
 from banchengshi.identifiers import validate_mobile
 
 
@@ -106,7 +107,7 @@ class StaffProfile(models.Model):
         on_delete=models.CASCADE,
         related_name="staff_profile",
     )
-    mobile = models.CharField(_("mobile number"), max_length=20, blank=True, validators=[_mobile])
+    mobile = EncryptedCharField(_("mobile number"), max_length=20, blank=True, validators=[_mobile])
 
     class Meta:
         verbose_name = _("staff profile")
@@ -149,7 +150,7 @@ class TwoFactorDevice(models.Model):
         on_delete=models.CASCADE,
         related_name="two_factor",
     )
-    secret = models.CharField(max_length=64)
+    secret = EncryptedCharField(max_length=64)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_step = models.BigIntegerField(default=0)
     recovery_hashes = models.JSONField(default=list)

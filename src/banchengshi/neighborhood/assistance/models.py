@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from banchengshi.cases.models import Satisfaction
 from banchengshi.cases.special_groups import SpecialGroupFields
+from banchengshi.encryption.fields import EncryptedCharField
 
 
 class Difficulty(models.TextChoices):
@@ -97,7 +98,7 @@ class AssistanceRequest(SpecialGroupFields):
     )
     channel = models.CharField(_("channel"), max_length=16, choices=RequestChannel.choices)
     person_name = models.CharField(_("name"), max_length=100)
-    phone = models.CharField(_("phone"), max_length=24)
+    phone = EncryptedCharField(_("phone"), max_length=24)
     address = models.CharField(_("address"), max_length=200)
     service = models.ForeignKey(
         ServiceItem, verbose_name=_("service"), on_delete=models.PROTECT, related_name="+"

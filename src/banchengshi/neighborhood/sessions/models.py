@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from banchengshi.encryption.fields import EncryptedCharField
+
 MAX_NOTE = 2000
 MAX_MATERIALS = 20
 
@@ -75,8 +77,8 @@ class RemoteSession(models.Model):
     )
     # The petitioner as cases.Case keeps them: validated, stored whole, masked when shown.
     petitioner_name = models.CharField(_("name"), max_length=100)
-    phone = models.CharField(_("phone"), max_length=24)
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=24)
+    id_number = EncryptedCharField(_("ID number"), max_length=18, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
     outcome_note = models.TextField(_("note on the outcome"), blank=True)
     circulation = models.CharField(

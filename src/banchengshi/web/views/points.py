@@ -6,6 +6,7 @@ the public GeoJSON (`/api/v1/service-points.geojson`)."""
 from __future__ import annotations
 
 from itertools import groupby
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -36,6 +37,13 @@ def map_config() -> dict[str, str] | None:
     }
 
 
+def tile_origin(template: str) -> str | None:
+    """The tile server's origin for the page's img-src ({s} subdomains: any subdomain)."""
+    parts = urlsplit(template)
+    host = parts.netloc.replace("{s}.", "*.").replace("{s}", "*")
+    return f"{parts.scheme}://{host}" if parts.scheme and host else None
+
+
 @public_view("public_read")
 @require_GET
 def points(request: HttpRequest) -> HttpResponse:
@@ -53,7 +61,12 @@ def points(request: HttpRequest) -> HttpResponse:
         "groups": groups,
         "map": map_config(),
     }
-    return page(request, PORTAL, "web/public_points.html", context)
+    response = page(request, PORTAL, "web/public_points.html", context)
+    origin = tile_origin(settings.BANCHENGSHI_MAP_TILE_URL)
+    if origin:
+        # django-csp merges this into the policy of this response only.
+        response._csp_update = {"img-src": [origin]}  # type: ignore[attr-defined]
+    return response
 
 
 @public_view("public_read")
