@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from bench import production_secrets
+
 NAME = "api_create"
 DATABASE = os.environ.get("BENCH_PG_API_DATABASE", "banchengshi_bench_api")
 REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "2000"))
@@ -187,7 +189,7 @@ def run() -> dict[str, Any]:
         "DJANGO_SETTINGS_MODULE": "banchengshi.settings",
         "DATABASE_URL": database_url,
         "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+        **production_secrets(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_COOKIES": "0",
         "LOG_LEVEL": "WARNING",

@@ -44,6 +44,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench import production_secrets
+
 NAME = "cases"
 SMALL = 10_000
 LARGE = int(os.environ.get("BENCH_LARGE", "100000"))
@@ -120,7 +122,7 @@ def worker_env(url: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "banchengshi.settings",
         # Measured as in production: no query log kept by DEBUG.
         "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-not-for-production"),
+        **production_secrets(),
     }
 
 

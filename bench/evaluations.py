@@ -19,6 +19,7 @@ import subprocess
 import sys
 from typing import Any
 
+from bench import production_secrets
 from bench.api_create import (
     PG_URL,
     ROOT,
@@ -72,7 +73,7 @@ def run() -> dict[str, Any]:
         "DJANGO_SETTINGS_MODULE": "banchengshi.settings",
         "DATABASE_URL": database_url,
         "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+        **production_secrets(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_COOKIES": "0",
         "LOG_LEVEL": "WARNING",

@@ -35,6 +35,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench import production_secrets
+
 NAME = "import_rows"
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
 SEED = 20261120
@@ -69,7 +71,7 @@ def run() -> dict[str, Any]:
         "DATABASE_URL": f"sqlite:///{DATABASE}",
         "DJANGO_SETTINGS_MODULE": "banchengshi.settings",
         "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-not-for-production"),
+        **production_secrets(),
         "LOG_LEVEL": "WARNING",
     }
     try:

@@ -36,6 +36,7 @@ import tomllib
 from collections import Counter
 from typing import Any
 
+from bench import production_secrets
 from bench.api_create import WORKERS, _free_port, _wait_until_up
 from bench.cases import ENGINES, RESULTS, ROOT, _subprocess
 from bench.knowledge_data import APPEALS, Measure, head, keep, ratio, run_engines, sizes
@@ -123,7 +124,7 @@ def _serve(url: str) -> tuple[subprocess.Popen[bytes], int]:
         "DJANGO_SETTINGS_MODULE": "banchengshi.settings",
         "DATABASE_URL": url,
         "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+        **production_secrets(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_COOKIES": "0",
         "LOG_LEVEL": "WARNING",
