@@ -5,6 +5,8 @@ them; the fields that are looked up also keep a keyed hash (HMAC-SHA256) to find
 
     keys.py      the keys from settings, encrypt/decrypt, the keyed hashes
     fields.py    EncryptedCharField, SearchHashField
+    rewriting.py a table's encrypted columns rewritten batch by batch, for:
+    migrating.py the migrations that encrypt what was stored in clear, and
     rotation.py  re-encrypting and re-hashing every row with the newest keys
-    checks.py    `banchengshi check --deploy`: no development keys in production
+    checks.py    `banchengshi check --deploy`: the keys read what the database holds
 """
