@@ -62,3 +62,24 @@ def _sessions_outlast_moved_clocks(settings: Settings) -> None:
     settings.BANCHENGSHI_SESSION_IDLE_MINUTES = 0
     settings.SESSION_COOKIE_AGE = 10 * 365 * 24 * 3600
     settings.BANCHENGSHI_PASSWORD_MAX_AGE_DAYS = 0
+
+
+# Fixtures through which a test reaches the database (its own, or another process's: the
+# servers and commands a test starts are given the configured DATABASE_URL by fixtures too).
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """BANCHENGSHI_TESTS_TOUCHING_THE_DATABASE=1 (the PostgreSQL suite of scripts/run-tests.sh):
+    only the tests that reach the database; the others cannot behave otherwise on another
+    engine and have run in the SQLite suite."""
+    if os.environ.get("BANCHENGSHI_TESTS_TOUCHING_THE_DATABASE") != "1":
+        return
+    kept, dropped = [], []
+    for item in items:
+        reaches = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        marked = item.get_closest_marker("django_db") or item.get_closest_marker("pg")
+        (kept if reaches or marked else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
