@@ -77,6 +77,8 @@ WORK_COUNT_CAP = 1_000
 WORK_COUNT_SHOWN = 100
 # How deep the worklist's pages go: its rows query never skips more rows than this.
 WORK_PAGE_DEPTH = 1_000
+# The encrypted identifiers of a case (encryption at rest), which lists do not show.
+PETITIONER_IDENTIFIERS = ("phone", "id_number", "credit_code")
 
 
 @dataclass(frozen=True)
@@ -213,11 +215,13 @@ def worklist(
     start = (page - 1) * per_page
     rows: list[WorkItem] = []
     if start < WORK_PAGE_DEPTH:
-        # One row beyond the page says whether there is a next one, without a count.
+        # One row beyond the page says whether there is a next one, without a count. The
+        # petitioner's identifiers are not shown in a worklist: deferred, they are not
+        # decrypted (three Fernet tokens a row, a fifth of the page's time).
         rows = list(
-            items.select_related("case", "case__matter", "unit").order_by("due", "id")[
-                start : start + per_page + 1
-            ]
+            items.select_related("case", "case__matter", "unit")
+            .defer(*(f"case__{name}" for name in PETITIONER_IDENTIFIERS))
+            .order_by("due", "id")[start : start + per_page + 1]
         )
     has_next = len(rows) > per_page and start + per_page < WORK_PAGE_DEPTH
     return WorkPage(rows[:per_page], red, yellow, green, undated, page, per_page, has_next)
