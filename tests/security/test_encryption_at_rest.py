@@ -27,6 +27,7 @@ from banchengshi.encryption.fields import equal_to
 from banchengshi.encryption.keys import UnreadableValue, fingerprint, search_hash
 from banchengshi.encryption.migrating import encrypt_existing
 from banchengshi.notify.models import OutboxMessage
+from banchengshi.notify.outbox import enqueue
 from banchengshi.org.models import StaffProfile, TwoFactorDevice
 from banchengshi.org.scope import scope_for
 from banchengshi.org.two_factor import new_secret
@@ -88,10 +89,10 @@ def test_the_tables_hold_no_personal_datum_in_clear(
         PHONE,
         CREDIT_CODE,
     )
-    # The outbox's recipient (the petitioner's number for the registration SMS) too.
-    texted = OutboxMessage.objects.filter(case_id=case.pk, channel="sms").first()
-    if texted is not None:
-        assert PHONE not in _stored("notify_outboxmessage", ["recipient"], texted.pk)["recipient"]
+    # The outbox's recipient (a petitioner's number for an SMS) too.
+    texted = enqueue(channel="sms", recipient=PHONE, template="appeal_filed", payload={})
+    assert PHONE not in _stored("notify_outboxmessage", ["recipient"], texted.pk)["recipient"]
+    assert OutboxMessage.objects.get(pk=texted.pk).recipient == PHONE
 
 
 def test_a_staff_mobile_and_a_totp_secret_are_encrypted(old_keys: Any, org: Org) -> None:

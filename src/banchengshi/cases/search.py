@@ -27,7 +27,6 @@ from django.db.models.expressions import RawSQL
 
 from banchengshi.cases.models import Case, CaseSearch
 from banchengshi.encryption.fields import equal_to
-from banchengshi.encryption.keys import search_hashes
 from banchengshi.identifiers import validate_contact_phone
 from banchengshi.textsearch.index import Match, TextIndex, Windows
 from banchengshi.textsearch.tokens import Phrase, index_text, key_token, query_phrases
@@ -137,10 +136,8 @@ class TextQuery:
         brings only its latest-registered matches (see search_cases)."""
         parts: list[tuple[str, tuple[str, ...]]] = []
         if self.phone:
-            hashes = tuple(search_hashes("phone", self.phone))
-            marks = ", ".join("%s" for _ in hashes)
-            table = Case._meta.db_table
-            parts.append((f"SELECT id FROM {table} WHERE phone_hash IN ({marks})", hashes))
+            same_phone = Case.objects.filter(equal_to("phone", self.phone)).order_by()
+            parts.append(same_phone.values("id").query.sql_with_params())
         for kind in (self.ids, (self.names,), (self.words,)):
             sql = CASE_INDEX.matching_sql(kind, newest=newest, windows=self.windows)
             if sql is not None:

@@ -217,7 +217,7 @@ def worklist(
     if start < WORK_PAGE_DEPTH:
         # One row beyond the page says whether there is a next one, without a count. The
         # petitioner's identifiers are not shown in a worklist: deferred, they are not
-        # decrypted (three Fernet tokens a row, a fifth of the page's time).
+        # decrypted (two or three Fernet tokens a row, a tenth of the page's CPU).
         rows = list(
             items.select_related("case", "case__matter", "unit")
             .defer(*(f"case__{name}" for name in PETITIONER_IDENTIFIERS))

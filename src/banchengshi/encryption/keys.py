@@ -36,9 +36,8 @@ def fingerprint(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
-def _split(value: Any) -> list[str]:
-    items = value.split(",") if isinstance(value, str) else list(value or ())
-    return [item.strip() for item in items if item.strip()]
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 @cache
