@@ -3,16 +3,22 @@ month's league table; each number a link to the cases behind it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from banchengshi.org.scope import scope_for
+from banchengshi.reports import accountability
 from banchengshi.reports.dashboard import dashboard
+from banchengshi.reports.interviews import check_record_interview
+from banchengshi.reports.periods import PeriodKind, parse_period
 from tests.cases.conftest import CaseBuilder, sh
 from tests.reports.conftest import District
+from tests.reports.test_accountability import STRICT
 
 
 def client_of(user) -> Client:
@@ -51,6 +57,37 @@ def test_it_shows_the_figures_with_their_links(district: District, frozen_time) 
     assert 'href="/staff/dashboard/cases/?period=2026-11&amp;figure=received">8</a>' in html
     week = "period=2026-11-30..2026-12-06&amp;figure=received"
     assert f'href="/staff/dashboard/cases/?{week}">0</a>' in html
+
+
+def test_the_league_shows_each_units_open_rectification(
+    district: District, frozen_time, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org = district.org
+    frozen_time.set(sh(2026, 12, 2, 9))
+    # Department A listed for accountability; its interview orders a rectification.
+    monkeypatch.setattr(accountability, "thresholds", lambda: STRICT)
+    item = check_record_interview(
+        org.officeadmin,
+        unit_id=org.dept_a.pk,
+        period=parse_period(PeriodKind.MONTH, "2026-11"),
+        held_on=dt.date(2026, 12, 1),
+        attendees="局分管领导",
+        notes="限期整改答复流程",
+        order="process",
+    ).rectification
+    assert item is not None
+    office = client_of(org.officeadmin)
+    row = f'data-unit="{org.dept_a.pk}">'
+    listed = f"/staff/rectifications/?unit={org.dept_a.pk}&amp;status="
+    on_time = f'<a href="{listed}open">1</a> (<a href="{listed}overdue">0</a>)</td></tr>'
+    html = office.get("/staff/dashboard/").content.decode()
+    assert re.search(re.escape(row) + r"(?:(?!</tr>).)*" + re.escape(on_time), html), html
+    frozen_time.set(item.due + dt.timedelta(minutes=1))
+    html = office.get("/staff/dashboard/").content.decode()
+    assert f'<a href="{listed}open">1</a> (<a href="{listed}overdue">1</a>)</td></tr>' in html
+    # The list behind the overdue count holds the item.
+    overdue = office.get(f"/staff/rectifications/?unit={org.dept_a.pk}&status=overdue")
+    assert f'href="/staff/rectifications/{item.pk}/"' in overdue.content.decode()
 
 
 def test_a_unit_leaders_intake_counts_each_case_once(district: District) -> None:

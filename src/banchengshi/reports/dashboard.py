@@ -1,5 +1,6 @@
 """The dashboard's reads (R-REP-4): live open work by colour, the most overdue work, the
-weeks' and months' intake, the units' league table for last month and the newest hot spots.
+weeks' and months' intake, the units' league table for last month (with their open rectification
+items) and the newest hot spots.
 Each is one query on an index: open work is the WorkItem table (open work only, its
 (unit, due, id) index), intake one GROUP BY by local day over a received_at range."""
 
@@ -16,6 +17,7 @@ from banchengshi.cases.queues import WorkCounts, open_work_by_unit
 from banchengshi.cases.selectors import due_in
 from banchengshi.knowledge.hotspots.models import HotspotAlert
 from banchengshi.knowledge.hotspots.selectors import subject_label
+from banchengshi.knowledge.rectification.selectors import OpenItems, open_by_unit
 from banchengshi.org.scope import Scope
 from banchengshi.reports.drilldown import open_work_in
 from banchengshi.reports.metrics import UnitRow, league
@@ -46,6 +48,8 @@ class Dashboard:
     months: list[Bar]
     league: list[UnitRow]
     league_period: str
+    # The league's units' rectification items open now (overdue among them), by unit id.
+    rectification: dict[int, OpenItems]
     # Each alert with its subject in the reader's language.
     hotspots: list[tuple[HotspotAlert, str]]
     computed_at: dt.datetime
@@ -105,6 +109,9 @@ def dashboard(scope: Scope, *, now: dt.datetime | None = None) -> Dashboard:
     table = league(last_month, now=now)
     if not scope.sees_all:
         table = [row for row in table if row.unit_id in scope.visible_unit_ids]
+    rectification = open_by_unit([row.unit_id for row in table], now=now)
     alerts = HotspotAlert.objects.order_by("-raised_at", "-id")[:HOTSPOTS_SHOWN]
     hotspots = [(alert, subject_label(alert)) for alert in alerts] if scope.sees_all else []
-    return Dashboard(work, overdue, weeks, months, table, last_month.label, hotspots, now)
+    return Dashboard(
+        work, overdue, weeks, months, table, last_month.label, rectification, hotspots, now
+    )

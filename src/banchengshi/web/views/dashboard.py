@@ -1,9 +1,10 @@
 """The dashboard (R-REP-4): live open work by colour, the most overdue, the intake by week and
-month, last month's league table and the newest hot spots. The panel refreshes itself (htmx)
-every minute; the charts (ECharts, vendored, web/dashboard.js) are drawn from the figures the
-panel carries as JSON and drawn again after each refresh; without JavaScript the tables and
-CSS bars are the page. Every number links to the cases behind it: `dashboard_work` (open work
-of a colour) and `dashboard_cases` (the cases of a period counted in a figure)."""
+month, last month's league table (with each unit's open rectification items) and the newest hot
+spots. The panel refreshes itself (htmx) every minute; the charts (ECharts, vendored,
+web/dashboard.js) are drawn from the figures the panel carries as JSON and drawn again after
+each refresh; without JavaScript the tables and CSS bars are the page. Every number links to
+the cases behind it: `dashboard_work` (open work of a colour) and `dashboard_cases` (the cases
+of a period counted in a figure); the rectification counts to the rectification list."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from banchengshi.cases.queues import PER_PAGE
 from banchengshi.cases.selectors import COUNT_CAP
 from banchengshi.errors import InvalidInput
 from banchengshi.ids import parse_number
+from banchengshi.knowledge.rectification.selectors import ListStatus, OpenItems
 from banchengshi.org.scope import scope_for
 from banchengshi.reports.access import check_report_scope, default_unit
 from banchengshi.reports.dashboard import Bar, Dashboard, dashboard
@@ -29,6 +31,7 @@ from banchengshi.reports.periods import parse_any_period, printable
 from banchengshi.web.staff import signed_in, staff_view
 
 LAST_PAGE = COUNT_CAP // PER_PAGE
+NO_RECTIFICATION = OpenItems(open=0, overdue=0)
 
 
 def cases_link(period: str, figure: str, unit_id: int | None = None) -> str:
@@ -95,6 +98,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     largest_week = max((bar.count for bar in board.weeks), default=0)
     largest_month = max((bar.count for bar in board.months), default=0)
     period = board.league_period
+    rectifications = reverse("web:rectifications")
     context = {
         "board": board,
         "chart_data": chart_data(board),
@@ -114,6 +118,11 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
                 {
                     figure: cases_link(period, figure, row.unit_id)
                     for figure in ("received", "replied", "rated", "overdue", "supervised")
+                },
+                board.rectification.get(row.unit_id, NO_RECTIFICATION),
+                {
+                    status: f"{rectifications}?{urlencode({'unit': row.unit_id, 'status': status})}"
+                    for status in (ListStatus.OPEN, ListStatus.OVERDUE)
                 },
             )
             for row in board.league
