@@ -1,8 +1,8 @@
 """Case reads at 10,000 and at a larger number of cases, on SQLite and on PostgreSQL.
 
-For each engine and size a fresh database is filled by `python -m bench.generate` (the demo
-generator), then a worker process (`python -m bench.cases --worker …`) measures, REPEAT times
-each after a warm-up:
+For each engine a fresh database of each size is filled by `python -m bench.generate` (the demo
+generator), then a worker process per size (`python -m bench.cases --worker …`) measures,
+REPEAT times each after a warm-up:
 
 - worklist_handler: the first worklist page (selectors.worklist, 25 rows, plus its counts) of
   the handler of the unit with the most open handling work;
@@ -19,6 +19,13 @@ each after a warm-up:
 Before measuring, PostgreSQL is vacuumed and analysed and the SQLite file is read through once,
 so that both engines start from what a running server has in memory.
 
+Both sizes' databases exist together and their two workers take turns: each measurement is
+cut into ROUNDS runs of its calls, the small database's run then the large one's, one at a
+time (a worker says "ready" and waits for a line on stdin). A machine whose speed drifts during
+the minutes of a run (another process, a checkpoint, the CPU's clock) then weighs on both sizes
+alike; measured one size after the other, two runs of the same code on the same kind of
+databases gave the PostgreSQL worklist ratios of 1.05 and 1.42.
+
 Each measurement runs in its own process with its own DATABASE_URL (settings are read once per
 process). Figures are p50/p95 in milliseconds (time.perf_counter) and the ratio large/small
 per measurement: a per-request query served by an index should cost about the same at any
@@ -28,7 +35,7 @@ bench/results/cases_explain_<engine>_<size>.txt.
 Environment: BENCH_LARGE (default 100000; 1000000 for the 1M run), BENCH_REPEAT (200),
 BENCH_PG_SERVER (postgres://postgres@127.0.0.1:5432; the bench creates and drops the database
 BENCH_PG_DATABASE, default banchengshi_bench, there), BENCH_ENGINES (sqlite,postgresql),
-BENCH_SCALE (1: the large size by bench.scale, see SCALE).
+BENCH_SCALE (1: the large size by bench.scale, see SCALE), BENCH_ROUNDS (10).
 """
 
 from __future__ import annotations
@@ -51,6 +58,7 @@ NAME = "cases"
 SMALL = 10_000
 LARGE = int(os.environ.get("BENCH_LARGE", "100000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "200"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "10"))
 WARMUP = 10
 SEED = 20240101
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
@@ -195,23 +203,122 @@ def fill_and_measure(
     return by_size
 
 
+def _database_url(engine: str, size: int) -> str:
+    """A fresh, empty database for `size` (the large one named apart from the small)."""
+    if engine == "sqlite":
+        path = SQLITE_FILE if size == SMALL else SQLITE_FILE.with_suffix(".large.sqlite3")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    name = PG_DATABASE if size == SMALL else f"{PG_DATABASE}_large"
+    with psycopg.connect(_pg_admin_url(), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'")
+    return f"{PG_SERVER.rstrip('/')}/{name}"
+
+
+def _drop(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{url.removeprefix('sqlite:///')}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    with psycopg.connect(_pg_admin_url(), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+
+
+def _fill(engine: str, size: int, url: str) -> dict[str, Any]:
+    """`size` cases by bench.generate, or with SCALE SMALL of them multiplied by bench.scale."""
+    factor = size // SMALL if SCALE and size > SMALL else 1
+    generate = size // factor
+    print(f"[{NAME}] {engine}: generating {generate:,} cases", file=sys.stderr, flush=True)
+    generated = _subprocess(
+        ["-m", "bench.generate", "--cases", str(generate), "--database-url", url], url
+    )
+    filled = {"generate_seconds": generated["generate_seconds"], "events": generated["events"]}
+    if factor > 1:
+        print(f"[{NAME}] {engine}: scaling ×{factor}", file=sys.stderr, flush=True)
+        scaled = _subprocess(
+            ["-m", "bench.scale", "--factor", str(factor), "--database-url", url], url
+        )
+        filled |= {"generated_cases": generate, **scaled}
+    return filled
+
+
+def _in_turns(urls: dict[int, str]) -> dict[int, dict[str, Any]]:
+    """A lockstep worker per size; each run of calls in one, then in the other."""
+    command = [sys.executable, "-m", "bench.cases", "--worker"]
+    workers = {
+        size: subprocess.Popen(
+            [*command, "--database-url", url, "--size", str(size)],
+            cwd=ROOT,
+            env=worker_env(url),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=sys.stderr,
+            text=True,
+        )
+        for size, url in urls.items()
+    }
+    found: dict[int, dict[str, Any]] = {}
+    try:
+        said = {size: _line(worker) for size, worker in workers.items()}
+        while all(line == "ready" for line in said.values()):
+            for size, worker in workers.items():
+                assert worker.stdin is not None
+                worker.stdin.write("go\n")
+                worker.stdin.flush()
+                said[size] = _line(worker)
+        for size, worker in workers.items():
+            if worker.wait() or said[size] == "ready":
+                raise RuntimeError(f"the worker at {size:,} cases failed or lost its step")
+            found[size] = json.loads(said[size])
+    finally:
+        for worker in workers.values():
+            if worker.poll() is None:
+                worker.kill()
+    return found
+
+
+def _line(worker: subprocess.Popen[str]) -> str:
+    assert worker.stdout is not None
+    return worker.stdout.readline().strip()
+
+
 def run() -> dict[str, Any]:
     RESULTS.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    figures: dict[str, Any] = {"sizes": [SMALL, LARGE], "repeat": REPEAT, "engines": {}}
+    figures: dict[str, Any] = {
+        "sizes": [SMALL, LARGE],
+        "repeat": REPEAT,
+        "rounds": ROUNDS,
+        "engines": {},
+    }
     for engine in ENGINES:
         if engine == "postgresql" and not _pg_available():
             figures["engines"][engine] = {"skipped": f"no PostgreSQL server at {PG_SERVER}"}
             continue
-        scale_above = SMALL if SCALE else None
-        by_size = fill_and_measure(NAME, engine, (SMALL, LARGE), scale_above=scale_above)
-        by_size["ratio_large_to_small"] = _ratios(by_size[str(SMALL)], by_size[str(LARGE)])
+        urls: dict[int, str] = {}
+        try:
+            filled = {}
+            for size in (SMALL, LARGE):
+                urls[size] = _database_url(engine, size)
+                filled[size] = _fill(engine, size, urls[size])
+            print(f"[{NAME}] {engine}: measuring both sizes in turns", file=sys.stderr, flush=True)
+            measured = _in_turns(urls)
+        finally:
+            for url in urls.values():
+                _drop(url)
+        by_size: dict[str, Any] = {
+            str(size): {**filled[size], **measured[size]} for size in (SMALL, LARGE)
+        }
+        by_size["ratio_large_to_small"] = _ratios(measured[SMALL], measured[LARGE])
         figures["engines"][engine] = by_size
     figures["total_seconds"] = round(time.perf_counter() - started, 1)
     return figures
-
-
-# --- the worker (one engine, one size) --------------------------------------------------------
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -237,6 +344,26 @@ def _measure(call: Callable[[int], object], repeat: int) -> dict[str, Any]:
         start = time.perf_counter()
         call(i)
         samples.append(time.perf_counter() - start)
+    return {**_percentiles(samples), "queries": len(queries.captured_queries)}
+
+
+def _measure_in_turns(call: Callable[[int], object], repeat: int) -> dict[str, Any]:
+    """As `_measure`, the calls cut into ROUNDS runs, each started by the runner (`_in_turns`)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(WARMUP):
+        call(i)
+    with CaptureQueriesContext(connection) as queries:
+        call(WARMUP)
+    samples = []
+    for turn in range(ROUNDS):
+        print("ready", flush=True)
+        sys.stdin.readline()
+        for i in range(turn * repeat // ROUNDS, (turn + 1) * repeat // ROUNDS):
+            start = time.perf_counter()
+            call(i)
+            samples.append(time.perf_counter() - start)
     return {**_percentiles(samples), "queries": len(queries.captured_queries)}
 
 
@@ -349,10 +476,10 @@ def worker(size: int) -> dict[str, Any]:
             "open_items": worklist(handler_scope).total,
         },
         "dispatcher_open_items": worklist(dispatcher_scope).total,
-        "worklist_handler": _measure(page_of(handler_scope), REPEAT),
-        "worklist_dispatcher": _measure(page_of(dispatcher_scope), REPEAT),
-        "case_detail": _measure(detail, REPEAT),
-        **{name: _measure(search(texts), REPEAT) for name, texts in searches.items()},
+        "worklist_handler": _measure_in_turns(page_of(handler_scope), REPEAT),
+        "worklist_dispatcher": _measure_in_turns(page_of(dispatcher_scope), REPEAT),
+        "case_detail": _measure_in_turns(detail, REPEAT),
+        **{name: _measure_in_turns(search(texts), REPEAT) for name, texts in searches.items()},
         "search_matches": {
             word: bounded_count(search_cases(inspector_scope, text=word))
             for word in WORDS_2 + WORDS_4
@@ -377,7 +504,9 @@ def worker(size: int) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.cases")
-    parser.add_argument("--worker", action="store_true", help="measure one database")
+    parser.add_argument(
+        "--worker", action="store_true", help="measure one database in turns with another"
+    )
     parser.add_argument("--database-url", help="the database to measure (worker)")
     parser.add_argument("--size", type=int, default=0, help="its number of cases (worker)")
     args = parser.parse_args(argv)
