@@ -124,6 +124,20 @@ def test_comparing_an_encrypted_column_is_refused_not_silently_empty(
     ]
 
 
+def test_a_save_of_the_value_without_its_hash_is_refused(org: Org, cases: CaseBuilder) -> None:
+    case = cases.register()
+    case.phone = "13900001111"
+    with pytest.raises(ValueError, match="without phone_hash") as refused:
+        case.save(update_fields=["phone"])
+    assert str(refused.value) == (
+        "save(update_fields=…) names phone without phone_hash: "
+        "its keyed hash would no longer match it."
+    )
+    case.save(update_fields=["phone", "phone_hash"])
+    found = Case.objects.filter(equal_to("phone", "13900001111")).values_list("pk", flat=True)
+    assert list(found) == [case.pk]
+
+
 def test_the_petitioners_lookups_go_through_the_hash_index(
     old_keys: Any, org: Org, cases: CaseBuilder
 ) -> None:

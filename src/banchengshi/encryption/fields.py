@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import FieldError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, signals
 from django.db.models.lookups import Exact, IsNull
 
 from banchengshi.encryption.keys import HASH_LENGTH, decrypt, encrypt, search_hash, search_hashes
@@ -73,6 +73,20 @@ class SearchHashField(models.CharField):
 
     def hash_of(self, value: str | None) -> str:
         return search_hash(self.source, value or "")
+
+    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
+        super().contribute_to_class(cls, name, **kwargs)
+        if not cls._meta.abstract:
+            signals.pre_save.connect(self._refuse_a_stale_hash, sender=cls, weak=False)
+
+    def _refuse_a_stale_hash(self, *, update_fields: Any = None, **_: Any) -> None:
+        """`save(update_fields=[source])` would write the value and keep the old hash (Django
+        calls pre_save only for the fields it writes): the value could no longer be found."""
+        if update_fields and self.source in update_fields and self.name not in update_fields:
+            raise ValueError(
+                f"save(update_fields=…) names {self.source} without {self.name}: "
+                "its keyed hash would no longer match it."
+            )
 
     def pre_save(self, model_instance: models.Model, add: bool) -> str:
         value = self.hash_of(getattr(model_instance, self.source))
