@@ -74,8 +74,10 @@ class SearchHashField(models.CharField):
     def hash_of(self, value: str | None) -> str:
         return search_hash(self.source, value or "")
 
-    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
-        super().contribute_to_class(cls, name, **kwargs)
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, private_only: bool = False
+    ) -> None:
+        super().contribute_to_class(cls, name, private_only)
         if not cls._meta.abstract:
             signals.pre_save.connect(self._refuse_a_stale_hash, sender=cls, weak=False)
 
