@@ -104,25 +104,6 @@ def _pg_available() -> bool:
     return True
 
 
-def _pg_database(create: bool) -> None:
-    import psycopg
-
-    with psycopg.connect(_pg_admin_url(), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        if create:
-            # UTF-8 from template0: what pg_trgm needs (DESIGN.md), whatever template1 holds.
-            admin.execute(f"CREATE DATABASE {PG_DATABASE} TEMPLATE template0 ENCODING 'UTF8'")
-
-
-def _fresh_database(engine: str) -> str:
-    if engine == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{SQLITE_FILE}"
-    _pg_database(create=True)
-    return f"{PG_SERVER.rstrip('/')}/{PG_DATABASE}"
-
-
 def worker_env(url: str) -> dict[str, str]:
     """The environment of a process working on the database at `url`."""
     return {
@@ -161,50 +142,26 @@ def _ratios(small: dict[str, Any], large: dict[str, Any]) -> dict[str, float]:
 def fill_and_measure(
     name: str, engine: str, sizes: tuple[int, ...], *, scale_above: int | None = None
 ) -> dict[str, Any]:
-    """For each size: a fresh database of `engine` filled by bench.generate, then measured by
-    `python -m bench.<name> --worker`; the database is dropped at the end. A size above
-    `scale_above` is generated at `scale_above` cases and multiplied by bench.scale (it must
-    be a multiple of it)."""
+    """For each size in turn: a fresh database of `engine` filled (`_fill`), measured by
+    `python -m bench.<name> --worker`, then dropped."""
     by_size: dict[str, Any] = {}
-    try:
-        for size in sizes:
-            url = _fresh_database(engine)
-            generate, factor = size, 1
-            if scale_above is not None and size > scale_above:
-                if size % scale_above:
-                    raise ValueError(f"{size} is not a multiple of {scale_above}")
-                generate, factor = scale_above, size // scale_above
-            print(f"[{name}] {engine}: generating {generate:,} cases", file=sys.stderr, flush=True)
-            generated = _subprocess(
-                ["-m", "bench.generate", "--cases", str(generate), "--database-url", url], url
-            )
-            filled = {
-                "generate_seconds": generated["generate_seconds"],
-                "events": generated["events"],
-            }
-            if factor > 1:
-                print(f"[{name}] {engine}: scaling ×{factor}", file=sys.stderr, flush=True)
-                scaled = _subprocess(
-                    ["-m", "bench.scale", "--factor", str(factor), "--database-url", url], url
-                )
-                filled |= {"generated_cases": generate, **scaled}
+    for size in sizes:
+        url = _database_url(engine, size)
+        try:
+            filled = _fill(engine, size, url, bench=name, scale_above=scale_above)
             print(f"[{name}] {engine}: measuring at {size:,}", file=sys.stderr, flush=True)
             measured = _subprocess(
                 ["-m", f"bench.{name}", "--worker", "--database-url", url, "--size", str(size)],
                 url,
             )
-            by_size[str(size)] = {**filled, **measured}
-    finally:
-        if engine == "postgresql":
-            _pg_database(create=False)
-        else:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+        finally:
+            _drop(url)
+        by_size[str(size)] = {**filled, **measured}
     return by_size
 
 
 def _database_url(engine: str, size: int) -> str:
-    """A fresh, empty database for `size` (the large one named apart from the small)."""
+    """A fresh, empty database for `size` (any size but SMALL named apart from it)."""
     if engine == "sqlite":
         path = SQLITE_FILE if size == SMALL else SQLITE_FILE.with_suffix(".large.sqlite3")
         for suffix in ("", "-wal", "-shm"):
@@ -230,17 +187,23 @@ def _drop(url: str) -> None:
         admin.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
 
 
-def _fill(engine: str, size: int, url: str) -> dict[str, Any]:
-    """`size` cases by bench.generate, or with SCALE SMALL of them multiplied by bench.scale."""
-    factor = size // SMALL if SCALE and size > SMALL else 1
-    generate = size // factor
-    print(f"[{NAME}] {engine}: generating {generate:,} cases", file=sys.stderr, flush=True)
+def _fill(
+    engine: str, size: int, url: str, *, bench: str, scale_above: int | None
+) -> dict[str, Any]:
+    """`size` cases by bench.generate; a size above `scale_above` is generated at
+    `scale_above` cases and multiplied by bench.scale (it must be a multiple of it)."""
+    generate, factor = size, 1
+    if scale_above is not None and size > scale_above:
+        if size % scale_above:
+            raise ValueError(f"{size} is not a multiple of {scale_above}")
+        generate, factor = scale_above, size // scale_above
+    print(f"[{bench}] {engine}: generating {generate:,} cases", file=sys.stderr, flush=True)
     generated = _subprocess(
         ["-m", "bench.generate", "--cases", str(generate), "--database-url", url], url
     )
     filled = {"generate_seconds": generated["generate_seconds"], "events": generated["events"]}
     if factor > 1:
-        print(f"[{NAME}] {engine}: scaling ×{factor}", file=sys.stderr, flush=True)
+        print(f"[{bench}] {engine}: scaling ×{factor}", file=sys.stderr, flush=True)
         scaled = _subprocess(
             ["-m", "bench.scale", "--factor", str(factor), "--database-url", url], url
         )
@@ -306,7 +269,8 @@ def run() -> dict[str, Any]:
             filled = {}
             for size in (SMALL, LARGE):
                 urls[size] = _database_url(engine, size)
-                filled[size] = _fill(engine, size, urls[size])
+                scale_above = SMALL if SCALE else None
+                filled[size] = _fill(engine, size, urls[size], bench=NAME, scale_above=scale_above)
             print(f"[{NAME}] {engine}: measuring both sizes in turns", file=sys.stderr, flush=True)
             measured = _in_turns(urls)
         finally:
