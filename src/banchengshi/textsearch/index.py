@@ -209,9 +209,9 @@ class Windows:
     (a tsquery) and number of newest matches, the first window of the newest 1, 2, 4 …
     buckets holding that many, as a tsquery of its bucket lexemes, or "" for the whole index.
 
-    Chosen in Python, once per search, by cheap counts; the search's subqueries (the matches
-    of each kind, the page and the count, a ranking tier probed by the words it ranks) then
-    carry the window as a constant, which the planner estimates from the index's statistics
+    Chosen once per search, by one statement of cheap counts; the search's subqueries (the
+    matches of each kind, the page and the count, a ranking tier probed by the words it ranks)
+    then carry the window as a constant, which the planner estimates from the index's statistics
     and GIN intersects with the word from both sides (two conditions on the index, each
     skipping through its posting list to the other's next row)."""
 
@@ -227,20 +227,30 @@ class Windows:
 
     def _choose(self, index: TextIndex, probe: str, newest: int) -> str:
         top = self._newest_bucket(index)
+        # A window holding every bucket would be the whole index: not tried.
+        windows = [
+            " | ".join(f"'#{b}'" for b in range(top, top - size, -1))
+            for size in WINDOWS
+            if size <= top
+        ]
+        if not windows:
+            return ""
+        # One statement whatever the number of windows: each probe is an InitPlan, which
+        # PostgreSQL runs only when the CASE reaches its WHEN, so the windows are tried in
+        # turn and the first holding enough ends it (one round trip instead of one per window).
+        probe_count = (
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {index.table} "
+            f"WHERE {VECTOR} @@ to_tsquery('simple', %s) AND {VECTOR} @@ %s::tsquery "
+            f"LIMIT {newest}) AS probe)"
+        )
+        whens = " ".join(f"WHEN {probe_count} >= {newest} THEN {i}" for i in range(len(windows)))
         with connection.cursor() as cursor:
-            for size in WINDOWS:
-                if size > top:  # the window would hold every bucket: the whole index
-                    break
-                buckets = " | ".join(f"'#{b}'" for b in range(top, top - size, -1))
-                cursor.execute(
-                    f"SELECT COUNT(*) FROM (SELECT 1 FROM {index.table} "
-                    f"WHERE {VECTOR} @@ to_tsquery('simple', %s) AND {VECTOR} @@ %s::tsquery "
-                    f"LIMIT {newest}) AS probe",
-                    (probe, buckets),
-                )
-                if cursor.fetchone()[0] >= newest:
-                    return buckets.replace("'", "''")
-        return ""
+            cursor.execute(
+                f"SELECT CASE {whens} ELSE -1 END",
+                [param for window in windows for param in (probe, window)],
+            )
+            chosen = cursor.fetchone()[0]
+        return "" if chosen < 0 else windows[chosen].replace("'", "''")
 
     def _newest_bucket(self, index: TextIndex) -> int:
         if index.table not in self._top:
