@@ -4,6 +4,8 @@ and PostgreSQL (EXPLAIN for a 2-character query)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.db.models import QuerySet
@@ -202,6 +204,30 @@ def test_the_newest_window_is_a_constant_of_the_query(org: Org, newest: int, win
         assert f"Index Cond: ({word} AND (search_vector @@ '{window}" in plan, plan
     else:
         assert f"Index Cond: {word}\n" in plan + "\n", plan
+
+
+@pytest.mark.parametrize(("text", "newest"), [("社保", 1), ("社保", 3), ("社保", 11), ("医保", 3)])
+def test_a_rare_probe_asks_the_whole_index_first_and_chooses_the_same(
+    org: Org, text: str, newest: int
+) -> None:
+    """`rare` (an identifier, a name): "fewer than `newest` matches in all?" comes before the
+    windows, in the same one statement; the window chosen does not change."""
+    _spread(org)
+    match = [Match(ENTRY_INDEX.columns, tuple(query_phrases(text)))]
+    with CaptureQueriesContext(connection) as asked:
+        rare = ENTRY_INDEX.matching_sql(match, newest=newest, rare=True)
+    assert rare == ENTRY_INDEX.matching_sql(match, newest=newest)
+    probes = [query["sql"] for query in asked.captured_queries if "AS probe" in query["sql"]]
+    if connection.vendor == "sqlite":
+        assert probes == []
+        return
+    whole = (
+        r"SELECT CASE WHEN \(SELECT COUNT\(\*\) FROM \(SELECT 1 FROM knowledge_entrysearch "
+        rf"WHERE search_vector @@ to_tsquery\('simple', .+?\) LIMIT {newest}\) AS probe\) "
+        rf"< {newest} THEN -1 WHEN "
+    )
+    assert len(probes) == 1, probes
+    assert re.match(whole, probes[0]), probes
 
 
 def test_a_search_probes_its_windows_once(org: Org) -> None:

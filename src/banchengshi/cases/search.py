@@ -138,8 +138,11 @@ class TextQuery:
         if self.phone:
             same_phone = Case.objects.filter(equal_to("phone", self.phone)).order_by()
             parts.append(same_phone.values("id").query.sql_with_params())
-        for kind in (self.ids, (self.names,), (self.words,)):
-            sql = CASE_INDEX.matching_sql(kind, newest=newest, windows=self.windows)
+        # Identifiers and names are expected rare (Windows.window), and so are the words of a
+        # query that reads as a number (the digits of a tracking number or a phone).
+        kinds = ((self.ids, True), ((self.names,), True), ((self.words,), bool(self.ids)))
+        for kind, rare in kinds:
+            sql = CASE_INDEX.matching_sql(kind, newest=newest, windows=self.windows, rare=rare)
             if sql is not None:
                 parts.append(sql)
         if not parts:  # nothing searchable in the query (punctuation only): nothing found
@@ -155,7 +158,7 @@ class TextQuery:
         Each kind's subquery runs once per search (it does not depend on the row)."""
         tiers = [When(equal_to("phone", self.phone), then=Value(4))] if self.phone else []
         for tier, matches in ((4, self.ids), (3, (self.names,))):
-            subquery = CASE_INDEX.matching(matches, newest=newest, windows=self.windows)
+            subquery = CASE_INDEX.matching(matches, newest=newest, windows=self.windows, rare=True)
             if subquery is not None:
                 tiers.append(When(id__in=subquery, then=Value(tier)))
         # The matter's words among the cases the words found (see TextIndex.matching).
