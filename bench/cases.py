@@ -211,10 +211,12 @@ def _fill(
     return filled
 
 
-def _in_turns(urls: dict[int, str]) -> dict[int, dict[str, Any]]:
-    """A lockstep worker per size; each run of calls in one, then in the other."""
-    command = [sys.executable, "-m", "bench.cases", "--worker"]
-    workers = {
+def start_workers(
+    module: str, urls: dict[int, str], *args: str
+) -> dict[int, subprocess.Popen[str]]:
+    """A `python -m <module> --worker` process per size, spoken to on stdin and stdout."""
+    command = [sys.executable, "-m", module, "--worker", *args]
+    return {
         size: subprocess.Popen(
             [*command, "--database-url", url, "--size", str(size)],
             cwd=ROOT,
@@ -226,6 +228,11 @@ def _in_turns(urls: dict[int, str]) -> dict[int, dict[str, Any]]:
         )
         for size, url in urls.items()
     }
+
+
+def _in_turns(urls: dict[int, str]) -> dict[int, dict[str, Any]]:
+    """A lockstep worker per size; each run of calls in one, then in the other."""
+    workers = start_workers("bench.cases", urls)
     found: dict[int, dict[str, Any]] = {}
     try:
         said = {size: _line(worker) for size, worker in workers.items()}
@@ -295,7 +302,9 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
-def _measure(call: Callable[[int], object], repeat: int) -> dict[str, Any]:
+def _measure(call: Callable[[int], object], repeat: int, *, turns: int = 0) -> dict[str, Any]:
+    """`repeat` timed calls after a warm-up. With `turns`, cut into that many runs, each
+    started by the runner (`_in_turns`): the worker says "ready" and waits for a line."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -304,27 +313,12 @@ def _measure(call: Callable[[int], object], repeat: int) -> dict[str, Any]:
     with CaptureQueriesContext(connection) as queries:
         call(WARMUP)
     samples = []
-    for i in range(repeat):
-        start = time.perf_counter()
-        call(i)
-        samples.append(time.perf_counter() - start)
-    return {**_percentiles(samples), "queries": len(queries.captured_queries)}
-
-
-def _measure_in_turns(call: Callable[[int], object], repeat: int) -> dict[str, Any]:
-    """As `_measure`, the calls cut into ROUNDS runs, each started by the runner (`_in_turns`)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for i in range(WARMUP):
-        call(i)
-    with CaptureQueriesContext(connection) as queries:
-        call(WARMUP)
-    samples = []
-    for turn in range(ROUNDS):
-        print("ready", flush=True)
-        sys.stdin.readline()
-        for i in range(turn * repeat // ROUNDS, (turn + 1) * repeat // ROUNDS):
+    runs = max(turns, 1)
+    for turn in range(runs):
+        if turns:
+            print("ready", flush=True)
+            sys.stdin.readline()
+        for i in range(turn * repeat // runs, (turn + 1) * repeat // runs):
             start = time.perf_counter()
             call(i)
             samples.append(time.perf_counter() - start)
@@ -440,10 +434,10 @@ def worker(size: int) -> dict[str, Any]:
             "open_items": worklist(handler_scope).total,
         },
         "dispatcher_open_items": worklist(dispatcher_scope).total,
-        "worklist_handler": _measure_in_turns(page_of(handler_scope), REPEAT),
-        "worklist_dispatcher": _measure_in_turns(page_of(dispatcher_scope), REPEAT),
-        "case_detail": _measure_in_turns(detail, REPEAT),
-        **{name: _measure_in_turns(search(texts), REPEAT) for name, texts in searches.items()},
+        "worklist_handler": _measure(page_of(handler_scope), REPEAT, turns=ROUNDS),
+        "worklist_dispatcher": _measure(page_of(dispatcher_scope), REPEAT, turns=ROUNDS),
+        "case_detail": _measure(detail, REPEAT, turns=ROUNDS),
+        **{name: _measure(search(texts), REPEAT, turns=ROUNDS) for name, texts in searches.items()},
         "search_matches": {
             word: bounded_count(search_cases(inspector_scope, text=word))
             for word in WORDS_2 + WORDS_4

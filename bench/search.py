@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -49,7 +48,7 @@ from bench.cases import (
     _explain,
     _measure,
     _read_through,
-    worker_env,
+    start_workers,
 )
 from bench.knowledge_data import Measure, head, keep, ratio, run_engines, sizes
 
@@ -167,25 +166,7 @@ def _count(search_name: str, word: str) -> int:
 def measure(repeat: int) -> Measure:
     def side_by_side(urls: dict[int, str]) -> dict[str, Any]:
         """A worker per size, each measurement started in both at once."""
-        workers = {
-            cases: subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "bench.search",
-                    "--worker",
-                    "--lockstep",
-                    *("--database-url", url, "--size", str(cases), "--repeat", str(repeat)),
-                ],
-                cwd=ROOT,
-                env=worker_env(url),
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=sys.stderr,
-                text=True,
-            )
-            for cases, url in urls.items()
-        }
+        workers = start_workers("bench.search", urls, "--lockstep", "--repeat", str(repeat))
         found: dict[str, Any] = {}
         try:
             for _ in range(len(SEARCHES) * len(QUERIES)):
