@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from banchengshi.cases.models import Case, CaseSearch, CaseUnit
+from banchengshi.cases.search import TextQuery
 from banchengshi.cases.selectors import (
     ALL_WORK,
     SEARCH_NEWEST,
@@ -276,3 +277,12 @@ def test_query_syntax_in_the_text_is_only_text(
     assert worklist(scope_for(org.clerk), filters=WorkFilters(text=query)).total == len(
         [name for name in expected if name != "c2"]
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "rare_name"), [("张", False), ("张伟", True), ("范桂英", True), ("002861", True)]
+)
+def test_a_surname_alone_is_not_expected_rare(text: str, rare_name: bool) -> None:
+    """A name's start of one character is a surname, common (textsearch Windows: no whole
+    index count first); two characters or more start few names."""
+    assert TextQuery.read(text).rare_name is rare_name

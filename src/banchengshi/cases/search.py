@@ -104,6 +104,9 @@ class TextQuery:
     matter: Match
     words: Match
     phone: str  # a whole phone number (as the case stores it), or ""
+    # A name's start of two characters or more: few cases. One character is a surname, and
+    # 王 or 张 each start about one name in fourteen.
+    rare_name: bool = False
     # The windows its kinds' probes chose (PostgreSQL), shared by `found` and `rank`.
     windows: Windows = field(default_factory=Windows, compare=False, repr=False)
 
@@ -127,6 +130,7 @@ class TextQuery:
             matter=Match(("matter",), words),
             words=Match(("matter", "body"), words),
             phone=_phone(text),
+            rare_name=len(name) >= 2,
         )
 
     def found(self, prefix: str = "", *, newest: int | None = None) -> Q:
@@ -138,9 +142,8 @@ class TextQuery:
         if self.phone:
             same_phone = Case.objects.filter(equal_to("phone", self.phone)).order_by()
             parts.append(same_phone.values("id").query.sql_with_params())
-        # Identifiers and names are expected rare (Windows.window), and so are the words of a
-        # query that reads as a number (the digits of a tracking number or a phone).
-        kinds = ((self.ids, True), ((self.names,), True), ((self.words,), bool(self.ids)))
+        # Identifiers and names of two characters or more are expected rare (Windows.window).
+        kinds = ((self.ids, True), ((self.names,), self.rare_name), ((self.words,), False))
         for kind, rare in kinds:
             sql = CASE_INDEX.matching_sql(kind, newest=newest, windows=self.windows, rare=rare)
             if sql is not None:
@@ -157,8 +160,8 @@ class TextQuery:
         """Higher for a better kind of match: 4 identifier, 3 name, 2 matter, 1 other words.
         Each kind's subquery runs once per search (it does not depend on the row)."""
         tiers = [When(equal_to("phone", self.phone), then=Value(4))] if self.phone else []
-        for tier, matches in ((4, self.ids), (3, (self.names,))):
-            subquery = CASE_INDEX.matching(matches, newest=newest, windows=self.windows, rare=True)
+        for tier, matches, rare in ((4, self.ids, True), (3, (self.names,), self.rare_name)):
+            subquery = CASE_INDEX.matching(matches, newest=newest, windows=self.windows, rare=rare)
             if subquery is not None:
                 tiers.append(When(id__in=subquery, then=Value(tier)))
         # The matter's words among the cases the words found (see TextIndex.matching).
