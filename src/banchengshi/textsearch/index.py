@@ -223,7 +223,8 @@ class Windows:
 
     def window(self, index: TextIndex, probe: str, newest: int, *, rare: bool = False) -> str:
         """`rare`: the probe is expected to have fewer than `newest` matches in all (an
-        identifier, a name): that is asked first. The window chosen is the same either way."""
+        identifier, a name of two characters): that is asked first. The window chosen is the
+        same either way."""
         chosen = self._chosen.get((index.table, probe, newest))
         if chosen is None:
             chosen = self._choose(index, probe, newest, rare=rare)
@@ -254,7 +255,7 @@ class Windows:
             # Fewer matches than wanted in the whole index, as an identifier or a name mostly
             # has: the windows would all fail, each merging more buckets' posting lists (the
             # newest 128 of 244 at 1,000,000 cases: 0.5 M rows, ~2 ms), where the word's own
-            # few rows cost little. A common word pays this count of `newest` rows once.
+            # few rows cost little. A probe common after all pays this count of `newest` rows.
             whens.insert(
                 0,
                 f"WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM {index.table} "
