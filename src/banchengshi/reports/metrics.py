@@ -41,6 +41,7 @@ from banchengshi.cases.models import (
 )
 from banchengshi.evaluation.models import BAD_LEVELS, Evaluation, HandlingStatus
 from banchengshi.knowledge.models import Entry, RectificationItem, RectificationStatus
+from banchengshi.knowledge.rectification.selectors import overdue
 from banchengshi.neighborhood.assistance.models import AssistanceRequest, Stage
 from banchengshi.neighborhood.sessions.models import RemoteSession
 from banchengshi.org.models import Unit
@@ -484,7 +485,7 @@ def _rectification_counts(period: Period, scope: ReportScope, now: dt.datetime) 
         rectification_opened=Count("pk"),
         rectification_done=Count("pk", filter=Q(done_at__isnull=False)),
         rectification_verified=Count("pk", filter=Q(status=RectificationStatus.VERIFIED)),
-        rectification_overdue=Count("pk", filter=Q(status=RectificationStatus.OPEN, due__lt=now)),
+        rectification_overdue=Count("pk", filter=overdue(now)),
     )
 
 

@@ -241,27 +241,25 @@ class Windows:
         ]
         if not windows:
             return ""
+
         # One statement whatever the number of windows: each probe is an InitPlan, which
         # PostgreSQL runs only when the CASE reaches its WHEN, so the windows are tried in
         # turn and the first holding enough ends it (one round trip instead of one per window).
-        probe_count = (
-            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {index.table} "
-            f"WHERE {VECTOR} @@ to_tsquery('simple', %s) AND {VECTOR} @@ %s::tsquery "
-            f"LIMIT {newest}) AS probe)"
-        )
-        whens = [f"WHEN {probe_count} >= {newest} THEN {i}" for i in range(len(windows))]
+        def count(*, in_window: bool) -> str:
+            window = f" AND {VECTOR} @@ %s::tsquery" if in_window else ""
+            return (
+                f"(SELECT COUNT(*) FROM (SELECT 1 FROM {index.table} "
+                f"WHERE {VECTOR} @@ to_tsquery('simple', %s){window} LIMIT {newest}) AS probe)"
+            )
+
+        whens = [f"WHEN {count(in_window=True)} >= {newest} THEN {i}" for i in range(len(windows))]
         params = [param for window in windows for param in (probe, window)]
         if rare:
             # Fewer matches than wanted in the whole index, as an identifier or a name mostly
             # has: the windows would all fail, each merging more buckets' posting lists (the
             # newest 128 of 244 at 1,000,000 cases: 0.5 M rows, ~2 ms), where the word's own
             # few rows cost little. A probe common after all pays this count of `newest` rows.
-            whens.insert(
-                0,
-                f"WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM {index.table} "
-                f"WHERE {VECTOR} @@ to_tsquery('simple', %s) LIMIT {newest}) AS probe) "
-                f"< {newest} THEN -1",
-            )
+            whens.insert(0, f"WHEN {count(in_window=False)} < {newest} THEN -1")
             params.insert(0, probe)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT CASE {' '.join(whens)} ELSE -1 END", params)

@@ -45,6 +45,11 @@ def is_overdue(item: RectificationItem, now: dt.datetime) -> bool:
     return item.status == RectificationStatus.OPEN and item.due < now
 
 
+def overdue(now: dt.datetime) -> Q:
+    """`is_overdue` as a query condition: the lists, the counts and the reports use it."""
+    return Q(status=RectificationStatus.OPEN, due__lt=now)
+
+
 def items(
     scope: Scope,
     *,
@@ -57,7 +62,7 @@ def items(
     now = now or timezone.now()
     rows = RectificationItem.objects.select_related("unit", "policy")
     if status is ListStatus.OVERDUE:
-        rows = rows.filter(status=RectificationStatus.OPEN, due__lt=now)
+        rows = rows.filter(overdue(now))
     else:
         rows = rows.filter(status=status.value)
     if target is not None:
@@ -88,12 +93,11 @@ def counts_by_unit(scope: Scope, *, now: dt.datetime | None = None) -> list[Unit
     if not scope.sees_all:
         return []
     now = now or timezone.now()
-    is_open = Q(status=RectificationStatus.OPEN)
     rows = (
         RectificationItem.objects.values("unit_id", "unit__name")
         .annotate(
-            open=Count("id", filter=is_open),
-            overdue=Count("id", filter=is_open & Q(due__lt=now)),
+            open=Count("id", filter=Q(status=RectificationStatus.OPEN)),
+            overdue=Count("id", filter=overdue(now)),
             done=Count("id", filter=Q(status=RectificationStatus.DONE)),
             verified=Count("id", filter=Q(status=RectificationStatus.VERIFIED)),
         )
@@ -124,7 +128,7 @@ def open_by_unit(unit_ids: list[int], *, now: dt.datetime) -> dict[int, OpenItem
     rows = (
         RectificationItem.objects.filter(unit_id__in=unit_ids, status=RectificationStatus.OPEN)
         .values("unit_id")
-        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due__lt=now)))
+        .annotate(open=Count("id"), overdue=Count("id", filter=overdue(now)))
         .order_by()
     )
     return {row["unit_id"]: OpenItems(row["open"], row["overdue"]) for row in rows}
