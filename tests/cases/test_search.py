@@ -5,6 +5,8 @@ reach; served by the full-text index on SQLite and on PostgreSQL (EXPLAIN)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.db.models import QuerySet
@@ -169,6 +171,22 @@ def test_search_with_other_filters(org: Org, found: dict[str, Case]) -> None:
     ]
     assert numbers(search_cases(inspector, text="保", state="dispatched")) == [
         found["c2"].tracking_no
+    ]
+
+
+def test_a_search_narrowed_by_state_or_period_is_not_limited_to_the_newest_matches(
+    org: Org, found: dict[str, Case], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As at a large size: the words' newest matches over every case are a small share of all.
+    monkeypatch.setattr("banchengshi.cases.selectors.SEARCH_NEWEST", 1)
+    inspector = scope_for(org.inspector)
+    assert numbers(search_cases(inspector, text="张")) == [found["c4"].tracking_no]
+    # c1 (registered, 16 November) is older than c4 and c2, the newest matches of 张 and 保
+    assert numbers(search_cases(inspector, text="张", received_to=dt.date(2026, 11, 16))) == [
+        found["c1"].tracking_no
+    ]
+    assert numbers(search_cases(inspector, text="保", state="registered")) == [
+        found["c1"].tracking_no
     ]
 
 

@@ -357,9 +357,11 @@ def search_cases(
         return cases.order_by("-received_at", "-id")
     query = TextQuery.read(text)
     # Over every case, a common word matches a share of them all; taking each kind's newest
-    # SEARCH_NEWEST matches bounds the work at any size. A person who sees some units only
-    # has their matches narrowed by the units first, and gets them all.
-    newest = SEARCH_NEWEST if scope.sees_all else None
+    # SEARCH_NEWEST matches bounds the work at any size. A search narrowed otherwise (some
+    # units only, a state, a period) gets all its matches: the newest of the whole index
+    # would leave out an older period's cases, or most cases of a state, at a large size.
+    narrowed = bool(state or received_from or received_to) or not scope.sees_all
+    newest = None if narrowed else SEARCH_NEWEST
     return (
         cases.filter(query.found(newest=newest))
         .annotate(search_rank=query.rank(newest=newest))

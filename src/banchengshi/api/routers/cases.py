@@ -122,7 +122,9 @@ def list_cases(
     offset: QueryEx[int, P(ge=0, le=100_000)] = 0,
 ) -> CaseListOut:
     """Cases within the caller's reach, newest first; with `q`, the cases it finds, matches of
-    an identifier first, then of a name, of the matter, of other words, each newest first."""
+    an identifier first, then of a name, of the matter, of other words, each newest first.
+    Over every case, each kind of match brings its newest 1,000; with a state or a period,
+    all of them."""
     cases = search_cases(
         scope_for(actor(request)),
         state=state.value if state is not None else "",

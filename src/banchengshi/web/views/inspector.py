@@ -25,7 +25,13 @@ from banchengshi.audit.selectors import (
 )
 from banchengshi.cases.models import Case
 from banchengshi.cases.queues import page_of, unit_names
-from banchengshi.cases.selectors import COUNT_CAP, find_case, search_cases, start_of_day
+from banchengshi.cases.selectors import (
+    COUNT_CAP,
+    SEARCH_NEWEST,
+    find_case,
+    search_cases,
+    start_of_day,
+)
 from banchengshi.intake.tracking import tracking_number
 from banchengshi.web.case_display import DETAIL_LABELS, local_instant, timeline_entries
 from banchengshi.web.forms.lists import CaseSearchForm, PersonalDataViewsForm
@@ -48,7 +54,11 @@ def inspect(request: HttpRequest) -> HttpResponse:
         received_to=data.get("received_to"),
     )
     found = page_of(cases, data.get("page") or 1, cap=COUNT_CAP)
-    return render(request, "web/inspector.html", {"form": form, "found": found})
+    return render(
+        request,
+        "web/inspector.html",
+        {"form": form, "found": found, "search_newest": f"{SEARCH_NEWEST:,}"},
+    )
 
 
 @require_GET
