@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
 
 
+def plans_of_reads(call: Callable[[], Any]) -> list[str]:
+    """The plan of each SELECT that `call()` runs."""
+    ran: list[tuple[str, Any]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        ran.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        call()
+    return [sql_plan(sql, params) for sql, params in ran if sql.startswith("SELECT")]
+
+
 def query_plan(queryset: QuerySet[Any]) -> str:
-    sql, params = queryset.query.sql_with_params()
+    return sql_plan(*queryset.query.sql_with_params())
+
+
+def sql_plan(sql: str, params: Any) -> str:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)

@@ -18,17 +18,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case as SqlCase
-from django.db.models import Q, Value, When
+from django.db.models import Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from banchengshi.cases.models import Case, CaseSearch
 from banchengshi.encryption.fields import equal_to
 from banchengshi.identifiers import validate_contact_phone
-from banchengshi.textsearch.index import Match, TextIndex, Windows
+from banchengshi.textsearch.index import Match, TextIndex, among
 from banchengshi.textsearch.tokens import Phrase, index_text, key_token, query_phrases
 
 CASE_INDEX = TextIndex(
@@ -96,6 +97,14 @@ def case_search_fields(case: Case) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class Ranked:
+    """A search's matches with their ranks (see TextQuery.rank), to filter and order cases."""
+
+    found: Q
+    rank: SqlCase
+
+
+@dataclass(frozen=True)
 class TextQuery:
     """A query read as identifiers, a name's start and words (see the module's docstring)."""
 
@@ -107,8 +116,6 @@ class TextQuery:
     # A name's start of two characters or more: few cases. One character is a surname, and
     # 王 or 张 each start about one name in fourteen.
     rare_name: bool = False
-    # The windows its kinds' probes chose (PostgreSQL), shared by `found` and `rank`.
-    windows: Windows = field(default_factory=Windows, compare=False, repr=False)
 
     @classmethod
     def read(cls, text: str) -> TextQuery:
@@ -133,19 +140,15 @@ class TextQuery:
             rare_name=len(name) >= 2,
         )
 
-    def found(self, prefix: str = "", *, newest: int | None = None) -> Q:
-        """Cases matching the query: one subquery (the text index, and the phone's own index
-        for a whole number), so that PostgreSQL joins it rather than testing every case
-        against an OR of subqueries. With `newest`, each kind (identifiers, names, words)
-        brings only its latest-registered matches (see search_cases)."""
+    def found(self, prefix: str = "") -> Q:
+        """Every case matching the query: one subquery (the text index, and the phone's own
+        index for a whole number), so that PostgreSQL joins it rather than testing every case
+        against an OR of subqueries."""
         parts: list[tuple[str, tuple[str, ...]]] = []
         if self.phone:
-            same_phone = Case.objects.filter(equal_to("phone", self.phone)).order_by()
-            parts.append(same_phone.values("id").query.sql_with_params())
-        # Identifiers and names of two characters or more are expected rare (Windows.window).
-        kinds = ((self.ids, True), ((self.names,), self.rare_name), ((self.words,), False))
-        for kind, rare in kinds:
-            sql = CASE_INDEX.matching_sql(kind, newest=newest, windows=self.windows, rare=rare)
+            parts.append(self._same_phone().values("id").query.sql_with_params())
+        for kind in (self.ids, (self.names,), (self.words,)):
+            sql = CASE_INDEX.matching_sql(kind)
             if sql is not None:
                 parts.append(sql)
         if not parts:  # nothing searchable in the query (punctuation only): nothing found
@@ -156,22 +159,49 @@ class TextQuery:
         )
         return Q(**{f"{prefix}id__in": subquery})
 
-    def rank(self, *, newest: int | None = None) -> SqlCase:
+    def rank(self) -> SqlCase:
         """Higher for a better kind of match: 4 identifier, 3 name, 2 matter, 1 other words.
         Each kind's subquery runs once per search (it does not depend on the row)."""
         tiers = [When(equal_to("phone", self.phone), then=Value(4))] if self.phone else []
-        for tier, matches, rare in ((4, self.ids, True), (3, (self.names,), self.rare_name)):
-            subquery = CASE_INDEX.matching(matches, newest=newest, windows=self.windows, rare=rare)
+        for tier, matches in ((4, self.ids), (3, (self.names,)), (2, (self.matter,))):
+            subquery = CASE_INDEX.matching(matches)
             if subquery is not None:
                 tiers.append(When(id__in=subquery, then=Value(tier)))
-        # The matter's words among the cases the words found (see TextIndex.matching).
-        within = (self.words,) if newest is not None else ()
-        matter = CASE_INDEX.matching(
-            (self.matter,), newest=newest, within=within, windows=self.windows
-        )
-        if matter is not None:
-            tiers.append(When(id__in=matter, then=Value(2)))
         return SqlCase(*tiers, default=Value(1))
+
+    def newest(self, newest: int) -> Ranked:
+        """As `found` and `rank`, each kind (identifiers, names, words) bringing only its
+        `newest` latest-registered matches, read now: the page, its ranking and its count
+        then read those keys, not the index again (see search_cases)."""
+        tier_of: dict[int, int] = {}
+
+        def add(keys: Iterable[int], tier: int) -> None:
+            for key in keys:
+                tier_of[key] = max(tier, tier_of.get(key, 0))
+
+        if self.phone:
+            add(self._same_phone().order_by("-id").values_list("id", flat=True)[:newest], 4)
+        # Identifiers and names of two characters or more are expected rare (TextIndex.newest).
+        for matches, tier, rare in ((self.ids, 4, True), ((self.names,), 3, self.rare_name)):
+            found = CASE_INDEX.newest(matches, newest=newest, rare=rare)
+            if found is not None:
+                add(found.keys, tier)
+        words = CASE_INDEX.newest((self.words,), newest=newest, flags=(self.matter,))
+        if words is not None:
+            add(words.keys, 1)
+            add(words.flagged[0], 2)
+        by_tier: dict[int, list[int]] = {}
+        for key, tier in tier_of.items():
+            by_tier.setdefault(tier, []).append(key)
+        whens = [
+            When(id__in=among(by_tier[tier]), then=Value(tier))
+            for tier in (4, 3, 2)
+            if tier in by_tier
+        ]
+        return Ranked(Q(id__in=among(tier_of)), SqlCase(*whens, default=Value(1)))
+
+    def _same_phone(self) -> QuerySet[Case]:
+        return Case.objects.filter(equal_to("phone", self.phone)).order_by()
 
 
 def _phone(text: str) -> str:

@@ -360,11 +360,14 @@ def search_cases(
     # SEARCH_NEWEST matches bounds the work at any size. A search narrowed otherwise (some
     # units only, a state, a period) gets all its matches: the newest of the whole index
     # would leave out an older period's cases, or most cases of a state, at a large size.
-    narrowed = bool(state or received_from or received_to) or not scope.sees_all
-    newest = None if narrowed else SEARCH_NEWEST
+    if state or received_from or received_to or not scope.sees_all:
+        found, rank = query.found(), query.rank()
+    else:
+        ranked = query.newest(SEARCH_NEWEST)
+        found, rank = ranked.found, ranked.rank
     return (
-        cases.filter(query.found(newest=newest))
-        .annotate(search_rank=query.rank(newest=newest))
+        cases.filter(found)
+        .annotate(search_rank=rank)
         .order_by("-search_rank", "-received_at", "-id")
     )
 

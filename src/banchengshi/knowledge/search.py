@@ -14,7 +14,7 @@ from django.db.models import Case as SqlCase
 from django.db.models import QuerySet, Value, When
 
 from banchengshi.knowledge.models import Entry, EntrySearch
-from banchengshi.textsearch.index import Match, TextIndex, Windows
+from banchengshi.textsearch.index import Match, TextIndex, among
 from banchengshi.textsearch.tokens import index_text, query_phrases
 
 ENTRY_INDEX = TextIndex(
@@ -76,19 +76,19 @@ def search_entries(queryset: QuerySet[Entry], text: str, *, public: bool) -> Que
     the module). Only published versions are indexed (a withdrawn entry's row is deleted);
     `public`: only those published for the FAQ."""
     query = EntryQuery.read(text)
-    # The tiers are probed by the words they rank: one window for all three (PostgreSQL).
-    windows = Windows()
-    found = ENTRY_INDEX.matching([query.everywhere], newest=SEARCH_NEWEST, windows=windows)
+    # Read now, with the tiers tested on the same rows; the page and the count read the keys.
+    found = ENTRY_INDEX.newest(
+        [query.everywhere], newest=SEARCH_NEWEST, flags=[query.problem, query.tags]
+    )
     if found is None:
         return queryset.none()
-    tiers = []
-    for tier, match in ((3, query.problem), (2, query.tags)):
-        subquery = ENTRY_INDEX.matching(
-            [match], newest=SEARCH_NEWEST, within=[query.everywhere], windows=windows
-        )
-        if subquery is not None:
-            tiers.append(When(id__in=subquery, then=Value(tier)))
-    queryset = queryset.filter(id__in=found)
+    problem, tags = found.flagged
+    tiers = [
+        When(id__in=among(keys), then=Value(tier))
+        for tier, keys in ((3, problem), (2, tags))
+        if keys
+    ]
+    queryset = queryset.filter(id__in=among(found.keys))
     if public:
         queryset = queryset.filter(search_row__public=True)
     return queryset.annotate(relevance=SqlCase(*tiers, default=Value(1))).order_by(

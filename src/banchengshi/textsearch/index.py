@@ -14,17 +14,19 @@ The newest matches of a common word (`newest`): FTS5 reads a term's rows in desc
 order and stops at the limit. A GIN index has no order: it would hand PostgreSQL every match
 (a quarter of a million rows for 材料 at a million cases) to sort for the newest. So each
 row's vector also holds a bucket lexeme, "#" + key // BUCKET (text never makes a "#"), and
-the newest matches are looked for in windows of the newest 1, 2, 4 … buckets: the first
-window holding enough of them is searched, else the whole index (`Windows`: chosen once per
-search, then a constant of its queries). The window is a second condition on the index, not
-a part of the word's tsquery: GIN then advances the two in step, each skipping through its
+the newest matches are read from a window of the newest buckets: first the newest one, then
+a window sized from the matches found there to hold a quarter more than wanted, and so on
+until one holds enough (else the whole index). The window is a second condition on the index,
+not a part of the word's tsquery: GIN then advances the two in step, each skipping through its
 posting list to the other's next row, so a window costs about the rows it holds, not the
 word's matches anywhere (within one tsquery, GIN would walk every row of its rarer side)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
@@ -34,9 +36,9 @@ from banchengshi.textsearch.tokens import Phrase
 
 WEIGHTS = "ABCD"
 VECTOR = "search_vector"
-# Keys per bucket lexeme, and the windows (numbers of the newest buckets) tried in turn.
+# Keys per bucket lexeme, and how many times larger a window may be than the one before.
 BUCKET = 4096
-WINDOWS = tuple(2**i for i in range(17))
+GROWTH = 8
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,24 @@ class Match:
 
     columns: tuple[str, ...]
     phrases: tuple[Phrase, ...]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A search's newest matches, highest key first, and for each flag the keys among them
+    that match it too (see TextIndex.newest)."""
+
+    keys: list[int]
+    flagged: tuple[frozenset[int], ...]
+
+
+def among(keys: Iterable[int]) -> RawSQL:
+    """Keys as a subquery for `…__in=`, sent as one parameter: a page's filter and ranking over
+    a thousand found keys would otherwise be a thousand parameters each, which PostgreSQL
+    plans one by one (10 ms for the count of a page)."""
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(sorted(keys)),))
+    return RawSQL("SELECT unnest(%s::bigint[])", (sorted(keys),))
 
 
 @dataclass(frozen=True)
@@ -108,76 +128,140 @@ class TextIndex:
 
     # --- queries ------------------------------------------------------------------------------
 
-    def matching(
-        self,
-        any_of: Sequence[Match],
-        *,
-        newest: int | None = None,
-        within: Sequence[Match] = (),
-        windows: Windows | None = None,
-        rare: bool = False,
-    ) -> RawSQL | None:
-        """The keys of the rows matching any of the matches, as a subquery for `…__in=`;
-        None when the matches hold no phrase (nothing to look for). With `newest`, only that
-        many of them, the highest keys first; and with `within`, only those among the rows
-        of `within`'s newest matches, e.g. the ones of a column among those of all columns
-        (see matching_sql)."""
-        sql = self.matching_sql(any_of, newest=newest, within=within, windows=windows, rare=rare)
+    def matching(self, any_of: Sequence[Match]) -> RawSQL | None:
+        """The keys of every row matching any of the matches, as a subquery for `…__in=`;
+        None when the matches hold no phrase (nothing to look for)."""
+        sql = self.matching_sql(any_of)
         return None if sql is None else RawSQL(*sql)
 
-    def matching_sql(
+    def matching_sql(self, any_of: Sequence[Match]) -> tuple[str, tuple[str, ...]] | None:
+        """See `matching`: its SQL and parameters, e.g. for one part of a UNION."""
+        any_of = [m for m in any_of if m.phrases]
+        if not any_of:
+            return None
+        if connection.vendor == "sqlite":
+            sql = f"SELECT rowid FROM {self.fts_table} WHERE {self.fts_table} MATCH %s"
+            return sql, (self._fts5_query(any_of),)
+        sql = f"SELECT {self.key} FROM {self.table} WHERE {VECTOR} @@ to_tsquery('simple', %s)"
+        return sql, (self._ts_query(any_of),)
+
+    def newest(
         self,
         any_of: Sequence[Match],
         *,
-        newest: int | None = None,
-        within: Sequence[Match] = (),
-        windows: Windows | None = None,
+        newest: int,
+        flags: Sequence[Match] = (),
         rare: bool = False,
-    ) -> tuple[str, tuple[str, ...]] | None:
-        """See `matching`. `within` serves a ranking's tiers: the rows matching a word in one
-        column, for the rows found by the word in any. Looked for alone, the newest matches
-        in a column the word is seldom in would be read through every row holding the word
-        (the index knows rows, the column is checked row by row); within the range of keys
-        of `within`'s newest matches (SQLite) or its window (PostgreSQL) they cost no more
-        than those. `windows`: the search's choices of windows (PostgreSQL), shared by its
-        subqueries so that each probe runs once per search; `rare`: see Windows.window."""
+    ) -> Found | None:
+        """The `newest` rows of the highest keys matching any of the matches, read now, and
+        for each of `flags` (e.g. the words in one column) which of them match it too: a
+        page, its ranking and its count then read these keys, not the index again. None when
+        the matches hold no phrase. `rare`: fewer than `newest` matches are expected in all
+        (an identifier, a name), which is asked first (PostgreSQL, see _windowed)."""
         any_of = [m for m in any_of if m.phrases]
-        scope = [m for m in within if m.phrases]
-        if not any_of or (within and not scope):
+        if not any_of:
             return None
         if connection.vendor == "sqlite":
-            query = self._fts5_query(any_of)
-            # FTS5 reads its lists of rows in descending rowid order and stops at the limit.
-            key = order = "rowid"
-            sql = f"SELECT rowid FROM {self.fts_table} WHERE {self.fts_table} MATCH %s"
-            params: tuple[str, ...] = (query,)
-            if scope and newest is not None:
-                sql += (
-                    f" AND rowid >= (SELECT MIN(rowid) FROM (SELECT rowid FROM {self.fts_table} "
-                    f"WHERE {self.fts_table} MATCH %s ORDER BY rowid DESC LIMIT {int(newest)}))"
+            return self._fts5_newest(any_of, newest, flags)
+        return self._windowed(any_of, newest, flags, rare=rare)
+
+    def _fts5_newest(self, any_of: Sequence[Match], newest: int, flags: Sequence[Match]) -> Found:
+        fts = self.fts_table
+        # FTS5 reads its lists of rows in descending rowid order and stops at the limit.
+        keys = self._keys(
+            f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s ORDER BY rowid DESC LIMIT {newest}",
+            (self._fts5_query(any_of),),
+        )
+        flagged = []
+        for flag in flags:
+            # Within the range of the keys found: a word seldom in the flag's column would
+            # otherwise be read through every row holding it (the index knows rows; the
+            # column is checked row by row).
+            found = set()
+            if keys and flag.phrases:
+                found = set(
+                    self._keys(
+                        f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s AND rowid >= %s",
+                        (self._fts5_query([flag]), keys[-1]),
+                    )
                 )
-                params = (query, self._fts5_query(scope))
-        else:
-            query = self._ts_query(any_of)
-            key = self.key
-            # Not the bare key: ordered by it, PostgreSQL may walk the primary key backwards
-            # testing every row until it has enough, a scan of the table for a rare word.
-            # Ordered by an expression, it takes the GIN index's matches and keeps the top.
-            order = f"({key} + 0)"
-            sql = f"SELECT {key} FROM {self.table} WHERE {VECTOR} @@ to_tsquery('simple', %s)"
-            params = (query,)
-            if newest is not None:
-                probe = self._ts_query(scope) if scope else query
-                chosen = (windows if windows is not None else Windows()).window(
-                    self, probe, int(newest), rare=rare
-                )
-                if chosen:
-                    sql += f" AND {VECTOR} @@ '{chosen}'::tsquery"
-        if newest is not None:
-            # Wrapped, so that the subquery may be one part of a UNION.
-            limit = f"ORDER BY {order} DESC LIMIT {int(newest)}"
-            sql = f"SELECT {key} FROM ({sql} {limit}) AS newest"
-        return sql, params
+            flagged.append(frozenset(found.intersection(keys)))
+        return Found(keys, tuple(flagged))
+
+    def _windowed(
+        self, any_of: Sequence[Match], newest: int, flags: Sequence[Match], *, rare: bool
+    ) -> Found:
+        """PostgreSQL: the newest matches from the smallest window of the newest buckets
+        that holds enough (see the module), sized from the matches of the window before."""
+        query = self._ts_query(any_of)
+        # The flags are tested on the rows kept, each vector already in hand (no second scan).
+        tests = "".join(
+            f", {VECTOR} @@ to_tsquery('simple', %s)" if flag.phrases else ", false"
+            for flag in flags
+        )
+        tested = tuple(self._ts_query([flag]) for flag in flags if flag.phrases)
+        matches = (
+            f"SELECT {self.key}, {VECTOR} FROM {self.table} "
+            f"WHERE {VECTOR} @@ to_tsquery('simple', %s)"
+        )
+
+        def read(window: str | None, limit: str) -> list[tuple[Any, ...]]:
+            inner = matches + (f" AND {VECTOR} @@ %s::tsquery" if window is not None else "")
+            sql = f"SELECT {self.key}{tests} FROM ({inner} {limit}) AS newest"
+            params = (*tested, query, *([window] if window is not None else []))
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+
+        rows: list[tuple[Any, ...]] | None = None
+        if rare:
+            # Few matches in all, as an identifier or a name mostly has: they are all read
+            # (any order, one more than wanted shows there are more) before any window, whose
+            # larger sizes would merge many buckets' posting lists for nothing.
+            rows = read(None, f"LIMIT {int(newest) + 1}")
+            if len(rows) > newest:
+                rows = None
+        if rows is None:
+            rows = self._window_rows(newest, read)
+        rows.sort(key=lambda row: row[0], reverse=True)
+        keys = [row[0] for row in rows]
+        return Found(
+            keys,
+            tuple(frozenset(row[0] for row in rows if row[i + 1]) for i in range(len(flags))),
+        )
+
+    def _window_rows(
+        self, newest: int, read: Callable[[str | None, str], list[tuple[Any, ...]]]
+    ) -> list[tuple[Any, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT MAX({self.key}) FROM {self.table}")
+            highest = cursor.fetchone()[0] or 0
+        top = highest // BUCKET
+        # Not ordered by the bare key: PostgreSQL may walk the primary key backwards testing
+        # every row until it has enough, a scan of the table for a rare word. Ordered by an
+        # expression, it takes the GIN index's matches and keeps the top.
+        newest_first = f"ORDER BY ({self.key} + 0) DESC LIMIT {int(newest)}"
+        size = 1
+        while size <= top:
+            first = top - size + 1
+            window = " | ".join(f"'#{b}'" for b in range(top, first - 1, -1))
+            rows = read(window, newest_first)
+            if len(rows) >= newest:
+                return rows
+            # The window's matches tell how common the word is among the newest rows: the
+            # next window is sized to hold a quarter more than wanted at that rate, so that
+            # the last one read holds little beyond what is kept; at least one bucket more,
+            # at most GROWTH times as many (a few matches in a small window say little).
+            keys = highest - first * BUCKET + 1
+            wanted = keys * newest * 5 // (4 * max(len(rows), 1))
+            partial = highest - top * BUCKET + 1
+            size = max(size + 1, min(size * GROWTH, 1 + -(-(wanted - partial) // BUCKET)))
+        return read(None, newest_first)
+
+    def _keys(self, sql: str, params: tuple[Any, ...]) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
 
     def _fts5_query(self, any_of: Sequence[Match]) -> str:
         return " OR ".join(f"({_fts5(m)})" for m in any_of)
@@ -204,71 +288,3 @@ def _fts5(match: Match) -> str:
         '"' + " ".join(p.tokens) + '"' + ("*" if p.prefix else "") for p in match.phrases
     )
     return "{" + " ".join(match.columns) + "} : (" + phrases + ")"
-
-
-class Windows:
-    """One search's windows of newest buckets on PostgreSQL (see the module): for each probe
-    (a tsquery) and number of newest matches, the first window of the newest 1, 2, 4 …
-    buckets holding that many, as a tsquery of its bucket lexemes, or "" for the whole index.
-
-    Chosen once per search, by one statement of cheap counts; the search's subqueries (the
-    matches of each kind, the page and the count, a ranking tier probed by the words it ranks)
-    then carry the window as a constant, which the planner estimates from the index's statistics
-    and GIN intersects with the word from both sides (two conditions on the index, each
-    skipping through its posting list to the other's next row)."""
-
-    def __init__(self) -> None:
-        self._top: dict[str, int] = {}
-        self._chosen: dict[tuple[str, str, int], str] = {}
-
-    def window(self, index: TextIndex, probe: str, newest: int, *, rare: bool = False) -> str:
-        """`rare`: the probe is expected to have fewer than `newest` matches in all (an
-        identifier, a name of two characters): that is asked first. The window chosen is the
-        same either way."""
-        chosen = self._chosen.get((index.table, probe, newest))
-        if chosen is None:
-            chosen = self._choose(index, probe, newest, rare=rare)
-            self._chosen[(index.table, probe, newest)] = chosen
-        return chosen
-
-    def _choose(self, index: TextIndex, probe: str, newest: int, *, rare: bool) -> str:
-        top = self._newest_bucket(index)
-        # A window holding every bucket would be the whole index: not tried.
-        windows = [
-            " | ".join(f"'#{b}'" for b in range(top, top - size, -1))
-            for size in WINDOWS
-            if size <= top
-        ]
-        if not windows:
-            return ""
-
-        # One statement whatever the number of windows: each probe is an InitPlan, which
-        # PostgreSQL runs only when the CASE reaches its WHEN, so the windows are tried in
-        # turn and the first holding enough ends it (one round trip instead of one per window).
-        def count(*, in_window: bool) -> str:
-            window = f" AND {VECTOR} @@ %s::tsquery" if in_window else ""
-            return (
-                f"(SELECT COUNT(*) FROM (SELECT 1 FROM {index.table} "
-                f"WHERE {VECTOR} @@ to_tsquery('simple', %s){window} LIMIT {newest}) AS probe)"
-            )
-
-        whens = [f"WHEN {count(in_window=True)} >= {newest} THEN {i}" for i in range(len(windows))]
-        params = [param for window in windows for param in (probe, window)]
-        if rare:
-            # Fewer matches than wanted in the whole index, as an identifier or a name mostly
-            # has: the windows would all fail, each merging more buckets' posting lists (the
-            # newest 128 of 244 at 1,000,000 cases: 0.5 M rows, ~2 ms), where the word's own
-            # few rows cost little. A probe common after all pays this count of `newest` rows.
-            whens.insert(0, f"WHEN {count(in_window=False)} < {newest} THEN -1")
-            params.insert(0, probe)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT CASE {' '.join(whens)} ELSE -1 END", params)
-            chosen = cursor.fetchone()[0]
-        return "" if chosen < 0 else windows[chosen].replace("'", "''")
-
-    def _newest_bucket(self, index: TextIndex) -> int:
-        if index.table not in self._top:
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT MAX({index.key}) FROM {index.table}")
-                self._top[index.table] = (cursor.fetchone()[0] or 0) // BUCKET
-        return self._top[index.table]

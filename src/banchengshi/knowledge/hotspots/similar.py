@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from banchengshi.cases.access import may_see
 from banchengshi.cases.models import Case
 from banchengshi.cases.search import CASE_INDEX
@@ -55,9 +53,9 @@ def _candidates(case: Case) -> list[Case]:
     if case.matter_id is not None:
         newest = open_cases.filter(matter_id=case.matter_id).order_by("-received_at", "-id")
         ids.update(newest.values_list("id", flat=True)[:CANDIDATES])
-    text = CASE_INDEX.matching(_text_phrases(case), newest=CANDIDATES)
+    text = CASE_INDEX.newest(_text_phrases(case), newest=CANDIDATES)
     if text is not None:
-        ids.update(open_cases.filter(Q(id__in=text)).values_list("id", flat=True))
+        ids.update(open_cases.filter(id__in=text.keys).values_list("id", flat=True))
     if case.cause_code:
         # No index on the cause: the index on the time received, over SIMILAR_PERIOD only.
         recent = open_cases.filter(received_at__gte=case.received_at - SIMILAR_PERIOD)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -58,11 +57,9 @@ def _candidate_ids(text: str, matter: Matter | None) -> set[int]:
     # Two reads of ids, each from its index alone, rather than one OR over the entries
     # (which PostgreSQL would answer by scanning them).
     ids: set[int] = set()
-    found = ENTRY_INDEX.matching_sql(text_phrases(text), newest=CANDIDATES)
+    found = ENTRY_INDEX.newest(text_phrases(text), newest=CANDIDATES)
     if found is not None:
-        with connection.cursor() as cursor:
-            cursor.execute(*found)
-            ids.update(row[0] for row in cursor.fetchall())
+        ids.update(found.keys)
     if matter is not None:
         of_matter = Entry.matters.through.objects.filter(matter_id=matter.pk).order_by("-entry_id")
         ids.update(of_matter.values_list("entry_id", flat=True)[:CANDIDATES])
