@@ -24,8 +24,9 @@ measured by a worker process of its own (`python -m bench.reports --worker …`)
 Environment: BENCH_ENGINES (sqlite,postgresql), BENCH_PG_SERVER as for bench.cases;
 BENCH_REPORTS_PG_DATABASE (banchengshi_reports_bench; the large one gets `_large`),
 BENCH_REPORTS_SMALL (10000), BENCH_REPORTS_FACTOR (100), BENCH_REPORTS_REPEAT (reports, 7),
-BENCH_REPEAT (dashboard, 50), BENCH_REPORTS_KEEP=1 keeps the databases, BENCH_REPORTS_REUSE=1
-measures those an earlier run kept without filling them again.
+BENCH_REPEAT (dashboard, 50), BENCH_REPORTS_PARTS (reports,dashboard,ledger: the parts
+measured), BENCH_REPORTS_PERIODS (month,year), BENCH_REPORTS_KEEP=1 keeps the databases,
+BENCH_REPORTS_REUSE=1 measures those an earlier run kept without filling them again.
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ LEDGER_FORMATS = ("csv", "xlsx")
 # At 1,000,000 cases on a shared machine an annual report takes minutes: these let a run
 # measure part of it (the figures name what they measured).
 PERIODS = tuple(os.environ.get("BENCH_REPORTS_PERIODS", "month,year").split(","))
-PARTS = tuple(os.environ.get("BENCH_REPORTS_PARTS", "reports,dashboard").split(","))
+# BENCH_REPORTS_PARTS: any of reports, dashboard, ledger (all three by default).
+PARTS = tuple(os.environ.get("BENCH_REPORTS_PARTS", "reports,dashboard,ledger").split(","))
 WARMUP = int(os.environ.get("BENCH_REPORTS_WARMUP", "1"))
 
 
@@ -341,7 +343,7 @@ def measure_engine(engine: str) -> dict[str, Any]:
             url = databases.url(cases)
             args = ["-m", "bench.reports", "--worker", "--database-url", url, "--size", str(cases)]
             figures[str(cases)] = _subprocess(args, url)
-        for fmt in LEDGER_FORMATS:
+        for fmt in LEDGER_FORMATS if "ledger" in PARTS else ():
             _say(f"{engine}: the {fmt} ledger at {large:,}")
             url = databases.url(large)
             args = ["-m", "bench.reports", "--ledger", fmt, "--database-url", url]
@@ -352,17 +354,24 @@ def measure_engine(engine: str) -> dict[str, Any]:
         else:
             databases.drop()
     low, high = figures[str(small)], figures[str(large)]
+    # The ratios of the parts measured (a run may measure one part, or one period).
     figures["ratios"] = {
         **{
             f"report_{name}_to_bare_{size}": by_size["reports"][name]["ratio"]
             for size, by_size in ((small, low), (large, high))
             for name in ("month", "year")
+            if name in by_size.get("reports", {})
         },
         **{
             f"{name}_p95_large_to_small": ratio(high[name]["p95_ms"], low[name]["p95_ms"])
             for name in ("dashboard_office", "dashboard_leader")
+            if name in high and name in low
         },
-        **{f"ledger_{fmt}_peak": figures[f"ledger_{fmt}"]["peak_ratio"] for fmt in LEDGER_FORMATS},
+        **{
+            f"ledger_{fmt}_peak": figures[f"ledger_{fmt}"]["peak_ratio"]
+            for fmt in LEDGER_FORMATS
+            if f"ledger_{fmt}" in figures
+        },
     }
     return figures
 

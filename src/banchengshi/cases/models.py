@@ -347,6 +347,11 @@ class WorkItem(models.Model):
         indexes = [
             models.Index(fields=["id"], condition=Q(provisional=True), name="work_provisional"),
             models.Index(fields=["unit", "due", "id"], name="work_unit_due"),
+            # The most overdue work of every unit (the dashboard's ten): (unit, due, id) orders
+            # by due only within one unit, and without it the ten were found by joining and
+            # sorting every overdue item. The unit, included, lets a reader of some units skip
+            # the others' rows in the index itself (PostgreSQL; SQLite ignores INCLUDE).
+            models.Index(fields=["due", "id"], include=["unit"], name="work_due"),
             models.Index(fields=["unit", "-fast", "due", "id"], name="work_unit_fast_due"),
             models.Index(fields=["case", "kind"], name="work_case_kind"),
         ]

@@ -10,4 +10,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
+        from banchengshi.cases.signals import past_intake_changed
         from banchengshi.reports import checks  # noqa: F401  (registers the system check)
+        from banchengshi.reports.intake import on_past_intake_changed
+
+        # A case back-dated or linked late: the dashboard's kept intake forgets those days.
+        past_intake_changed.connect(on_past_intake_changed, dispatch_uid="reports.intake")

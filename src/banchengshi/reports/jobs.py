@@ -1,11 +1,15 @@
-"""The reports' periodic job (autodiscovered by the scheduler)."""
+"""The reports' periodic jobs (autodiscovered by the scheduler)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from banchengshi.reports.actions import do_store_district_reports
 from banchengshi.reports.build import REPORT_KINDS
+from banchengshi.reports.intake import prune_intake
+from banchengshi.reports.league import LEAGUE_EVERY, do_store_league
 from banchengshi.reports.periods import PeriodKind, containing
 from banchengshi.scheduler.registry import periodic
 from banchengshi.workdays.calendar import local_date, reckon
@@ -29,3 +33,13 @@ def periodic_reports(slot: dt.datetime) -> None:
     today = local_date(slot)
     for kind in due_reports(today):
         do_store_district_reports(kind.value, containing(kind, today).previous())
+
+
+@periodic(name="reports.league", every=LEAGUE_EVERY)
+def league_snapshot(slot: dt.datetime) -> None:
+    """Last month's league as of now, for the dashboard (reports.league): its cases are still
+    being replied to and rated, so it is computed again every LEAGUE_EVERY. The kept intake
+    days no dashboard reads any more are dropped on the way."""
+    now = timezone.now()
+    do_store_league(containing(PeriodKind.MONTH, local_date(now)).previous(), now=now)
+    prune_intake(local_date(now))

@@ -71,3 +71,40 @@ class Interview(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["period", "unit"], name="interview_period_unit")]
+
+
+class IntakeDay(models.Model):
+    """The cases received on one past local day in one reader's scope (reports.intake): the
+    dashboard's weeks and months read these instead of grouping a year of cases on every
+    refresh. A past day's count changes only when a case is registered with an earlier
+    received_at, or an earlier case is linked to another unit (a scope's count): those
+    writers delete the rows from that day on in their own transaction (cases.signals)."""
+
+    # "district", or "units-" and a digest of the sorted unit ids a reader sees.
+    scope = models.CharField(max_length=48)
+    day = models.DateField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "day"], name="intake_day_unique"),
+        ]
+        # The invalidation deletes by day, whatever the scope.
+        indexes = [models.Index(fields=["day"], name="intake_day_by_day")]
+
+
+class IntakeVersion(models.Model):
+    """One row, bumped by every invalidation of IntakeDay: a reader keeps the days it counted
+    only if no invalidation came between its count and its insert (reports.intake)."""
+
+    n = models.PositiveBigIntegerField(default=0)
+
+
+class LeagueSnapshot(models.Model):
+    """Last month's league table as computed at `computed_at` (reports.league): refreshed by
+    the scheduler, so that the dashboard does not group a month of cases on every refresh."""
+
+    period = models.CharField(max_length=24, unique=True)
+    computed_at = models.DateTimeField()
+    # The metrics.UnitRow fields of each unit, in the league's order.
+    rows = models.JSONField()

@@ -30,6 +30,7 @@ from banchengshi.cases.models import (
     WorkKind,
 )
 from banchengshi.cases.preconditions import CaseFacts, require_possible
+from banchengshi.cases.signals import tell_if_past
 from banchengshi.cases.states import Act, require_state
 from banchengshi.errors import Conflict, InvalidInput, InvalidState, NotFound
 from banchengshi.ids import MAX_ID
@@ -230,6 +231,8 @@ def link_unit(case: Case, unit_id: int, relation: str) -> None:
     CaseUnit.objects.bulk_create(
         [CaseUnit(case=case, unit_id=unit_id, relation=relation)], ignore_conflicts=True
     )
+    # A unit's intake counts the cases linked to it by the day they were received.
+    tell_if_past(case.received_at, district=False)
 
 
 def add_work(case: Case, kind: WorkKind, unit_id: int, due: dt.datetime | None, **kw: Any) -> None:

@@ -20,6 +20,7 @@ from banchengshi.cases.clocks import policy_version_in_force
 from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import Case, CaseUnit, State, TrackingSequence, WorkKind
 from banchengshi.cases.registration import Registration, clean_registration
+from banchengshi.cases.signals import tell_if_past
 from banchengshi.cases.special_groups import SpecialGroup, apply_special_groups
 from banchengshi.catalog.models import Matter
 from banchengshi.errors import Forbidden, InvalidInput
@@ -128,6 +129,8 @@ def do_register_case(actor: User | None, data: Registration, refs: References) -
             link = CaseUnit.objects.create(
                 case=case, unit_id=unit_id, relation=CaseUnit.Relation.REGISTERED
             )
+            # Back-dated (the window, the API, an import): a past day's intake changes.
+            tell_if_past(received_at, district=True)
             add_work(case, WorkKind.SCREEN, unit_id, None)
             events = append_events(
                 [

@@ -8,6 +8,7 @@ of a period counted in a figure); the rectification counts to the rectification 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,6 +28,7 @@ from banchengshi.reports.access import check_report_scope, default_unit
 from banchengshi.reports.dashboard import Bar, Dashboard, dashboard
 from banchengshi.reports.document import COUNT_WORDS, percent
 from banchengshi.reports.drilldown import check_colour, figure_cases, open_work
+from banchengshi.reports.league import LEAGUE_EVERY
 from banchengshi.reports.periods import parse_any_period, printable
 from banchengshi.web.staff import signed_in, staff_view
 
@@ -102,6 +104,8 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     context = {
         "board": board,
         "chart_data": chart_data(board),
+        # The league is a snapshot the scheduler computes this often (reports.league).
+        "league_minutes": LEAGUE_EVERY // dt.timedelta(minutes=1),
         "weeks": [
             (bar, _width(bar.count, largest_week), cases_link(_bar_range(bar), "received"))
             for bar in board.weeks

@@ -1,0 +1,29 @@
+"""What the case engine tells the apps above it. The reports read the cases and the case engine
+imports nothing of them, so it reaches them through this signal instead.
+
+`past_intake_changed(sender=Case, day, district)` is sent inside the transaction of an action
+that changes what was received on a past local day `day` (Asia/Shanghai): a case registered
+with an earlier received_at (`district` True: every count of that day changes), or a case
+received on an earlier day linked to another unit (`district` False: only the counts of the
+units' scopes change). The dashboard's kept intake (reports.intake) forgets its counts from
+that day on; a receiver that raises rolls the action back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.dispatch import Signal
+from django.utils import timezone
+
+from banchengshi.cases.models import Case
+from banchengshi.workdays.calendar import local_date
+
+past_intake_changed = Signal()
+
+
+def tell_if_past(received_at: dt.datetime, *, district: bool) -> None:
+    """Send past_intake_changed when `received_at` is on a local day before today's."""
+    day = local_date(received_at)
+    if day < local_date(timezone.now()):
+        past_intake_changed.send(sender=Case, day=day, district=district)
