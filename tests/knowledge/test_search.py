@@ -215,6 +215,21 @@ def test_each_window_is_sized_from_the_matches_of_the_one_before(
     assert _newest("社保", newest) == list(reversed(SPREAD))[:newest]
 
 
+@pytest.mark.parametrize(("text", "newest", "found"), [("公积金", 3, [10]), ("医保", 3, [])])
+def test_a_word_not_in_the_newest_bucket_is_read_whole_when_it_has_few_matches(
+    org: Org, text: str, newest: int, found: list[int]
+) -> None:
+    """No match in the newest bucket: the word's matches in all are read (one more than wanted
+    at most) before any larger window."""
+    if connection.vendor == "sqlite":
+        pytest.skip("windows are PostgreSQL's: FTS5 reads a word's rows newest first")
+    _spread(org)
+    EntrySearch.objects.filter(entry_id=10).update(solution="公积 积金 金")
+    read = _windows_read(lambda: _newest(text, newest))
+    assert read == [_buckets(73, 73), ""], read
+    assert _newest(text, newest) == found
+
+
 @pytest.mark.parametrize(("text", "newest"), [("社保", 1), ("社保", 3), ("社保", 11), ("医保", 3)])
 def test_a_rare_read_asks_the_whole_index_first_and_finds_the_same(
     org: Org, text: str, newest: int
@@ -264,3 +279,23 @@ def test_the_tiers_rank_the_newest_matches_of_every_column(
         frozen_time.set(sh(2026, 11, day, 9))
         made[name] = publish(problem, solution, tags=tags)
     assert keys(staff_entries(text="社保"), made) == ["tagged", "solution_2", "solution_1"]
+
+
+@pytest.mark.parametrize(
+    "text", ["社保", "社保卡", "窗口 材料", "wifi", "wi", "app 清单", "信息中心修复"]
+)
+def test_a_flag_finds_what_the_index_finds_in_its_columns(
+    entries: dict[str, Entry], text: str
+) -> None:
+    """The tiers are tested on the rows read (PostgreSQL: on the columns' text), and must agree
+    with the index itself asked for the same words in the same column."""
+    query = knowledge_search.EntryQuery.read(text)
+    found = ENTRY_INDEX.newest([query.everywhere], newest=100, flags=[query.problem, query.tags])
+    assert found is not None
+    for flag, flagged in zip((query.problem, query.tags), found.flagged, strict=True):
+        in_column = ENTRY_INDEX.matching([flag])
+        assert in_column is not None
+        expected = set(
+            EntrySearch.objects.filter(entry_id__in=in_column).values_list("entry_id", flat=True)
+        )
+        assert flagged == expected & set(found.keys), (flag.columns, text)

@@ -49,6 +49,10 @@ class Match:
     phrases: tuple[Phrase, ...]
 
 
+# Reads the matches within a window of buckets (None: the whole index), with a LIMIT clause.
+Reader = Callable[[str | None, str], list[tuple[Any, ...]]]
+
+
 @dataclass(frozen=True)
 class Found:
     """A search's newest matches, highest key first, and for each flag the keys among them
@@ -194,18 +198,18 @@ class TextIndex:
         """PostgreSQL: the newest matches from the smallest window of the newest buckets
         that holds enough (see the module), sized from the matches of the window before."""
         query = self._ts_query(any_of)
-        # The flags are tested on the rows kept, each vector already in hand (no second scan).
-        tests = "".join(
-            f", {VECTOR} @@ to_tsquery('simple', %s)" if flag.phrases else ", false"
-            for flag in flags
-        )
-        tested = tuple(self._ts_query([flag]) for flag in flags if flag.phrases)
+        # The flags are tested on the rows kept, on their token columns (no second scan).
+        likes = [_like(flag) for flag in flags]
+        tests = "".join(f", {sql}" for sql, _ in likes)
+        tested = tuple(param for _, params in likes for param in params)
+        columns = sorted({column for flag in flags for column in flag.columns})
         matches = (
-            f"SELECT {self.key}, {VECTOR} FROM {self.table} "
+            f"SELECT {', '.join([self.key, *columns])} FROM {self.table} "
             f"WHERE {VECTOR} @@ to_tsquery('simple', %s)"
         )
 
         def read(window: str | None, limit: str) -> list[tuple[Any, ...]]:
+            """The matches' keys and flags, within `window` (None: the whole index)."""
             inner = matches + (f" AND {VECTOR} @@ %s::tsquery" if window is not None else "")
             sql = f"SELECT {self.key}{tests} FROM ({inner} {limit}) AS newest"
             params = (*tested, query, *([window] if window is not None else []))
@@ -213,14 +217,7 @@ class TextIndex:
                 cursor.execute(sql, params)
                 return cursor.fetchall()
 
-        rows: list[tuple[Any, ...]] | None = None
-        if rare:
-            # Few matches in all, as an identifier or a name mostly has: they are all read
-            # (any order, one more than wanted shows there are more) before any window, whose
-            # larger sizes would merge many buckets' posting lists for nothing.
-            rows = read(None, f"LIMIT {int(newest) + 1}")
-            if len(rows) > newest:
-                rows = None
+        rows = self._all_if_few(newest, read) if rare else None
         if rows is None:
             rows = self._window_rows(newest, read)
         rows.sort(key=lambda row: row[0], reverse=True)
@@ -230,9 +227,15 @@ class TextIndex:
             tuple(frozenset(row[0] for row in rows if row[i + 1]) for i in range(len(flags))),
         )
 
-    def _window_rows(
-        self, newest: int, read: Callable[[str | None, str], list[tuple[Any, ...]]]
-    ) -> list[tuple[Any, ...]]:
+    @staticmethod
+    def _all_if_few(newest: int, read: Reader) -> list[tuple[Any, ...]] | None:
+        """Every match when there are at most `newest` (any order; one more than wanted shows
+        there are more: None). For a word with few matches in all, the windows would grow to
+        the whole index, their larger sizes merging many buckets' posting lists for nothing."""
+        rows = read(None, f"LIMIT {int(newest) + 1}")
+        return rows if len(rows) <= newest else None
+
+    def _window_rows(self, newest: int, read: Reader) -> list[tuple[Any, ...]]:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT MAX({self.key}) FROM {self.table}")
             highest = cursor.fetchone()[0] or 0
@@ -248,6 +251,12 @@ class TextIndex:
             rows = read(window, newest_first)
             if len(rows) >= newest:
                 return rows
+            if not rows and size == 1:
+                # None among the newest rows: a word seldom used (or a name, a number read as
+                # words), most likely with few matches in all.
+                few = self._all_if_few(newest, read)
+                if few is not None:
+                    return few
             # The window's matches tell how common the word is among the newest rows: the
             # next window is sized to hold a quarter more than wanted at that rate, so that
             # the last one read holds little beyond what is kept; at least one bucket more,
@@ -281,6 +290,23 @@ class TextIndex:
             ]
             parts.append("(" + " <-> ".join(terms) + ")")
         return " & ".join(parts)
+
+
+def _like(match: Match) -> tuple[str, list[str]]:
+    """Whether a row's token columns hold every phrase of `match`, as SQL on the columns' text:
+    a phrase is its tokens in a row between spaces (the last one's start for a prefix), as the
+    full-text index reads the same column (tokens hold letters and digits only, so neither a
+    space nor a LIKE wildcard). Evaluated on a few hundred rows already read, it costs next to
+    nothing, where `vector @@ query` would take each row's vector apart again (10 µs a row)."""
+    if not match.phrases:
+        return "false", []
+    conditions, params = [], []
+    for phrase in match.phrases:
+        pattern = "% " + " ".join(phrase.tokens) + ("%" if phrase.prefix else " %")
+        either = [f"(' ' || {column} || ' ') LIKE %s" for column in match.columns]
+        conditions.append("(" + " OR ".join(either) + ")")
+        params.extend([pattern] * len(match.columns))
+    return "(" + " AND ".join(conditions) + ")", params
 
 
 def _fts5(match: Match) -> str:
