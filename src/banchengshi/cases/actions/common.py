@@ -231,7 +231,9 @@ def link_unit(case: Case, unit_id: int, relation: str) -> None:
     CaseUnit.objects.bulk_create(
         [CaseUnit(case=case, unit_id=unit_id, relation=relation)], ignore_conflicts=True
     )
-    # A unit's intake counts the cases linked to it by the day they were received.
+    # A unit's intake counts the cases linked to it by the day they were received. For a past
+    # day this locks the dashboard's IntakeVersion row: call it before the action appends its
+    # audit events (AuditHead's lock), the order every writer keeps, so that none deadlocks.
     tell_if_past(case.received_at, district=False)
 
 
