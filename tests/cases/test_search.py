@@ -311,6 +311,6 @@ def test_query_syntax_in_the_text_is_only_text(
     ("text", "rare_name"), [("张", False), ("张伟", True), ("范桂英", True), ("002861", True)]
 )
 def test_a_surname_alone_is_not_expected_rare(text: str, rare_name: bool) -> None:
-    """A name's start of one character is a surname, common (textsearch Windows: no whole
-    index count first); two characters or more start few names."""
+    """A name's start of one character is a surname, common (TextIndex.newest: its windows
+    first, not a read of all its matches); two characters or more start few names."""
     assert TextQuery.read(text).rare_name is rare_name

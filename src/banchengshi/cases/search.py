@@ -169,6 +169,10 @@ class TextQuery:
                 tiers.append(When(id__in=subquery, then=Value(tier)))
         return SqlCase(*tiers, default=Value(1))
 
+    def every(self) -> Ranked:
+        """Every match, ranked (`found` and `rank`)."""
+        return Ranked(self.found(), self.rank())
+
     def newest(self, newest: int) -> Ranked:
         """As `found` and `rank`, each kind (identifiers, names, words) bringing only its
         `newest` latest-registered matches, read now: the page, its ranking and its count

@@ -360,14 +360,11 @@ def search_cases(
     # SEARCH_NEWEST matches bounds the work at any size. A search narrowed otherwise (some
     # units only, a state, a period) gets all its matches: the newest of the whole index
     # would leave out an older period's cases, or most cases of a state, at a large size.
-    if state or received_from or received_to or not scope.sees_all:
-        found, rank = query.found(), query.rank()
-    else:
-        ranked = query.newest(SEARCH_NEWEST)
-        found, rank = ranked.found, ranked.rank
+    narrowed = state or received_from or received_to or not scope.sees_all
+    ranked = query.every() if narrowed else query.newest(SEARCH_NEWEST)
     return (
-        cases.filter(found)
-        .annotate(search_rank=rank)
+        cases.filter(ranked.found)
+        .annotate(search_rank=ranked.rank)
         .order_by("-search_rank", "-received_at", "-id")
     )
 
