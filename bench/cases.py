@@ -350,7 +350,7 @@ def worker(size: int) -> dict[str, Any]:
 
     from banchengshi.audit.models import AuditEvent
     from banchengshi.cases.models import Case, WorkItem, WorkKind
-    from banchengshi.cases.selectors import bounded_count, case_detail, search_cases, worklist
+    from banchengshi.cases.selectors import case_detail, search_cases, worklist
     from banchengshi.org.models import Membership, Role
     from banchengshi.org.scope import scope_for
 
@@ -413,7 +413,7 @@ def worker(size: int) -> dict[str, Any]:
     def search(texts: list[str]) -> Callable[[int], object]:
         def call(i: int) -> object:
             found = search_cases(inspector_scope, text=texts[i % len(texts)])
-            return [case.tracking_no for case in found[:25]], bounded_count(found)
+            return [case.tracking_no for case in found[:25]], found.count()
 
         return call
 
@@ -439,8 +439,7 @@ def worker(size: int) -> dict[str, Any]:
         "case_detail": _measure(detail, REPEAT, turns=ROUNDS),
         **{name: _measure(search(texts), REPEAT, turns=ROUNDS) for name, texts in searches.items()},
         "search_matches": {
-            word: bounded_count(search_cases(inspector_scope, text=word))
-            for word in WORDS_2 + WORDS_4
+            word: search_cases(inspector_scope, text=word).count() for word in WORDS_2 + WORDS_4
         },
     }
     plans = []

@@ -69,7 +69,7 @@ PAGE = 25
 def _searches() -> dict[str, Callable[[str], object]]:
     from django.contrib.auth.models import User
 
-    from banchengshi.cases.selectors import bounded_count, search_cases
+    from banchengshi.cases.selectors import search_cases
     from banchengshi.knowledge.selectors import listed_entries, published_texts
     from banchengshi.org.scope import scope_for
 
@@ -78,16 +78,12 @@ def _searches() -> dict[str, Callable[[str], object]]:
     def entries(text: str) -> object:
         # As GET /api/v1/knowledge?q= reads them for staff (api/routers/knowledge.py).
         found = listed_entries(text=text, internal=True)
-        page = list(
-            found.select_related("author", "reviewer").prefetch_related(
-                "matters", "units", "source_cases"
-            )[:PAGE]
-        )
-        return [entry.pk for entry in page], published_texts(page), bounded_count(found)
+        page = found[:PAGE]
+        return [entry.pk for entry in page], published_texts(page), found.count()
 
     def cases(text: str) -> object:
         found = search_cases(inspector, text=text)
-        return [case.tracking_no for case in found[:PAGE]], bounded_count(found)
+        return [case.tracking_no for case in found[:PAGE]], found.count()
 
     return {"entries": entries, "cases": cases}
 
@@ -150,14 +146,14 @@ def worker(size: int, repeat: int, *, lockstep: bool = False) -> dict[str, Any]:
 def _count(search_name: str, word: str) -> int:
     from django.contrib.auth.models import User
 
-    from banchengshi.cases.selectors import bounded_count, search_cases
+    from banchengshi.cases.selectors import search_cases
     from banchengshi.knowledge.selectors import listed_entries
     from banchengshi.org.scope import scope_for
 
     if search_name == "entries":
-        return bounded_count(listed_entries(text=word, internal=True))
+        return listed_entries(text=word, internal=True).count()
     inspector = scope_for(User.objects.get(username="inspector"))
-    return bounded_count(search_cases(inspector, text=word))
+    return search_cases(inspector, text=word).count()
 
 
 # --- the runner ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 
 from banchengshi.cases.models import Case, CaseSearch, CaseUnit
 from banchengshi.cases.search import TextQuery
@@ -21,6 +21,7 @@ from banchengshi.cases.selectors import (
     worklist,
 )
 from banchengshi.org.scope import scope_for
+from banchengshi.textsearch.listed import Listed
 from tests.cases.conftest import CaseBuilder, FrozenTime, Org, sh
 from tests.plans import plans_of_reads, query_plan
 
@@ -66,8 +67,8 @@ def found(org: Org, cases: CaseBuilder, frozen_time: FrozenTime) -> dict[str, Ca
     return {"c1": c1, "c2": c2, "c3": c3, "c4": c4}
 
 
-def numbers(queryset: QuerySet[Case]) -> list[str]:
-    return [case.tracking_no for case in queryset]
+def numbers(found: Listed[Case]) -> list[str]:
+    return [case.tracking_no for case in found]
 
 
 def test_registration_writes_the_search_row(found: dict[str, Case]) -> None:
@@ -190,6 +191,29 @@ def test_a_search_narrowed_by_state_or_period_is_not_limited_to_the_newest_match
     ]
 
 
+def test_over_every_case_the_latest_registered_comes_first_within_a_kind(
+    org: Org, found: dict[str, Case]
+) -> None:
+    """Over every case the order is known from the keys read (a page reads its own rows): the
+    kind of match, then the latest registered. A case received on the 20th but registered
+    before c4 (received on the 19th) comes after it there, before it within a period."""
+    Case.objects.filter(pk=found["c1"].pk).update(received_at=sh(2026, 11, 20, 9))
+    inspector = scope_for(org.inspector)
+    assert numbers(search_cases(inspector, text="张")) == [
+        found["c4"].tracking_no,
+        found["c1"].tracking_no,
+    ]
+    assert numbers(search_cases(inspector, text="张", received_from=dt.date(2026, 11, 1))) == [
+        found["c1"].tracking_no,
+        found["c4"].tracking_no,
+    ]
+    # the kind of match first: the name 张三丰 (c1), then the words of c1's text
+    assert numbers(search_cases(inspector, text="张三丰")) == [found["c1"].tracking_no]
+    assert [case.tracking_no for case in search_cases(inspector, text="张")[1:]] == [
+        found["c1"].tracking_no
+    ]
+
+
 def test_worklist_text_filter(org: Org, found: dict[str, Case]) -> None:
     clerk = scope_for(org.clerk)
     everything = worklist(clerk, filters=ALL_WORK)
@@ -238,11 +262,16 @@ def test_the_index_serves_the_search(org: Org, found: dict[str, Case], query: st
     _fill(found["c4"])
     inspector = scope_for(org.inspector)
     # Over every case, each kind's newest matches are read from the index when the search is
-    # made; the page and its count then read those cases by their keys.
+    # made, in the order shown; a page then reads its own cases by their keys, in one query,
+    # and the count reads nothing.
     reads = plans_of_reads(lambda: search_cases(inspector, text=query))
-    page = query_plan(search_cases(inspector, text=query))
+    listed = search_cases(inspector, text=query)
+    [page] = plans_of_reads(lambda: listed[:25])
+    with CaptureQueriesContext(connection) as counted:
+        assert listed.count() == len(listed.order or ())
+    assert counted.captured_queries == []
     # A search narrowed by a state reads all its matches, the index within the page's query.
-    narrowed = query_plan(search_cases(inspector, text=query, state="registered"))
+    narrowed = query_plan(search_cases(inspector, text=query, state="registered").queryset)
     if connection.vendor == "sqlite":
         index = "SCAN cases_casesearch_fts VIRTUAL TABLE INDEX"
         assert any(index in plan for plan in reads), reads

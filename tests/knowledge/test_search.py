@@ -4,18 +4,17 @@ and PostgreSQL (EXPLAIN for a 2-character query)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import pytest
 from django.db import connection
-from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from banchengshi.knowledge import search as knowledge_search
 from banchengshi.knowledge.models import Entry, EntrySearch, EntryStatus
 from banchengshi.knowledge.search import ENTRY_INDEX, search_fields
-from banchengshi.knowledge.selectors import faq_entries, staff_entries
+from banchengshi.knowledge.selectors import faq_entries, listed_entries, staff_entries
 from banchengshi.textsearch.index import Match
 from banchengshi.textsearch.tokens import query_phrases
 from tests.cases.conftest import FrozenTime, Org, sh
@@ -35,7 +34,7 @@ def entries(org: Org, publish, frozen_time: FrozenTime) -> dict[str, Entry]:  # 
     return {"social": social, "medical": medical, "wifi": wifi, "hukou": hukou}
 
 
-def keys(found: QuerySet[Entry], entries: dict[str, Entry]) -> list[str]:
+def keys(found: Iterable[Entry], entries: dict[str, Entry]) -> list[str]:
     names = {entry.pk: name for name, entry in entries.items()}
     return [names[entry.pk] for entry in found]
 
@@ -65,6 +64,28 @@ def test_queries(entries: dict[str, Entry], query: str, expected: list[str]) -> 
 def test_recency_orders_equal_relevance(entries: dict[str, Entry]) -> None:
     # 不 is in three problems: the newest first
     assert keys(staff_entries(text="不"), entries) == ["hukou", "wifi", "social"]
+
+
+@pytest.mark.parametrize("query", ["保", "社保", "不", "信息", "wifi", "营业执照"])
+def test_a_list_ordered_from_the_keys_found_is_the_searchs_order(
+    entries: dict[str, Entry], query: str
+) -> None:
+    """The API's list and the FAQ take their order from the keys the index read and the
+    entries' publication times (a page reads its own rows); the staff's filtered list sorts
+    in SQL: the same order, also where an entry written first was published last."""
+    Entry.objects.filter(pk=entries["social"].pk).update(published_at=sh(2026, 11, 20, 9))
+    listed = listed_entries(text=query, internal=True)
+    assert keys(listed, entries) == keys(staff_entries(text=query), entries)
+    assert listed.count() == len(keys(listed, entries))
+    assert keys(listed_entries(text=query, internal=False), entries) == [
+        name for name in keys(listed, entries) if name in ("medical", "hukou")
+    ]
+    if query == "不":
+        assert keys(listed, entries) == ["social", "hukou", "wifi"]
+    with CaptureQueriesContext(connection) as reads:
+        page = listed[1:2]
+    assert len(page) == min(1, max(0, listed.count() - 1))
+    assert len(reads.captured_queries) <= 4  # the page, its matters, units and source cases
 
 
 def test_the_faq_finds_only_public_entries(entries: dict[str, Entry]) -> None:

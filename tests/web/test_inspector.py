@@ -63,7 +63,7 @@ def test_search_over_every_case(signed_in: SignedIn, district: dict[str, Case]) 
     assert row[3:6] == ["李四", "closed", "区市场监管局"]
     assert "13900001111" not in html  # names only: the inspector does not call anyone
     assert (
-        "Over every case, a search brings the newest 1,000 matches of each kind (number, name, "
+        "Over every case, a search brings the newest 500 matches of each kind (number, name, "
         "words); choose a state or a period to search all of them."
     ) in html
     assert f'href="{audit_url(c["old"])}"' in html

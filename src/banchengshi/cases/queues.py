@@ -28,12 +28,18 @@ from banchengshi.cases.models import (
     WorkItem,
     WorkKind,
 )
-from banchengshi.cases.selectors import COUNT_CAP, WORK_COUNT_CAP, due_in, work_colour
+from banchengshi.cases.selectors import (
+    COUNT_CAP,
+    WORK_COUNT_CAP,
+    due_in,
+    work_colour,
+)
 from banchengshi.errors import Forbidden, InvalidState, NotFound
 from banchengshi.ids import MAX_ID
 from banchengshi.org.models import HANDLING_KINDS, Membership, Unit
 from banchengshi.org.scope import HUB_QUEUE_ROLES, Scope
 from banchengshi.policy.deadlines import Colour, deadline_colour
+from banchengshi.textsearch.listed import Listed
 
 PER_PAGE = 25
 T = TypeVar("T")
@@ -81,10 +87,21 @@ def page_of(
     """A page of an ordered queryset. Pages stop where the count stops, so no request can make
     the database skip more than `cap` rows."""
     count = queryset.order_by()[:cap].count()
-    last = max(1, -(-count // per_page))
-    page = min(max(1, page), last)
+    page = _within(page, count, per_page)
     rows = list(queryset[(page - 1) * per_page : page * per_page])
     return Bounded(rows, count, page, per_page, cap)
+
+
+def page_of_listed(listed: Listed[M], page: int, *, per_page: int = PER_PAGE) -> Bounded[M]:
+    """A page of a search's results, as page_of (counted up to the list's own cap)."""
+    count = listed.count()
+    page = _within(page, count, per_page)
+    rows = listed[(page - 1) * per_page : page * per_page]
+    return Bounded(rows, count, page, per_page, listed.cap)
+
+
+def _within(page: int, count: int, per_page: int) -> int:
+    return min(max(1, page), max(1, -(-count // per_page)))
 
 
 # --- the dispatch hub ---------------------------------------------------------------------------

@@ -12,7 +12,9 @@ How a query is read (all kinds at once; a case matching any of them is found):
 
 Ranking: by the kind of match (identifier, name, matter, text), then newest first: staff
 searching usually look for a particular appeal, and among appeals of the same words the
-recent one."""
+recent one. Newest is the latest received within a state or a period (`TextQuery.every`); over
+every case, where each kind brings its latest-registered matches, the latest registered
+(`TextQuery.newest`), so that the order is known from the keys found."""
 
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ from django.db.models.expressions import RawSQL
 from banchengshi.cases.models import Case, CaseSearch
 from banchengshi.encryption.fields import equal_to
 from banchengshi.identifiers import validate_contact_phone
-from banchengshi.textsearch.index import Match, TextIndex, among
+from banchengshi.textsearch.index import Match, TextIndex
 from banchengshi.textsearch.tokens import Phrase, index_text, key_token, query_phrases
 
 CASE_INDEX = TextIndex(
@@ -173,10 +175,11 @@ class TextQuery:
         """Every match, ranked (`found` and `rank`)."""
         return Ranked(self.found(), self.rank())
 
-    def newest(self, newest: int) -> Ranked:
-        """As `found` and `rank`, each kind (identifiers, names, words) bringing only its
-        `newest` latest-registered matches, read now: the page, its ranking and its count
-        then read those keys, not the index again (see search_cases)."""
+    def newest(self, newest: int) -> tuple[int, ...]:
+        """The keys of the cases found in the order shown: each kind (identifiers, names,
+        words) bringing only its `newest` latest-registered matches, read now, ranked as
+        `rank` ranks, then the latest registered first. A page then reads its own cases by
+        their keys, and the count is the number of keys (see cases.selectors.FoundCases)."""
         tier_of: dict[int, int] = {}
 
         def add(keys: Iterable[int], tier: int) -> None:
@@ -194,15 +197,7 @@ class TextQuery:
         if words is not None:
             add(words.keys, 1)
             add(words.flagged[0], 2)
-        by_tier: dict[int, list[int]] = {}
-        for key, tier in tier_of.items():
-            by_tier.setdefault(tier, []).append(key)
-        whens = [
-            When(id__in=among(by_tier[tier]), then=Value(tier))
-            for tier in (4, 3, 2)
-            if tier in by_tier
-        ]
-        return Ranked(Q(id__in=among(tier_of)), SqlCase(*whens, default=Value(1)))
+        return tuple(sorted(tier_of, key=lambda key: (-tier_of[key], -key)))
 
     def _same_phone(self) -> QuerySet[Case]:
         return Case.objects.filter(equal_to("phone", self.phone)).order_by()

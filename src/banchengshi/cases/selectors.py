@@ -42,6 +42,7 @@ from banchengshi.policy.deadlines import (
     local_date,
 )
 from banchengshi.policy.rules import LimitRule
+from banchengshi.textsearch.listed import CAP, Listed
 from banchengshi.workdays.calendar import UnknownYearError
 from banchengshi.workdays.registry import current_calendar
 
@@ -66,9 +67,9 @@ WORK_BY_ROLE: dict[Role, frozenset[WorkKind]] = {
 }
 MAX_PER_PAGE = 100
 UNIT_FIELDS = ("registered_unit", "owner_unit", "handling_unit", "department", "failed_at_unit")
-COUNT_CAP = 10_000
+COUNT_CAP = CAP
 # How many of the latest-registered matches of each kind a search over every case ranks.
-SEARCH_NEWEST = 1_000
+SEARCH_NEWEST = 500
 # The hub's and the units' queues count up to this and say "at least" beyond.
 WORK_COUNT_CAP = 1_000
 # The worklist counts each colour exactly up to this and says "more than" beyond: a count reads
@@ -345,28 +346,34 @@ def search_cases(
     text: str = "",
     received_from: dt.date | None = None,
     received_to: dt.date | None = None,
-) -> QuerySet[Case]:
+) -> Listed[Case]:
     """Cases in scope, newest first; with `text`, those it finds (cases.search), the better
-    kind of match first. The caller slices a page."""
-    cases = visible_cases(scope).select_related("matter", "handling_unit", "registered_unit")
+    kind of match first. The caller reads a page."""
+    # A list shows no identifier: deferred, they are not decrypted (see worklist).
+    cases = (
+        visible_cases(scope)
+        .select_related("matter", "handling_unit", "registered_unit")
+        .defer(*PETITIONER_IDENTIFIERS)
+    )
     if state:
         cases = cases.filter(state=state)
     cases = cases.filter(received_between(received_from, received_to))
     text = text.strip()
     if not text:
-        return cases.order_by("-received_at", "-id")
+        return Listed(cases.order_by("-received_at", "-id"))
     query = TextQuery.read(text)
     # Over every case, a common word matches a share of them all; taking each kind's newest
     # SEARCH_NEWEST matches bounds the work at any size. A search narrowed otherwise (some
     # units only, a state, a period) gets all its matches: the newest of the whole index
     # would leave out an older period's cases, or most cases of a state, at a large size.
-    narrowed = state or received_from or received_to or not scope.sees_all
-    ranked = query.every() if narrowed else query.newest(SEARCH_NEWEST)
-    return (
-        cases.filter(ranked.found)
-        .annotate(search_rank=ranked.rank)
-        .order_by("-search_rank", "-received_at", "-id")
-    )
+    if state or received_from or received_to or not scope.sees_all:
+        ranked = query.every()
+        return Listed(
+            cases.filter(ranked.found)
+            .annotate(search_rank=ranked.rank)
+            .order_by("-search_rank", "-received_at", "-id")
+        )
+    return Listed(cases, order=query.newest(SEARCH_NEWEST))
 
 
 def bounded_count(queryset: QuerySet[Any]) -> int:

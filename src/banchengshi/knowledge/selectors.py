@@ -12,9 +12,10 @@ from banchengshi.cases.models import Case
 from banchengshi.catalog.models import Matter
 from banchengshi.ids import MAX_ID
 from banchengshi.knowledge.models import Entry, EntryStatus, EntryVersion
-from banchengshi.knowledge.search import search_entries
+from banchengshi.knowledge.search import ranked_entries, search_entries
 from banchengshi.org.models import HANDLING_KINDS, Unit
 from banchengshi.org.scope import Scope
+from banchengshi.textsearch.listed import Listed
 
 # Drafts waiting for a reviewer are counted up to this many (the badge says "99+").
 DRAFTS_CAP = 100
@@ -119,22 +120,26 @@ def pending_changes(entry: Entry, rows: list[VersionRow]) -> tuple[str, ...]:
     return tuple(name for name in VERSIONED if getattr(entry, name) != getattr(last, name))
 
 
-def listed_entries(*, text: str, internal: bool) -> QuerySet[Entry]:
+def listed_entries(*, text: str, internal: bool) -> Listed[Entry]:
     """Entries with a published version (the API's list): all of them for staff (`internal`),
-    else the public ones; searched by `text`, else the latest published first."""
+    else the public ones; searched by `text`, else the latest published first; each with its
+    author, reviewer, matters, units and source cases."""
+    entries = Entry.objects.select_related("author", "reviewer").prefetch_related(
+        "matters", "units", "source_cases"
+    )
     if text.strip():
-        return search_entries(Entry.objects.all(), text, public=not internal)
-    rows = Entry.objects.filter(search_row__isnull=False)
+        return ranked_entries(entries, text, public=not internal)
+    rows = entries.filter(search_row__isnull=False)
     if not internal:
         rows = rows.filter(search_row__public=True)
-    return rows.order_by("-published_at", "-id")
+    return Listed(rows.order_by("-published_at", "-id"))
 
 
-def faq_entries(text: str = "") -> QuerySet[Entry]:
+def faq_entries(text: str = "") -> Listed[Entry]:
     """What the public FAQ lists: entries whose published version is public."""
     if text.strip():
-        return search_entries(Entry.objects.all(), text, public=True)
-    return Entry.objects.filter(search_row__public=True).order_by("-published_at", "-id")
+        return ranked_entries(Entry.objects.all(), text, public=True)
+    return Listed(Entry.objects.filter(search_row__public=True).order_by("-published_at", "-id"))
 
 
 def faq_entry(entry_id: int) -> Entry | None:

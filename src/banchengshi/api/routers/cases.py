@@ -57,7 +57,6 @@ from banchengshi.cases.models import State
 from banchengshi.cases.selectors import (
     COUNT_CAP,
     CaseRecords,
-    bounded_count,
     case_detail,
     case_records,
     registered_case_detail,
@@ -123,7 +122,7 @@ def list_cases(
 ) -> CaseListOut:
     """Cases within the caller's reach, newest first; with `q`, the cases it finds, matches of
     an identifier first, then of a name, of the matter, of other words, each newest first.
-    Over every case, each kind of match brings its newest 1,000; with a state or a period,
+    Over every case, each kind of match brings its newest 500; with a state or a period,
     all of them."""
     cases = search_cases(
         scope_for(actor(request)),
@@ -134,7 +133,7 @@ def list_cases(
     )
     return CaseListOut(
         items=[CaseSummaryOut.model_validate(case) for case in cases[offset : offset + limit]],
-        total=bounded_count(cases),
+        total=cases.count(),
         total_cap=COUNT_CAP,
         limit=limit,
         offset=offset,

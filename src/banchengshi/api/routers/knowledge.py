@@ -10,7 +10,7 @@ from ninja import P, QueryEx, Router, Status
 from banchengshi.api.auth import actor
 from banchengshi.api.schemas.base import ERRORS, NO_NUL, Overlay, RecordId
 from banchengshi.api.schemas.knowledge import EntryIn, EntryListOut, EntryOut
-from banchengshi.cases.selectors import COUNT_CAP, bounded_count
+from banchengshi.cases.selectors import COUNT_CAP
 from banchengshi.knowledge.actions import (
     check_create_entry,
     check_draft_from_case,
@@ -55,15 +55,11 @@ def list_entries(
     tags, then elsewhere, each the latest published first; without, the latest first."""
     staff = bool(scope_for(actor(request)).roles)
     entries = listed_entries(text=q, internal=staff)
-    page = list(
-        entries.select_related("author", "reviewer").prefetch_related(
-            "matters", "units", "source_cases"
-        )[offset : offset + limit]
-    )
+    page = entries[offset : offset + limit]
     texts = published_texts(page)
     return EntryListOut(
         items=[entry_out(entry, texts.get(entry.pk)) for entry in page],
-        total=bounded_count(entries),
+        total=entries.count(),
         total_cap=COUNT_CAP,
         limit=limit,
         offset=offset,

@@ -24,7 +24,7 @@ from banchengshi.audit.selectors import (
     require_audit_reader,
 )
 from banchengshi.cases.models import Case
-from banchengshi.cases.queues import page_of, unit_names
+from banchengshi.cases.queues import page_of, page_of_listed, unit_names
 from banchengshi.cases.selectors import (
     COUNT_CAP,
     SEARCH_NEWEST,
@@ -53,7 +53,7 @@ def inspect(request: HttpRequest) -> HttpResponse:
         received_from=data.get("received_from"),
         received_to=data.get("received_to"),
     )
-    found = page_of(cases, data.get("page") or 1, cap=COUNT_CAP)
+    found = page_of_listed(cases, data.get("page") or 1)
     return render(
         request,
         "web/inspector.html",
