@@ -209,6 +209,11 @@ def _windows_read(call: Callable[[], object]) -> list[str]:
     return read
 
 
+def _steps(*sizes: int) -> list[tuple[int, int]]:
+    """Each window's size with the size of the one before (0 for the first)."""
+    return list(zip((0, *sizes), sizes, strict=False))
+
+
 def _buckets(newest: int, oldest: int) -> str:
     return " | ".join(f"'#{bucket}'" for bucket in range(newest, oldest - 1, -1))
 
@@ -221,8 +226,13 @@ def _buckets(newest: int, oldest: int) -> str:
         # One match in 993 keys: the next window is sized to hold two and a quarter more at
         # that rate (2,482 keys), one bucket more; it holds no other match, nor do the next
         # (each sized so from the one before: 4, 9, 22 and 54 buckets), the next would
-        # hold more buckets than there are: the whole index.
-        (2, [_buckets(73, 74 - size) for size in (1, 2, 4, 9, 22, 54)] + [""]),
+        # hold more buckets than there are: the rest of the index. Each read takes only the
+        # buckets older than those read before.
+        (
+            2,
+            [_buckets(74 - before - 1, 74 - size) for before, size in _steps(1, 2, 4, 9, 22, 54)]
+            + [""],
+        ),
     ],
 )
 def test_each_window_is_sized_from_the_matches_of_the_one_before(

@@ -28,12 +28,7 @@ from banchengshi.cases.models import (
     WorkItem,
     WorkKind,
 )
-from banchengshi.cases.selectors import (
-    COUNT_CAP,
-    WORK_COUNT_CAP,
-    due_in,
-    work_colour,
-)
+from banchengshi.cases.selectors import COUNT_CAP, WORK_COUNT_CAP, due_in, work_colour
 from banchengshi.errors import Forbidden, InvalidState, NotFound
 from banchengshi.ids import MAX_ID
 from banchengshi.org.models import HANDLING_KINDS, Membership, Unit

@@ -179,7 +179,7 @@ class TextQuery:
         """The keys of the cases found in the order shown: each kind (identifiers, names,
         words) bringing only its `newest` latest-registered matches, read now, ranked as
         `rank` ranks, then the latest registered first. A page then reads its own cases by
-        their keys, and the count is the number of keys (see cases.selectors.FoundCases)."""
+        their keys, and the count is the number of keys (see textsearch.listed.Listed)."""
         tier_of: dict[int, int] = {}
 
         def add(keys: Iterable[int], tier: int) -> None:

@@ -16,7 +16,8 @@ order and stops at the limit. A GIN index has no order: it would hand PostgreSQL
 row's vector also holds a bucket lexeme, "#" + key // BUCKET (text never makes a "#"), and
 the newest matches are read from a window of the newest buckets: first the newest one, then
 a window sized from the matches found there to hold a quarter more than wanted, and so on
-until one holds enough (else the whole index). The window is a second condition on the index,
+until one holds enough (else the whole index); each read takes only the buckets older than
+those read before, for what is still wanted. The window is a second condition on the index,
 not a part of the word's tsquery: GIN then advances the two in step, each skipping through its
 posting list to the other's next row, so a window costs about the rows it holds, not the
 word's matches anywhere (within one tsquery, GIN would walk every row of its rarer side)."""
@@ -24,9 +25,9 @@ word's matches anywhere (within one tsquery, GIN would walk every row of its rar
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
@@ -49,8 +50,13 @@ class Match:
     phrases: tuple[Phrase, ...]
 
 
-# Reads the matches within a window of buckets (None: the whole index), with a LIMIT clause.
-Reader = Callable[[str | None, str], list[tuple[Any, ...]]]
+class Reader(Protocol):
+    """Reads the matches within a window of buckets (None: the whole index, or its keys below
+    `below`), with a LIMIT clause."""
+
+    def __call__(
+        self, window: str | None, limit: str, below: int | None = None
+    ) -> list[tuple[Any, ...]]: ...
 
 
 @dataclass(frozen=True)
@@ -208,11 +214,21 @@ class TextIndex:
             f"WHERE {VECTOR} @@ to_tsquery('simple', %s)"
         )
 
-        def read(window: str | None, limit: str) -> list[tuple[Any, ...]]:
-            """The matches' keys and flags, within `window` (None: the whole index)."""
-            inner = matches + (f" AND {VECTOR} @@ %s::tsquery" if window is not None else "")
+        def read(window: str | None, limit: str, below: int | None = None) -> list[tuple[Any, ...]]:
+            """The matches' keys and flags, within `window` (None: the whole index, or its
+            keys below `below`)."""
+            inner = matches
+            extra: tuple[Any, ...] = ()
+            if window is not None:
+                inner += f" AND {VECTOR} @@ %s::tsquery"
+                extra = (window,)
+            elif below is not None:
+                # An expression, not the bare key: the primary key's range would be the whole
+                # table but the newest buckets; the word's GIN matches are filtered instead.
+                inner += f" AND ({self.key} + 0) < %s"
+                extra = (below,)
             sql = f"SELECT {self.key}{tests} FROM ({inner} {limit}) AS newest"
-            params = (*tested, query, *([window] if window is not None else []))
+            params = (*tested, query, *extra)
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
                 return cursor.fetchall()
@@ -240,15 +256,23 @@ class TextIndex:
             cursor.execute(f"SELECT MAX({self.key}) FROM {self.table}")
             highest = cursor.fetchone()[0] or 0
         top = highest // BUCKET
-        # Not ordered by the bare key: PostgreSQL may walk the primary key backwards testing
-        # every row until it has enough, a scan of the table for a rare word. Ordered by an
-        # expression, it takes the GIN index's matches and keeps the top.
-        newest_first = f"ORDER BY ({self.key} + 0) DESC LIMIT {int(newest)}"
-        size = 1
+
+        def newest_first(wanted: int) -> str:
+            # Not ordered by the bare key: PostgreSQL may walk the primary key backwards
+            # testing every row until it has enough, a scan of the table for a rare word.
+            # Ordered by an expression, it takes the GIN index's matches and keeps the top.
+            return f"ORDER BY ({self.key} + 0) DESC LIMIT {int(wanted)}"
+
+        # Each window adds older buckets to those read before: a window that held fewer than
+        # wanted gave all its matches, so only the next, older buckets are read, for what is
+        # still wanted, and no row is read twice.
+        rows: list[tuple[Any, ...]] = []
+        size, unread = 1, top
         while size <= top:
             first = top - size + 1
-            window = " | ".join(f"'#{b}'" for b in range(top, first - 1, -1))
-            rows = read(window, newest_first)
+            window = " | ".join(f"'#{b}'" for b in range(unread, first - 1, -1))
+            rows += read(window, newest_first(newest - len(rows)))
+            unread = first - 1
             if len(rows) >= newest:
                 return rows
             if not rows and size == 1:
@@ -265,7 +289,7 @@ class TextIndex:
             wanted = keys * newest * 5 // (4 * max(len(rows), 1))
             partial = highest - top * BUCKET + 1
             size = max(size + 1, min(size * GROWTH, 1 + -(-(wanted - partial) // BUCKET)))
-        return read(None, newest_first)
+        return rows + read(None, newest_first(newest - len(rows)), (unread + 1) * BUCKET)
 
     def _keys(self, sql: str, params: tuple[Any, ...]) -> list[int]:
         with connection.cursor() as cursor:
