@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from banchengshi.cases import reminders
+from banchengshi.cases import open_work, reminders
 from banchengshi.scheduler.registry import periodic
 
 
@@ -19,3 +19,10 @@ def reminder_sweep(slot: dt.datetime) -> None:
 def overdue_digest(slot: dt.datetime) -> None:
     """The office administrators' morning digest of overdue cases."""
     reminders.send_digest(slot)
+
+
+@periodic(name="cases.open_work", every=dt.timedelta(minutes=5))
+def open_work_days(slot: dt.datetime) -> None:
+    """Add up the rows the triggers wrote for each unit and day (cases.open_work), so that the
+    counts by colour read a row per unit and day."""
+    open_work.compact()

@@ -361,6 +361,24 @@ class WorkItem(models.Model):
         return self.due < NO_DUE
 
 
+class OpenWorkDay(models.Model):
+    """Open work items counted by unit and the local day of their deadline, for the counts by
+    colour of every unit at once (the dashboard, the unit tree), whose cost must not grow with
+    the open work. Kept by triggers on WorkItem (cases.open_work): each insert, delete and
+    change of unit or deadline adds a row of +1 or -1, so no writer waits for another on a
+    shared counter; the job cases.open_work adds them up every few minutes."""
+
+    # No constraint: the rows of a deleted unit's work are added up to nothing and dropped.
+    unit = models.ForeignKey(
+        Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    day = models.DateField()
+    items = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "day"], name="open_work_unit_day")]
+
+
 class CoHandlingTask(models.Model):
     class TaskState(models.TextChoices):
         OPEN = "open", _("open")

@@ -28,6 +28,7 @@ from banchengshi.cases.models import (
     WorkItem,
     WorkKind,
 )
+from banchengshi.cases.open_work import counts_by_unit
 from banchengshi.cases.selectors import COUNT_CAP, WORK_COUNT_CAP, due_in, work_colour
 from banchengshi.errors import Forbidden, InvalidState, NotFound
 from banchengshi.ids import MAX_ID
@@ -281,27 +282,10 @@ class WorkCounts:
 
 
 def open_work_by_unit(unit_ids: Iterable[int] | None) -> dict[int, WorkCounts]:
-    """One aggregate over the open work of these units (None: of every unit). WorkItem holds
-    open work only and the (unit, due, id) index covers the query, so the cost follows the open
-    work, not the number of cases ever handled."""
-    now = timezone.now()
-    items = WorkItem.objects.all()
-    if unit_ids is not None:
-        items = items.filter(unit_id__in=list(unit_ids))
-    rows = (
-        items.order_by()
-        .values("unit_id")
-        .annotate(
-            total=Count("pk"),
-            red=Count("pk", filter=due_in("red", now)),
-            yellow=Count("pk", filter=due_in("yellow", now)),
-            undated=Count("pk", filter=due_in("none", now)),
-        )
-    )
-    return {
-        row["unit_id"]: WorkCounts(row["total"], row["red"], row["yellow"], row["undated"])
-        for row in rows
-    }
+    """The open work of these units (None: of every unit) by colour, from the counts the
+    database keeps by unit and day (cases.open_work): the cost follows the units and the days
+    their work is due on, not the open work nor the cases ever handled."""
+    return {unit: WorkCounts(*counts) for unit, counts in counts_by_unit(unit_ids).items()}
 
 
 @dataclass(frozen=True)
