@@ -2,13 +2,13 @@
 1- to many-character Chinese queries, Latin words and digits, all answered by the index.
 
 Ranking: relevance first — the query found in the problem, else in the tags, else only in
-the solution or the matters' names — then recency (the latest published first). Each query
+the solution or the matters' names — then recency (the latest written first: the newest
+matches are taken by their keys, so the order is known from them). Each query
 takes at most SEARCH_NEWEST matches of the index, newest first, so a common word costs the
 same whatever the number of entries."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Case as SqlCase
@@ -90,29 +90,31 @@ def search_entries(queryset: QuerySet[Entry], text: str, *, public: bool) -> Que
     if public:
         queryset = queryset.filter(search_row__public=True)
     return queryset.annotate(relevance=SqlCase(*tiers, default=Value(1))).order_by(
-        "-relevance", "-published_at", "-id"
+        "-relevance", "-id"
     )
 
 
 def ranked_entries(queryset: QuerySet[Entry], text: str, *, public: bool) -> Listed[Entry]:
     """As search_entries, in the same order, for a list with no other filter: the order is
-    taken from the keys found and their publication times (one narrow query), so that a page
-    reads its own entries only and the count is the number of keys."""
+    known from the keys found, so that a page reads its own entries only and the count is the
+    number of keys (`public`: one narrow query keeps the public ones)."""
     found = _found(text)
     if found is None:
         return Listed(queryset.none(), order=())
     problem, tags = found.flagged
-    published = EntrySearch.objects.filter(entry_id__in=among(found.keys))
+    keys = found.keys
     if public:
-        published = published.filter(public=True)
-    rows = published.values_list("entry_id", "entry__published_at")
+        shown = set(
+            EntrySearch.objects.filter(entry_id__in=among(keys), public=True).values_list(
+                "entry_id", flat=True
+            )
+        )
+        keys = [key for key in keys if key in shown]
 
-    def rank(row: tuple[int, dt.datetime | None]) -> tuple[int, float, int]:
-        key, published_at = row
-        tier = 3 if key in problem else 2 if key in tags else 1
-        return (-tier, -(published_at.timestamp() if published_at else 0.0), -key)
+    def rank(key: int) -> tuple[int, int]:
+        return (-(3 if key in problem else 2 if key in tags else 1), -key)
 
-    return Listed(queryset, order=tuple(key for key, _ in sorted(rows, key=rank)))
+    return Listed(queryset, order=tuple(sorted(keys, key=rank)))
 
 
 def _found(text: str) -> Found | None:

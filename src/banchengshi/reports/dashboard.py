@@ -1,9 +1,10 @@
 """The dashboard's reads (R-REP-4): live open work by colour, the most overdue work, the
 weeks' and months' intake, the units' league table for last month (with their open rectification
 items) and the newest hot spots.
-Its cost does not grow with the number of cases, only with the open work and today's intake
-(issue 14): open work is the WorkItem table (open work only; its (unit, due, id) and (due, id)
-indexes), the intake of past days is kept by day (reports.intake: only today's cases are
+Its cost does not grow with the number of cases, only with today's intake and the work due
+today and tomorrow (issue 14): open work by colour is added up from the counts the database
+keeps by unit and deadline day (cases.open_work), the most overdue read from the WorkItem
+(due, id) index, the intake of past days is kept by day (reports.intake: only today's cases are
 grouped on a refresh) and last month's league is a snapshot the scheduler refreshes
 (reports.league), shown with the time it was computed."""
 

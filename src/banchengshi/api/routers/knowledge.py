@@ -52,7 +52,7 @@ def list_entries(
     offset: QueryEx[int, P(ge=0, le=10_000)] = 0,
 ) -> EntryListOut:
     """Published entries; with `q`, those it finds, found in the problem first, then in the
-    tags, then elsewhere, each the latest published first; without, the latest first."""
+    tags, then elsewhere, each the latest written first; without, the latest published first."""
     staff = bool(scope_for(actor(request)).roles)
     entries = listed_entries(text=q, internal=staff)
     page = entries[offset : offset + limit]
