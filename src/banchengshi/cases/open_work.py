@@ -2,7 +2,7 @@
 
 The triggers are the database's own (SQLite and PostgreSQL, created by migration 0014), so
 every writer of WorkItem is counted: the actions, the demo generator's bulk inserts, the
-bench's SQL clones, the cascades of a deleted case. A reader adds up the kept rows of each
+bench's SQL clones, Django's cascades. A reader adds up the kept rows of each
 unit by day; only the days a colour boundary falls in (today and the day the yellow window
 ends) are counted exactly from WorkItem itself, a range of its (unit, due) index."""
 
