@@ -82,22 +82,15 @@ def page_of(
 ) -> Bounded[M]:
     """A page of an ordered queryset. Pages stop where the count stops, so no request can make
     the database skip more than `cap` rows."""
-    count = queryset.order_by()[:cap].count()
-    page = _within(page, count, per_page)
-    rows = list(queryset[(page - 1) * per_page : page * per_page])
-    return Bounded(rows, count, page, per_page, cap)
+    return page_of_listed(Listed(queryset, cap=cap), page, per_page=per_page)
 
 
 def page_of_listed(listed: Listed[M], page: int, *, per_page: int = PER_PAGE) -> Bounded[M]:
-    """A page of a search's results, as page_of (counted up to the list's own cap)."""
+    """A page of a list or a search's results (see page_of), counted up to the list's cap."""
     count = listed.count()
-    page = _within(page, count, per_page)
+    page = min(max(1, page), max(1, -(-count // per_page)))
     rows = listed[(page - 1) * per_page : page * per_page]
     return Bounded(rows, count, page, per_page, listed.cap)
-
-
-def _within(page: int, count: int, per_page: int) -> int:
-    return min(max(1, page), max(1, -(-count // per_page)))
 
 
 # --- the dispatch hub ---------------------------------------------------------------------------

@@ -379,7 +379,7 @@ def search_cases(
 def bounded_count(queryset: QuerySet[Any]) -> int:
     """Counts up to COUNT_CAP; a list shows "10000+" beyond, so the cost stays bounded. The
     order and the annotations (a search's ranking) are left out: they change no count."""
-    return queryset.order_by().values("pk")[:COUNT_CAP].count()
+    return Listed(queryset, cap=COUNT_CAP).count()
 
 
 @dataclass(frozen=True)

@@ -73,10 +73,10 @@ class EntryQuery:
         return not self.everywhere.phrases
 
 
-def search_entries(queryset: QuerySet[Entry], text: str, *, public: bool) -> QuerySet[Entry]:
+def search_entries(queryset: QuerySet[Entry], text: str) -> QuerySet[Entry]:
     """The entries of `queryset` whose published version matches `text`, best first (see
-    the module). Only published versions are indexed (a withdrawn entry's row is deleted);
-    `public`: only those published for the FAQ."""
+    the module), as a queryset the staff's list narrows further. Only published versions are
+    indexed (a withdrawn entry's row is deleted)."""
     found = _found(text)
     if found is None:
         return queryset.none()
@@ -87,8 +87,6 @@ def search_entries(queryset: QuerySet[Entry], text: str, *, public: bool) -> Que
         if keys
     ]
     queryset = queryset.filter(id__in=among(found.keys))
-    if public:
-        queryset = queryset.filter(search_row__public=True)
     return queryset.annotate(relevance=SqlCase(*tiers, default=Value(1))).order_by(
         "-relevance", "-id"
     )

@@ -35,7 +35,7 @@ def staff_entries(
     draft never published is not searched); else newest first. Without `status`, all but
     the withdrawn ones."""
     if text.strip():
-        entries = search_entries(Entry.objects.all(), text, public=False)
+        entries = search_entries(Entry.objects.all(), text)
     else:
         entries = Entry.objects.order_by("-id")
     if status in EntryStatus.values:

@@ -33,7 +33,7 @@ class Listed(Generic[M]):
 
     def __getitem__(self, rows: int | slice) -> M | list[M]:
         if isinstance(rows, int):
-            return self[rows : rows + 1][0]
+            return self[rows : rows + 1 or None][0]
         if self.order is None:
             return list(self.queryset[rows])
         keys = self.order[rows]
