@@ -184,8 +184,8 @@ def _reports(repeat: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from banchengshi.reports.build import build_report
-    from banchengshi.reports.metrics import ReportScope
     from banchengshi.reports.periods import PeriodKind, containing
+    from banchengshi.reports.scopes import ReportScope
     from banchengshi.workdays.calendar import local_date
     from bench.reports_bare import bare_figures, differences
 

@@ -38,8 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     from django.utils import timezone
 
     from banchengshi.cases.models import Case, Clock
-    from banchengshi.reports.metrics import ReportScope
     from banchengshi.reports.periods import Period, PeriodKind
+    from banchengshi.reports.scopes import ReportScope
     from banchengshi.reports.whatif import replay_period
     from banchengshi.reports.whatif_output import check_target_policy
     from banchengshi.workdays.calendar import local_date

@@ -18,9 +18,9 @@ from banchengshi.reports import accountability
 from banchengshi.reports.accountability import Thresholds, accountability_list, load_thresholds
 from banchengshi.reports.build import build_report
 from banchengshi.reports.interviews import check_record_interview
-from banchengshi.reports.metrics import ReportScope
 from banchengshi.reports.models import Interview
 from banchengshi.reports.periods import PeriodKind, parse_period
+from banchengshi.reports.scopes import ReportScope
 from tests.reports.conftest import District
 
 NOVEMBER = parse_period(PeriodKind.MONTH, "2026-11")

@@ -14,7 +14,8 @@ from banchengshi.errors import InvalidInput
 from banchengshi.evaluation.actions.common import NewEvaluation, write_evaluation
 from banchengshi.evaluation.models import EvaluationChannel, SubjectKind
 from banchengshi.reports.build import build_report
-from banchengshi.reports.metrics import COUNTS, ReportScope
+from banchengshi.reports.metrics import COUNTS
+from banchengshi.reports.scopes import ReportScope
 from tests.cases.conftest import sh
 from tests.reports.conftest import District
 

@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 
 from banchengshi.reports.build import build_report
-from banchengshi.reports.metrics import ReportScope
+from banchengshi.reports.scopes import ReportScope
 from tests.reports.conftest import District
 
 SENTENCE = (

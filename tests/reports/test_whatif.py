@@ -50,7 +50,7 @@ from banchengshi.cases.actions.answer import check_reply_case
 from banchengshi.cases.actions.handling import check_record_contact
 from banchengshi.cases.models import Case, Clock
 from banchengshi.errors import InvalidInput
-from banchengshi.reports.metrics import ReportScope
+from banchengshi.reports.scopes import ReportScope
 from banchengshi.reports.whatif_output import as_json, whatif
 from tests.cases.conftest import CaseBuilder, FrozenTime, sh
 from tests.reports.conftest import NOW, District

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from banchengshi.errors import Forbidden, NotFound
 from banchengshi.org.models import Role, Unit
 from banchengshi.org.scope import scope_for
-from banchengshi.reports.metrics import ReportScope
+from banchengshi.reports.scopes import ReportScope
 
 UNIT_READERS = frozenset({Role.UNIT_LEADER, Role.UNIT_HANDLER, Role.WINDOW_HEAD})
 DISTRICT_READERS = frozenset({Role.OFFICE_ADMIN, Role.DISPATCHER, Role.INSPECTOR})

@@ -14,9 +14,9 @@ from banchengshi.notify.inbox import notify, people_with
 from banchengshi.notify.models import NotificationKind
 from banchengshi.org.models import Role
 from banchengshi.reports.build import Format, build_report
-from banchengshi.reports.metrics import ReportScope
 from banchengshi.reports.models import StoredReport
 from banchengshi.reports.periods import Period
+from banchengshi.reports.scopes import ReportScope
 
 # Who is told that the district's reports are ready.
 TOLD = (Role.OFFICE_ADMIN,)

@@ -14,9 +14,10 @@ from banchengshi.reports.document import as_json
 from banchengshi.reports.exports.docx import write_docx
 from banchengshi.reports.exports.pdf import write_pdf
 from banchengshi.reports.exports.xlsx import write_xlsx
-from banchengshi.reports.metrics import Accountable, Figures, ReportScope, compute_figures
+from banchengshi.reports.metrics import Accountable, Figures, compute_figures
 from banchengshi.reports.models import Interview
 from banchengshi.reports.periods import PeriodKind, parse_period, printable
+from banchengshi.reports.scopes import ReportScope
 
 REPORT_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
 

@@ -42,8 +42,9 @@ from banchengshi.errors import Forbidden
 from banchengshi.identifiers import mask_id_number, mask_phone
 from banchengshi.org.names import full_name
 from banchengshi.org.scope import scope_for
-from banchengshi.reports.metrics import ReportScope, cohort
+from banchengshi.reports.metrics import cohort
 from banchengshi.reports.periods import Period
+from banchengshi.reports.scopes import ReportScope
 from banchengshi.workdays.calendar import SHANGHAI
 
 EXPORTED = "ledger.exported"

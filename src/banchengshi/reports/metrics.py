@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -39,15 +39,14 @@ from banchengshi.cases.models import (
     State,
     Supervision,
 )
-from banchengshi.evaluation.models import BAD_LEVELS, Evaluation, HandlingStatus
-from banchengshi.knowledge.models import Entry, RectificationItem, RectificationStatus
-from banchengshi.knowledge.rectification.selectors import overdue
-from banchengshi.neighborhood.assistance.models import AssistanceRequest, Stage
-from banchengshi.neighborhood.sessions.models import RemoteSession
 from banchengshi.org.models import Unit
+from banchengshi.reports import compiled
+from banchengshi.reports.compiled import Instants
 from banchengshi.reports.definitions import PATH, Definitions, load_definitions
 from banchengshi.reports.periods import Period
-from banchengshi.reports.sql import LocalDate
+from banchengshi.reports.records import record_counts
+from banchengshi.reports.scopes import ReportScope
+from banchengshi.reports.sql import LocalDate, as_date
 from banchengshi.workdays.calendar import reckon
 from banchengshi.workdays.registry import current_calendar
 
@@ -95,29 +94,7 @@ def definitions() -> Definitions:
     return load_definitions(PATH.read_text(encoding="utf-8"), figures=frozenset(COUNTS))
 
 
-@dataclass(frozen=True)
-class ReportScope:
-    """The whole district (no unit), or the cases a unit is responsible for or handles, with
-    or without the units below it."""
-
-    unit: Unit | None = None
-    below: bool = True
-
-    def unit_ids(self) -> QuerySet[Unit, int] | list[int] | None:
-        if self.unit is None:
-            return None
-        if not self.below:
-            return [self.unit.pk]
-        return Unit.objects.filter(path__startswith=self.unit.path).values_list("pk", flat=True)
-
-    @property
-    def key(self) -> str:
-        if self.unit is None:
-            return "district"
-        return f"unit-{self.unit.pk}" + ("" if self.below else "-only")
-
-
-def in_cohort(period: Period, scope: ReportScope, case: str = "") -> Q:
+def in_cohort(period: Period | Instants, scope: ReportScope, case: str = "") -> Q:
     """The condition that the case (`case`: the path to it from another model, e.g. "case__")
     was received in the period, within the scope. A record of the cases is filtered through
     its join to the case, so that the period's received_at index leads the plan."""
@@ -138,7 +115,7 @@ def in_cohort(period: Period, scope: ReportScope, case: str = "") -> Q:
     return condition
 
 
-def cohort(period: Period, scope: ReportScope) -> QuerySet[Case]:
+def cohort(period: Period | Instants, scope: ReportScope) -> QuerySet[Case]:
     return Case.objects.filter(in_cohort(period, scope))
 
 
@@ -205,49 +182,63 @@ def _clock_expressions(now: dt.datetime) -> dict[str, Count]:
 
 
 def _by_unit_of_case(
-    of_cohort: Q, now: dt.datetime, unit_field: str
+    scope: ReportScope, instants: Instants, unit_field: str
 ) -> dict[int | None, Counter[str]]:
     """The clock counts and the supervised cases of the cohort by one of their units: a GROUP
     BY over the cohort's clocks and one over its supervisions. Joined to the cohort rather
     than asked per case (EXISTS): PostgreSQL answers an EXISTS in a FILTER by hashing the whole
     table, every year's rows for a month's report."""
     key = f"case__{unit_field}_id"
-    found: dict[int | None, Counter[str]] = {}
-    expressions = _clock_expressions(now)
-    clocks = cast(
-        Iterable[dict[str, Any]],
-        Clock.objects.filter(of_cohort)
-        .order_by()
-        .values(key)
-        .annotate(**{f"n_{name}": count for name, count in expressions.items()}),
-    )
-    for row in clocks:
-        found.setdefault(row[key], Counter()).update(
-            {name: row[f"n_{name}"] for name in expressions}
+
+    def clocks(at: Instants) -> QuerySet[Any, Any]:
+        expressions = _clock_expressions(at.now)
+        return (
+            Clock.objects.filter(in_cohort(at, scope, "case__"))
+            .order_by()
+            .values(key)
+            .annotate(**{f"n_{name}": count for name, count in expressions.items()})
         )
-    supervised = (
-        Supervision.objects.filter(of_cohort)
-        .order_by()
-        .values_list(key)
-        .annotate(n=Count("case", distinct=True))
-    )
-    for unit, n in supervised.values_list(key, "n"):
-        found.setdefault(unit, Counter())["supervised"] += n
+
+    def supervised(at: Instants) -> QuerySet[Any, Any]:
+        return (
+            Supervision.objects.filter(in_cohort(at, scope, "case__"))
+            .order_by()
+            .values(key)
+            .annotate(n_supervised=Count("case", distinct=True))
+        )
+
+    found: dict[int | None, Counter[str]] = {}
+    for build in (clocks, supervised):
+        for row in compiled.rows(build, (scope.shape, unit_field), instants):
+            unit = row.pop(key)
+            found.setdefault(unit, Counter()).update(
+                {name.removeprefix("n_"): n for name, n in row.items()}
+            )
     return found
 
 
-def _case_totals(of_cohort: Q) -> dict[str, int]:
+def _case_totals(scope: ReportScope, instants: Instants) -> dict[str, int]:
     """The cohort's cases visited again, granted an extension, granted a suspension."""
-    # An approved suspension is "ended" once the case resumes: both were granted.
-    approved = (ClockRequest.Decision.APPROVED, ClockRequest.Decision.ENDED)
-    totals = ClockRequest.objects.filter(of_cohort, decision__in=approved).aggregate(
-        extensions=Count("case", distinct=True, filter=Q(kind=ClockRequest.Kind.EXTENSION)),
-        suspensions=Count("case", distinct=True, filter=Q(kind=ClockRequest.Kind.SUSPENSION)),
-    )
-    totals["return_visits"] = ReturnVisit.objects.filter(of_cohort).aggregate(
-        n=Count("case", distinct=True)
-    )["n"]
-    return totals
+
+    def requests(at: Instants) -> dict[str, int]:
+        # An approved suspension is "ended" once the case resumes: both were granted.
+        approved = (ClockRequest.Decision.APPROVED, ClockRequest.Decision.ENDED)
+        return ClockRequest.objects.filter(
+            in_cohort(at, scope, "case__"), decision__in=approved
+        ).aggregate(
+            extensions=Count("case", distinct=True, filter=Q(kind=ClockRequest.Kind.EXTENSION)),
+            suspensions=Count("case", distinct=True, filter=Q(kind=ClockRequest.Kind.SUSPENSION)),
+        )
+
+    def visits(at: Instants) -> dict[str, int]:
+        return ReturnVisit.objects.filter(in_cohort(at, scope, "case__")).aggregate(
+            return_visits=Count("case", distinct=True)
+        )
+
+    return {
+        **compiled.row(requests, (scope.shape,), instants),
+        **compiled.row(visits, (scope.shape,), instants),
+    }
 
 
 # The figures whose cases a list can show (the league table's and the intake's): each the
@@ -326,35 +317,41 @@ class CaseCounts:
     units: tuple[UnitRow, ...]
 
 
-def _case_counts(period: Period, scope: ReportScope, now: dt.datetime) -> CaseCounts:
+def _case_groups(scope: ReportScope, instants: Instants, *groups: str) -> list[dict[str, Any]]:
+    """The cohort's counts from the cases' own columns (under "n_…": an alias may not be a
+    field's name, `solved`), grouped by `groups`."""
+
+    def counted(at: Instants) -> QuerySet[Any, Any]:
+        return (
+            cohort(at, scope)
+            .order_by()
+            .values(*groups)
+            .annotate(**{f"n_{key}": count for key, count in _case_expressions().items()})
+        )
+
+    return compiled.rows(counted, (scope.shape, groups, definitions()), instants)
+
+
+def _case_counts(scope: ReportScope, instants: Instants) -> CaseCounts:
     """Every count of the cohort, its breakdowns by channel and category and its responsible
     units' figures: one GROUP BY (responsible unit, channel, category) of the cases, a few
     hundred groups added up here, and one per table of their records."""
-    expressions = _case_expressions()
-    # An alias may not be a field's name (`solved`): aggregated under "n_…".
-    groups = cast(
-        Iterable[dict[str, Any]],
-        cohort(period, scope)
-        .order_by()
-        .values("owner_unit_id", "channel", "category")
-        .annotate(**{f"n_{key}": count for key, count in expressions.items()}),
-    )
-    counts: Counter[str] = Counter(dict.fromkeys(expressions, 0))
+    keys = tuple(_case_expressions())
+    counts: Counter[str] = Counter(dict.fromkeys(keys, 0))
     by_channel = dict.fromkeys(Channel.values, 0)
     by_category = dict.fromkeys(Category.values, 0)
     per_unit: dict[int | None, Counter[str]] = {}
-    for group in groups:
-        found = {key: group[f"n_{key}"] for key in expressions}
+    for group in _case_groups(scope, instants, "owner_unit_id", "channel", "category"):
+        found = {key: group[f"n_{key}"] for key in keys}
         counts.update(found)
         by_channel[group["channel"]] = by_channel.get(group["channel"], 0) + found["received"]
         by_category[group["category"]] = by_category.get(group["category"], 0) + found["received"]
         per_unit.setdefault(group["owner_unit_id"], Counter()).update(found)
-    counts.update(dict.fromkeys((*_clock_expressions(now), "supervised"), 0))
-    of_cohort = in_cohort(period, scope, "case__")
-    for unit, linked in _by_unit_of_case(of_cohort, now, "owner_unit").items():
+    counts.update(dict.fromkeys((*_clock_expressions(instants.now), "supervised"), 0))
+    for unit, linked in _by_unit_of_case(scope, instants, "owner_unit").items():
         counts.update(linked)
         per_unit.setdefault(unit, Counter()).update(linked)
-    counts.update(_case_totals(of_cohort))
+    counts.update(_case_totals(scope, instants))
     units = [pk for pk in per_unit if pk is not None]
     names = dict(Unit.objects.filter(pk__in=units).values_list("pk", "name"))
     rows = tuple(_unit_row(pk, names[pk], per_unit[pk]) for pk in units)
@@ -365,25 +362,23 @@ def by_unit(period: Period, unit_field: str, *, now: dt.datetime | None = None) 
     """The period's cases grouped by one of their units (`owner_unit`: the responsible unit;
     `registered_unit`: where they were registered): a GROUP BY of the cases, of their clocks
     and of their supervisions."""
-    cases = cohort(period, ReportScope()).filter(**{f"{unit_field}__isnull": False})
-    expressions = _case_expressions()
-    # Annotated under keys mypy's stubs cannot know: read as plain dictionaries.
-    rows = cast(
-        Iterable[dict[str, Any]],
-        cases.order_by()
-        .values(f"{unit_field}_id", f"{unit_field}__name")
-        .annotate(**{f"n_{key}": count for key, count in expressions.items()}),
-    )
-    of_cohort = in_cohort(period, ReportScope(), "case__")
-    linked = _by_unit_of_case(of_cohort, now or timezone.now(), unit_field)
+    instants = Instants(period.start_at, period.end_at, now or timezone.now())
+    district = ReportScope()
+    key = f"{unit_field}_id"
+    keys = tuple(_case_expressions())
+    groups = _case_groups(district, instants, key)
+    linked = _by_unit_of_case(district, instants, unit_field)
+    units = [group[key] for group in groups if group[key] is not None]
+    names = dict(Unit.objects.filter(pk__in=units).values_list("pk", "name"))
     return [
         _unit_row(
-            row[f"{unit_field}_id"],
-            row[f"{unit_field}__name"],
-            Counter({key: row[f"n_{key}"] for key in expressions})
-            + linked.get(row[f"{unit_field}_id"], Counter()),
+            group[key],
+            names[group[key]],
+            Counter({name: group[f"n_{name}"] for name in keys})
+            + linked.get(group[key], Counter()),
         )
-        for row in rows
+        for group in groups
+        if group[key] is not None
     ]
 
 
@@ -409,26 +404,36 @@ class Ranked:
     side: str = ""
 
 
-def _top_matters(cases: QuerySet[Case]) -> list[Ranked]:
-    rows = (
-        cases.filter(matter__isnull=False)
-        .order_by()
-        .values("matter_id", "matter__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "matter_id")[:TOP]
-    )
-    return [Ranked(str(row["matter_id"]), row["matter__name"], row["n"]) for row in rows]
+def _top_matters(scope: ReportScope, instants: Instants) -> list[Ranked]:
+    def matters(at: Instants) -> QuerySet[Any, Any]:
+        return (
+            cohort(at, scope)
+            .filter(matter__isnull=False)
+            .order_by()
+            .values("matter_id", "matter__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "matter_id")[:TOP]
+        )
+
+    return [
+        Ranked(str(row["matter_id"]), row["matter__name"], row["n"])
+        for row in compiled.rows(matters, (scope.shape,), instants)
+    ]
 
 
-def _causes(cases: QuerySet[Case]) -> tuple[list[Ranked], dict[str, int]]:
+def _causes(scope: ReportScope, instants: Instants) -> tuple[list[Ranked], dict[str, int]]:
     """The most frequent causes and the cases by cause side, from one GROUP BY of both (a
     district has a few dozen causes)."""
-    rows = list(
-        cases.order_by()
-        .values_list("cause_code", "cause_side")
-        .annotate(n=Count("pk"))
-        .values_list("cause_code", "cause_side", "n")
-    )
+
+    def causes(at: Instants) -> QuerySet[Any, Any]:
+        return (
+            cohort(at, scope).order_by().values("cause_code", "cause_side").annotate(n=Count("pk"))
+        )
+
+    rows = [
+        (row["cause_code"], row["cause_side"], row["n"])
+        for row in compiled.rows(causes, (scope.shape,), instants)
+    ]
     sides = dict.fromkeys(CauseSide.values, 0)
     for _code, side, n in rows:
         if side:
@@ -447,21 +452,24 @@ class HandlingDays:
     assumed_years: tuple[int, ...]
 
 
-def _handling_days(cases: QuerySet[Case]) -> HandlingDays:
+def _handling_days(scope: ReportScope, instants: Instants) -> HandlingDays:
     """Working days from receipt to reply, averaged: the cases grouped by their two local days
     (a month has at most a few hundred such pairs), the calendar applied to each pair."""
-    pairs = (
-        cases.filter(replied_at__isnull=False)
-        .order_by()
-        .annotate(
-            got=LocalDate("received_at"),
-            answered=LocalDate("replied_at"),
+
+    def pairs(at: Instants) -> QuerySet[Any, Any]:
+        return (
+            cohort(at, scope)
+            .filter(replied_at__isnull=False)
+            .order_by()
+            .annotate(got=LocalDate("received_at"), answered=LocalDate("replied_at"))
+            .values("got", "answered")
+            .annotate(n=Count("pk"))
         )
-        .values("got", "answered")
-        .annotate(n=Count("pk"))
-        .values_list("got", "answered", "n")
-    )
-    rows = list(pairs)
+
+    rows = [
+        (as_date(row["got"]), as_date(row["answered"]), row["n"])
+        for row in compiled.rows(pairs, (scope.shape,), instants)
+    ]
     total = sum(n for _got, _answered, n in rows)
     if not total:
         return HandlingDays(None, ())
@@ -472,62 +480,6 @@ def _handling_days(cases: QuerySet[Case]) -> HandlingDays:
         ),
     )
     return HandlingDays(round(counted.value / total, 2), counted.assumed)
-
-
-def _rectification_counts(period: Period, scope: ReportScope, now: dt.datetime) -> dict[str, int]:
-    items = RectificationItem.objects.filter(
-        opened_at__gte=period.start_at, opened_at__lt=period.end_at
-    )
-    units = scope.unit_ids()
-    if units is not None:
-        items = items.filter(unit__in=units)
-    return items.aggregate(
-        rectification_opened=Count("pk"),
-        rectification_done=Count("pk", filter=Q(done_at__isnull=False)),
-        rectification_verified=Count("pk", filter=Q(status=RectificationStatus.VERIFIED)),
-        rectification_overdue=Count("pk", filter=overdue(now)),
-    )
-
-
-def _service_counts(period: Period, scope: ReportScope) -> dict[str, int]:
-    """Beyond appeals: service evaluations (好差评) and their 差评, remote window sessions and
-    door-to-door requests of the period, each one aggregate over its time index."""
-    units = scope.unit_ids()
-    rated = Evaluation.objects.filter(
-        evaluated_at__gte=period.start_at, evaluated_at__lt=period.end_at, excluded=False
-    )
-    sessions = RemoteSession.objects.filter(
-        started_at__gte=period.start_at, started_at__lt=period.end_at
-    )
-    requests = AssistanceRequest.objects.filter(
-        registered_at__gte=period.start_at, registered_at__lt=period.end_at
-    )
-    if units is not None:
-        rated = rated.filter(unit__in=units)
-        sessions = sessions.filter(Q(point__unit__in=units) | Q(center__in=units))
-        requests = requests.filter(street__in=units)
-    bad = Q(level__in=BAD_LEVELS)
-    counts = rated.aggregate(
-        evaluations=Count("pk"),
-        bad_reviews=Count("pk", filter=bad),
-        bad_reviews_closed=Count("pk", filter=bad & Q(handling__status=HandlingStatus.CLOSED)),
-    )
-    counts["remote_sessions"] = sessions.count()
-    counts.update(
-        requests.aggregate(
-            door_to_door_requests=Count("pk"),
-            door_to_door_done=Count("pk", filter=Q(stage=Stage.DONE)),
-        )
-    )
-    return counts
-
-
-def _entries_added(period: Period, scope: ReportScope) -> int:
-    entries = Entry.objects.filter(created_at__gte=period.start_at, created_at__lt=period.end_at)
-    units = scope.unit_ids()
-    if units is not None:
-        entries = entries.filter(units__in=units).distinct()
-    return entries.count()
 
 
 @dataclass(frozen=True)
@@ -578,16 +530,14 @@ def compute_figures(
     period: Period, scope: ReportScope, *, now: dt.datetime | None = None
 ) -> Figures:
     now = now or timezone.now()
-    cases = cohort(period, scope)
-    found = _case_counts(period, scope, now)
+    instants = Instants(period.start_at, period.end_at, now)
+    found = _case_counts(scope, instants)
     raw = dict(found.counts)
     levels = {level.value: raw.pop(f"level_{level.value}") for level in Satisfaction}
     counts = dict(raw)
     counts["accepted"] = counts["received"] - counts["not_admissible"]
     counts["replied_on_time"] = counts["replied"] - counts["replied_late"]
-    counts.update(_rectification_counts(period, scope, now))
-    counts["knowledge_entries_added"] = _entries_added(period, scope)
-    counts.update(_service_counts(period, scope))
+    counts.update(record_counts(scope, instants))
     counts = {key: counts[key] for key in COUNTS}
     rates = {
         rate.key: (
@@ -597,7 +547,7 @@ def compute_figures(
         )
         for rate in definitions().rates
     }
-    top_causes, sides = _causes(cases)
+    top_causes, sides = _causes(scope, instants)
     return Figures(
         period=period,
         scope=scope,
@@ -607,9 +557,9 @@ def compute_figures(
         satisfaction_levels=levels,
         by_channel=found.by_channel,
         by_category=found.by_category,
-        top_matters=_top_matters(cases),
+        top_matters=_top_matters(scope, instants),
         top_causes=top_causes,
         causes_by_side=sides,
-        handling_days=_handling_days(cases),
+        handling_days=_handling_days(scope, instants),
         units=found.units,
     )

@@ -46,3 +46,8 @@ class LocalDate(Func):
             template="(%(expressions)s AT TIME ZONE 'Asia/Shanghai')::date",
             **extra,
         )
+
+
+def as_date(value: dt.date | str) -> dt.date:
+    """A LocalDate read without the ORM: SQLite answers it as ISO text."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value

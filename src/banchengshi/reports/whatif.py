@@ -42,8 +42,9 @@ from banchengshi.cases.models import (
 )
 from banchengshi.policy.deadlines import reckon_due, reckon_shift
 from banchengshi.policy.rules import Limit, Policy
-from banchengshi.reports.metrics import ReportScope, cohort
+from banchengshi.reports.metrics import cohort
 from banchengshi.reports.periods import Period
+from banchengshi.reports.scopes import ReportScope
 from banchengshi.workdays.calendar import WorkingCalendar
 
 # The clocks a policy runs on its own, in the order a petitioner meets them; co-handling and

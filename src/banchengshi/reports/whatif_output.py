@@ -15,8 +15,8 @@ from banchengshi.cases.clocks import stored_policy
 from banchengshi.cases.models import ClockKind, PolicyVersion
 from banchengshi.errors import InvalidInput
 from banchengshi.policy.rules import Policy, PolicyError, available_policies, load_policy
-from banchengshi.reports.metrics import ReportScope
 from banchengshi.reports.periods import parse_any_period, printable
+from banchengshi.reports.scopes import ReportScope
 from banchengshi.reports.whatif import Note, NoteCode, Outcome, WhatIf, replay_period
 from banchengshi.workdays.calendar import SHANGHAI
 from banchengshi.workdays.registry import current_calendar

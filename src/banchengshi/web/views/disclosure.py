@@ -10,8 +10,9 @@ from django.views.decorators.http import require_GET
 
 from banchengshi.errors import ActionRefused
 from banchengshi.reports.document import percent, rate_definition
-from banchengshi.reports.metrics import ReportScope, by_unit, compute_figures
+from banchengshi.reports.metrics import by_unit, compute_figures
 from banchengshi.reports.periods import PeriodKind, parse_period
+from banchengshi.reports.scopes import ReportScope
 from banchengshi.reports.selectors import last_complete
 from banchengshi.web.public import PORTAL, page, public_view
 

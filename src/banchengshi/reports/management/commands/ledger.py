@@ -9,8 +9,8 @@ from banchengshi.org.models import Unit
 from banchengshi.reports.exports.ledger_files import csv_chunks, xlsx_file
 from banchengshi.reports.exports.ledger_response import FORMATS
 from banchengshi.reports.ledger import do_open_ledger
-from banchengshi.reports.metrics import ReportScope
 from banchengshi.reports.periods import parse_any_period
+from banchengshi.reports.scopes import ReportScope
 
 
 class Command(BaseCommand):

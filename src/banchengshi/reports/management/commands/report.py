@@ -7,7 +7,7 @@ from banchengshi.errors import ActionRefused
 from banchengshi.org.models import Unit
 from banchengshi.reports.actions import do_store_report
 from banchengshi.reports.build import REPORT_KINDS, Format, build_report
-from banchengshi.reports.metrics import ReportScope
+from banchengshi.reports.scopes import ReportScope
 
 
 class Command(BaseCommand):

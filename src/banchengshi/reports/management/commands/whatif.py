@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from banchengshi.errors import ActionRefused
 from banchengshi.org.models import Unit
-from banchengshi.reports.metrics import ReportScope
+from banchengshi.reports.scopes import ReportScope
 from banchengshi.reports.whatif_output import as_json, whatif
 
 FIGURES = ("on_time", "late", "open_overdue", "open", "on_time_rate")
