@@ -86,6 +86,8 @@ def bare_figures(
 
     t = _tables()
     vendor = connection.vendor
+    # As the ORM passes them: SQLite compares the stored UTC text, not an instant.
+    start, end, now = (connection.ops.adapt_datetimefield_value(v) for v in (start, end, now))
     satisfied = ", ".join(str(level) for level in definitions().satisfied_levels)
     period = "c.received_at >= %s AND c.received_at < %s"
     counts: Counter[str] = Counter()
