@@ -7,6 +7,11 @@ with an earlier received_at (`district` True: every count of that day changes), 
 received on an earlier day linked to another unit (`district` False: only the counts of the
 units' scopes change). The dashboard's kept intake (reports.intake) forgets its counts from
 that day on; a receiver that raises rolls the action back.
+
+`case_registered(sender=Case, case)` is sent inside the transaction of every registration,
+with the saved case (its matter and units in hand), before its audit event: the knowledge app
+keeps the case's proposal there without reading the case again, and before the registration
+takes the audit chain's head row, which every audited action of the district waits for.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from banchengshi.cases.models import Case
 from banchengshi.workdays.calendar import local_date
 
 past_intake_changed = Signal()
+case_registered = Signal()
 
 
 def tell_if_past(received_at: dt.datetime, *, district: bool) -> None:

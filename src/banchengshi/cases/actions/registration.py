@@ -20,7 +20,7 @@ from banchengshi.cases.clocks import policy_version_in_force
 from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import Case, CaseUnit, State, TrackingSequence, WorkKind
 from banchengshi.cases.registration import Registration, clean_registration
-from banchengshi.cases.signals import tell_if_past
+from banchengshi.cases.signals import case_registered, tell_if_past
 from banchengshi.cases.special_groups import SpecialGroup, apply_special_groups
 from banchengshi.catalog.models import Matter
 from banchengshi.errors import Forbidden, InvalidInput
@@ -132,6 +132,7 @@ def do_register_case(actor: User | None, data: Registration, refs: References) -
             # Back-dated (the window, the API, an import): a past day's intake changes.
             tell_if_past(received_at, district=True)
             add_work(case, WorkKind.SCREEN, unit_id, None)
+            case_registered.send(sender=Case, case=case)
             events = append_events(
                 [
                     PendingEvent(

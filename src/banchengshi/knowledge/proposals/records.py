@@ -1,6 +1,6 @@
 """Keeping each registered case's proposal and what it was registered with (ProposalRecord).
 
-Heard on `audit.chain.events_appended` (connected in the app's AppConfig), in the
+Heard on `cases.signals.case_registered` (connected in the app's AppConfig), in the
 registration's transaction, so that every channel — window, portal, kiosk, import, Open311,
 API — keeps one, without the case engine importing this app."""
 
@@ -13,8 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 
-from banchengshi.audit.models import AuditEvent
-from banchengshi.cases.events import CaseEvent
 from banchengshi.cases.models import Case, Channel
 from banchengshi.knowledge.models import ProposalRecord
 from banchengshi.knowledge.proposals.proposer import FIELDS, ProposalInput, propose
@@ -53,10 +51,8 @@ def record_proposal(case: Case) -> ProposalRecord:
     )
 
 
-def on_events_appended(sender: object, *, events: list[AuditEvent], **kwargs: Any) -> None:
-    ids = [e.case_id for e in events if e.action == CaseEvent.REGISTER and e.case_id]
-    for case in Case.objects.filter(pk__in=ids):
-        record_proposal(case)
+def on_case_registered(sender: object, *, case: Case, **kwargs: Any) -> None:
+    record_proposal(case)
 
 
 @dataclass(frozen=True)
