@@ -69,6 +69,17 @@ def test_concurrent_registrations_get_consecutive_numbers(org: Org) -> None:
     assert [status for status, _ in results] == ["ok"] * THREADS, results
     numbers = sorted(number for _, number in results)
     assert numbers == [f"PT-2026-{n:06d}" for n in range(1, THREADS + 1)]
+    # Each number is taken last in its registration: the stored rows and the audit events hold
+    # it, never the placeholder the case was inserted with.
+    assert sorted(Case.objects.values_list("tracking_no", flat=True)) == numbers
+    assert (
+        sorted(
+            AuditEvent.objects.filter(action="register").values_list(
+                "after__tracking_no", flat=True
+            )
+        )
+        == numbers
+    )
     assert Case.objects.count() == THREADS
     assert set(Case.objects.values_list("petitioner_name", flat=True)) == {
         f"申请人{i}" for i in range(THREADS)

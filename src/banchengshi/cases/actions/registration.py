@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -96,7 +97,8 @@ def do_register_case(actor: User | None, data: Registration, refs: References) -
     try:
         with transaction.atomic():
             case = Case(
-                tracking_no=_next_tracking_no(received_at),
+                # A placeholder until the number is taken, last (see below).
+                tracking_no=f"~{uuid.uuid4().hex[:23]}",
                 state=State.REGISTERED,
                 channel=data.channel,
                 received_at=received_at,
@@ -125,7 +127,6 @@ def do_register_case(actor: User | None, data: Registration, refs: References) -
             )
             apply_special_groups(case, data.special, received_at)
             case.save()
-            search.index_case(case)
             link = CaseUnit.objects.create(
                 case=case, unit_id=unit_id, relation=CaseUnit.Relation.REGISTERED
             )
@@ -133,6 +134,12 @@ def do_register_case(actor: User | None, data: Registration, refs: References) -
             tell_if_past(received_at, district=True)
             add_work(case, WorkKind.SCREEN, unit_id, None)
             case_registered.send(sender=Case, case=case)
+            # The year's sequence row stays locked until the commit, so that the numbers have
+            # no gaps: taken last, just before the audit chain's head row (which every audited
+            # action waits for anyway), concurrent registrations do the rest side by side.
+            case.tracking_no = _next_tracking_no(received_at)
+            Case.objects.filter(pk=case.pk).update(tracking_no=case.tracking_no)
+            search.index_case(case)
             events = append_events(
                 [
                     PendingEvent(
