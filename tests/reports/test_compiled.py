@@ -5,6 +5,7 @@ compiled, and refuses a builder it could not bind."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -60,3 +61,24 @@ def test_a_parameter_computed_from_an_instant_is_refused(district: District) -> 
         "test_a_parameter_computed_from_an_instant_is_refused.<locals>.week_before "
         "computed a parameter from an instant"
     )
+
+
+def test_a_statement_that_depends_on_the_order_of_its_instants_is_refused(
+    district: District,
+) -> None:
+    def until_the_earlier(at: Instants) -> dict[str, Any]:
+        return Case.objects.filter(received_at__lt=min(at.end_at, at.now)).aggregate(n=Count("pk"))
+
+    with pytest.raises(CompileError) as refused:
+        compiled.rows(until_the_earlier, (), Instants(sh(2026, 11, 1, 0), sh(2026, 12, 1, 0), NOW))
+    assert str(refused.value) == (
+        "test_a_statement_that_depends_on_the_order_of_its_instants_is_refused.<locals>."
+        "until_the_earlier made its statement depend on its instants"
+    )
+
+
+def test_a_naive_instant_is_refused_rather_than_read_in_utc(district: District) -> None:
+    naive = sh(2026, 11, 1, 0).replace(tzinfo=None)
+    expected = "the report's start_at must be an aware instant, not 2026-11-01 00:00:00"
+    with pytest.raises(ValueError, match=f"^{re.escape(expected)}$"):
+        compiled.row(received, (), Instants(naive, sh(2026, 12, 1, 0), NOW))

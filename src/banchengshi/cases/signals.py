@@ -11,7 +11,9 @@ that day on; a receiver that raises rolls the action back.
 `case_registered(sender=Case, case)` is sent inside the transaction of every registration,
 with the saved case (its matter and units in hand), before its audit event: the knowledge app
 keeps the case's proposal there without reading the case again, and before the registration
-takes the audit chain's head row, which every audited action of the district waits for.
+takes the audit chain's head row, which every audited action of the district waits for. The
+case has no tracking number yet (a placeholder starting with "~" stands in until the year's
+sequence is advanced, last): a receiver must not store or send it.
 """
 
 from __future__ import annotations

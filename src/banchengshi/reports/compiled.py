@@ -2,12 +2,18 @@
 instants.
 
 The figures' conditions are ORM expressions (metrics.py), shared with the lists of the cases
-behind each figure. Building a report's fifteen statements from them took the ORM about 10 ms
-on every report, as long as PostgreSQL took to answer them for a month of 10,000 cases
-(bench.reports, December 2026). From one report to the next only the instants change (the
-period's start and end, the time of the report), so each statement is compiled once with
-placeholder instants, the positions of their parameters noted, and run afterwards with the
-real instants in their place.
+behind each figure. Building a report's statements from them took the ORM about 10 ms on every
+report, as long as PostgreSQL took to answer them for a month of 10,000 cases (bench.reports,
+December 2026). From one report to the next only the instants change (the period's start and
+end, the time of the report), so each statement is compiled once with placeholder instants, the
+positions of their parameters noted, and run afterwards with the real instants in their place.
+
+What a builder may do with its instants is pass them to the ORM as they are. To catch one that
+does more, it is compiled twice, with the placeholders in opposite orders, and refused
+unless both give the same SQL with the same parameters in the same places (a builder that
+compares two instants, or picks the earlier of them, does not), and unless no other parameter
+is a date or an instant (one computed from an instant). Compiling runs the statement with the
+placeholders: the first report of each kind in a process runs each of its statements twice more.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -30,15 +37,17 @@ class Instants:
     now: dt.datetime
 
 
-# Instants no report asks for, each distinct: compiled in place of the real ones.
-PLACEHOLDERS = Instants(
-    *(dt.datetime(1901, 1, 1, 0, 0, second, tzinfo=dt.UTC) for second in (1, 2, 3))
+# Instants no report asks for, each distinct, in two opposite orders: compiled in place of the
+# real ones.
+PLACEHOLDERS = tuple(
+    Instants(*(dt.datetime(1901, 1, 1, 0, 0, second, tzinfo=dt.UTC) for second in seconds))
+    for seconds in ((1, 2, 3), (3, 2, 1))
 )
 
 
 class CompileError(RuntimeError):
-    """A statement's builder did not run exactly one statement, or derived a parameter from
-    an instant (which the placeholder could not stand for)."""
+    """A statement's builder did not run exactly one statement, or did more with an instant
+    than pass it on (which a placeholder could not stand for)."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,11 @@ class Compiled:
     def bound(self, instants: Instants) -> list[Any]:
         params = list(self.params)
         for position, name in self.slots:
-            params[position] = connection.ops.adapt_datetimefield_value(getattr(instants, name))
+            value = getattr(instants, name)
+            # The ORM would read a naive instant in the site's zone, the adapter in UTC.
+            if timezone.is_naive(value):
+                raise ValueError(f"the report's {name} must be an aware instant, not {value}")
+            params[position] = connection.ops.adapt_datetimefield_value(value)
         return params
 
 
@@ -71,7 +84,7 @@ def _instant_like(param: object) -> bool:
 _compiled: dict[tuple[Hashable, ...], Compiled] = {}
 
 
-def _compile(build: Callable[[Instants], object]) -> Compiled:
+def _capture(build: Callable[[Instants], object], placeholders: Instants) -> Compiled:
     captured: list[tuple[str, tuple[Any, ...]]] = []
 
     def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -79,20 +92,20 @@ def _compile(build: Callable[[Instants], object]) -> Compiled:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(record):
-        result = build(PLACEHOLDERS)
+        result = build(placeholders)
         if isinstance(result, QuerySet):
             list(result)
     if len(captured) != 1:
         raise CompileError(f"{build.__qualname__} ran {len(captured)} statements, not one")
     sql, params = captured[0]
-    placeholders = [
-        (f.name, connection.ops.adapt_datetimefield_value(getattr(PLACEHOLDERS, f.name)))
+    adapted = [
+        (f.name, connection.ops.adapt_datetimefield_value(getattr(placeholders, f.name)))
         for f in fields(Instants)
     ]
     slots = []
     for position, param in enumerate(params):
         name = next(
-            (name for name, value in placeholders if type(param) is type(value) and param == value),
+            (name for name, value in adapted if type(param) is type(value) and param == value),
             None,
         )
         if name is not None:
@@ -100,6 +113,14 @@ def _compile(build: Callable[[Instants], object]) -> Compiled:
         elif _instant_like(param):
             raise CompileError(f"{build.__qualname__} computed a parameter from an instant")
     return Compiled(sql, params, tuple(slots))
+
+
+def _compile(build: Callable[[Instants], object]) -> Compiled:
+    first, second = (_capture(build, placeholders) for placeholders in PLACEHOLDERS)
+    # Bound to the same instants, both must be the same statement with the same parameters.
+    if first.sql != second.sql or first.bound(PLACEHOLDERS[0]) != second.bound(PLACEHOLDERS[0]):
+        raise CompileError(f"{build.__qualname__} made its statement depend on its instants")
+    return first
 
 
 def rows(

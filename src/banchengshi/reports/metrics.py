@@ -4,12 +4,13 @@ aggregated in SQL.
 The figures are those of the cases *received* in the period (a cohort): how many were accepted,
 replied on time, rated…; what happened to them later counts for the period they came in, so a
 month's report grows truer as its cases finish, and the report says when it was computed.
-Each figure is one conditional COUNT in one statement over the period's cases (the received_at
-index), its conditions correlated EXISTS over the clocks, visits, supervisions and requests of
-each case (each served by an index starting with the case); the few breakdowns (channel,
-category, matter, cause, handling days) are GROUP BYs of the same rows. Nothing loads cases into
-Python: the average handling time groups the cases by (received day, replied day) and applies
-the working-day calendar to those pairs.
+The figures of the cases' own columns are conditional COUNTs of one GROUP BY (responsible unit,
+channel, category) over the period's cases (the received_at index); those of their clocks,
+supervisions, clock requests and return visits are COUNT(DISTINCT case) over each table joined
+to the cohort; the breakdowns (matter, cause, handling days) are GROUP BYs of the same cases.
+Nothing loads cases into Python: the average handling time groups the cases by (received day,
+replied day) and applies the working-day calendar to those pairs. Each statement is compiled
+once per process (reports.compiled).
 """
 
 from __future__ import annotations

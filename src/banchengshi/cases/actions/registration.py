@@ -195,8 +195,9 @@ def _next_tracking_no(received_at: dt.datetime) -> str:
 
 def _advance_sequence(prefix: str, year: int) -> int | None:
     """The next number of the year's sequence, or None if the year has none yet. One
-    UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35): the row lock it takes serialises
-    concurrent registrations, and no second statement reads the number back."""
+    UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35): the row lock it takes until the commit
+    orders the ends of concurrent registrations, and no second statement reads the number
+    back."""
     table = connection.ops.quote_name(TrackingSequence._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
