@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from banchengshi.evaluation.models import BAD_LEVELS, Evaluation, HandlingStatus
 from banchengshi.knowledge.models import Entry, RectificationItem, RectificationStatus
@@ -18,15 +18,21 @@ from banchengshi.reports.compiled import Instants
 from banchengshi.reports.scopes import ReportScope
 
 
+def _in_period(
+    queryset: QuerySet[Any], instant: str, at: Instants, units: object, in_units: Q
+) -> QuerySet[Any]:
+    """The records whose `instant` falls in the period, those of the scope's units if any."""
+    found = queryset.filter(**{f"{instant}__gte": at.start_at, f"{instant}__lt": at.end_at})
+    return found if units is None else found.filter(in_units)
+
+
 def record_counts(scope: ReportScope, instants: Instants) -> dict[str, int]:
     units = scope.unit_ids()
 
     def rectification(at: Instants) -> dict[str, Any]:
-        items = RectificationItem.objects.filter(
-            opened_at__gte=at.start_at, opened_at__lt=at.end_at
+        items = _in_period(
+            RectificationItem.objects.all(), "opened_at", at, units, Q(unit__in=units)
         )
-        if units is not None:
-            items = items.filter(unit__in=units)
         return items.aggregate(
             rectification_opened=Count("pk"),
             rectification_done=Count("pk", filter=Q(done_at__isnull=False)),
@@ -35,18 +41,13 @@ def record_counts(scope: ReportScope, instants: Instants) -> dict[str, int]:
         )
 
     def entries(at: Instants) -> dict[str, Any]:
-        added = Entry.objects.filter(created_at__gte=at.start_at, created_at__lt=at.end_at)
-        if units is not None:
-            added = added.filter(units__in=units)
+        added = _in_period(Entry.objects.all(), "created_at", at, units, Q(units__in=units))
         # An entry of several of the scope's units is one entry.
         return added.aggregate(knowledge_entries_added=Count("pk", distinct=True))
 
     def evaluations(at: Instants) -> dict[str, Any]:
-        rated = Evaluation.objects.filter(
-            evaluated_at__gte=at.start_at, evaluated_at__lt=at.end_at, excluded=False
-        )
-        if units is not None:
-            rated = rated.filter(unit__in=units)
+        counted = Evaluation.objects.filter(excluded=False)
+        rated = _in_period(counted, "evaluated_at", at, units, Q(unit__in=units))
         bad = Q(level__in=BAD_LEVELS)
         return rated.aggregate(
             evaluations=Count("pk"),
@@ -55,17 +56,14 @@ def record_counts(scope: ReportScope, instants: Instants) -> dict[str, int]:
         )
 
     def sessions(at: Instants) -> dict[str, Any]:
-        held = RemoteSession.objects.filter(started_at__gte=at.start_at, started_at__lt=at.end_at)
-        if units is not None:
-            held = held.filter(Q(point__unit__in=units) | Q(center__in=units))
+        at_units = Q(point__unit__in=units) | Q(center__in=units)
+        held = _in_period(RemoteSession.objects.all(), "started_at", at, units, at_units)
         return held.aggregate(remote_sessions=Count("pk"))
 
     def requests(at: Instants) -> dict[str, Any]:
-        registered = AssistanceRequest.objects.filter(
-            registered_at__gte=at.start_at, registered_at__lt=at.end_at
+        registered = _in_period(
+            AssistanceRequest.objects.all(), "registered_at", at, units, Q(street__in=units)
         )
-        if units is not None:
-            registered = registered.filter(street__in=units)
         return registered.aggregate(
             door_to_door_requests=Count("pk"),
             door_to_door_done=Count("pk", filter=Q(stage=Stage.DONE)),
