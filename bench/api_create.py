@@ -1,18 +1,21 @@
-"""Creating a case through POST /api/v1/cases, against two baselines served the same way.
+"""Creating a case through POST /api/v1/cases, against baselines served the same way.
 
 A fresh PostgreSQL database (banchengshi_bench_api unless renamed, dropped afterwards) is
 migrated and given a small district, a window clerk with an API token and a catalogue matter.
 gunicorn serves it with 2 sync workers on 127.0.0.1, DEBUG off, through bench/urls_api.py: the
-product's URLs plus /bench/noop (no database) and /bench/insert (one INSERT in one
-transaction). From this process, 8 client threads with http.client send REQUESTS requests to
-each endpoint in turn, after a warm-up. The figures that travel between machines are the
-ratios: create / insert (DESIGN.md: django-helpdesk's API creation runs at 1/15 of a one-INSERT
-view).
+product's URLs plus /bench/noop (no database), /bench/insert (one INSERT in one transaction)
+and /bench/insert/16 (sixteen INSERTs in one transaction: as many statements as a creation
+sends between its BEGIN and COMMIT, so what that many round trips cost in themselves). From
+this process, 8 client threads with http.client send REQUESTS requests to each endpoint in
+turn, after a warm-up. The figures that travel between machines are the ratios: create / insert
+(DESIGN.md: django-helpdesk's API creation runs at 1/15 of a one-INSERT view).
 
-PostgreSQL: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the
-server and the maintenance database used to create and drop the bench database;
-BENCH_PG_API_DATABASE renames the bench database (two runs on one server), BENCH_API_REQUESTS
-sets the requests per endpoint (2000).
+PostgreSQL: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server
+and the maintenance database used to create and drop the bench database; BENCH_PG_API_DATABASE
+renames the bench database (two runs on one server), BENCH_API_REQUESTS sets the requests per
+endpoint (2000), BENCH_API_MATTERS the matters of the catalogue (1: the one the appeal names;
+a district's catalogue holds hundreds, and each creation's proposal matches the appeal's text
+against all of them).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import itertools
 import json
 import os
 import platform
+import random
 import socket
 import statistics
 import subprocess
@@ -38,8 +42,45 @@ from bench import production_secrets
 NAME = "api_create"
 DATABASE = os.environ.get("BENCH_PG_API_DATABASE", "banchengshi_bench_api")
 REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "2000"))
+MATTERS = int(os.environ.get("BENCH_API_MATTERS", "1"))
+# Words of matter names, drawn three at a time (fixed seed) for the catalogue's other matters.
+NAME_WORDS = [
+    "营业执照",
+    "食品经营",
+    "许可",
+    "登记",
+    "变更",
+    "注销",
+    "社保",
+    "医保",
+    "公积金",
+    "户籍",
+    "居住证",
+    "不动产",
+    "税务",
+    "发票",
+    "残疾",
+    "养老",
+    "补贴",
+    "申领",
+    "备案",
+    "审批",
+    "出入境",
+    "驾驶证",
+    "行驶证",
+    "卫生",
+    "消防",
+    "建设",
+    "规划",
+    "施工",
+    "排污",
+    "广告",
+]
 WARMUP = 100
 THREADS = 8
+# The statements a creation sends between BEGIN and COMMIT (tests/api/test_queries.py counts
+# two more, the savepoint and its release that a test's own transaction puts in their place).
+CREATION_STATEMENTS = 16
 WORKERS = 2
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -87,6 +128,11 @@ def prepare() -> None:
     dept = do_create_unit("SCJG", "区市场监管局", UnitKind.DEPARTMENT)
     hall = do_create_unit("HALL", "区政务服务中心大厅", UnitKind.CENTER)
     matter = Matter.objects.create(code="SC-001", name="食品经营许可", owning_department=dept)
+    draw = random.Random(0)
+    Matter.objects.bulk_create(
+        Matter(code=f"SC-{n:03d}", name="".join(draw.sample(NAME_WORDS, 3)), owning_department=dept)
+        for n in range(2, MATTERS + 1)
+    )
     clerk = User.objects.create_user("bench_clerk", first_name="窗口")
     do_grant_role(clerk, hall, Role.WINDOW_CLERK)
     _, secret = do_create_token(clerk, "bench")
@@ -245,6 +291,13 @@ def run() -> dict[str, Any]:
         endpoints = {
             "noop": ("GET", "/bench/noop", None, {}, 200),
             "insert": ("POST", "/bench/insert", b'{"n": 1}', json_headers, 200),
+            "inserts": (
+                "POST",
+                f"/bench/insert/{CREATION_STATEMENTS}",
+                b'{"n": 1}',
+                json_headers,
+                200,
+            ),
             "create": ("POST", "/api/v1/cases", case, token, 201),
         }
         results: dict[str, Any] = {}
@@ -266,8 +319,14 @@ def run() -> dict[str, Any]:
         "insert_rps": insert_rps,
         "create_rps": results["create"]["rps"],
         "create_to_insert": round(results["create"]["rps"] / insert_rps, 3),
+        f"insert_{CREATION_STATEMENTS}_rps": results["inserts"]["rps"],
+        f"insert_{CREATION_STATEMENTS}_to_insert": round(results["inserts"]["rps"] / insert_rps, 3),
+        f"create_to_insert_{CREATION_STATEMENTS}": round(
+            results["create"]["rps"] / results["inserts"]["rps"], 3
+        ),
         "insert_to_noop": round(insert_rps / results["noop"]["rps"], 3),
         "requests_per_endpoint": REQUESTS,
+        "catalogue_matters": MATTERS,
         "client_threads": THREADS,
         "server": f"gunicorn {WORKERS} sync workers, DEBUG=0, PostgreSQL",
         "detail": results,

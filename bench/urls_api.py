@@ -4,6 +4,7 @@ through the same middleware stack, so that the API's cost can be read as a ratio
 /bench/noop    GET: {"ok": true}, no database
 /bench/insert  POST: one INSERT into bench_insert (a table the bench creates) in one
                transaction, the least any request that stores something can do
+/bench/insert/N  POST: N such INSERTs in one transaction, what N statements cost in themselves
 """
 
 from __future__ import annotations
@@ -28,17 +29,17 @@ def noop(request: HttpRequest) -> JsonResponse:
 
 
 @csrf_exempt
-def insert(request: HttpRequest) -> JsonResponse:
+def insert(request: HttpRequest, count: int = 1) -> JsonResponse:
+    payload = request.body.decode("utf-8", "replace")[:500]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {TABLE} (payload) VALUES (%s)",
-            [request.body.decode("utf-8", "replace")[:500]],
-        )
+        for _ in range(count):
+            cursor.execute(f"INSERT INTO {TABLE} (payload) VALUES (%s)", [payload])
     return JsonResponse({"ok": True})
 
 
 urlpatterns = [
     path("bench/noop", noop),
     path("bench/insert", insert),
+    path("bench/insert/<int:count>", insert),
     *product_urlpatterns,
 ]

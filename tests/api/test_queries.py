@@ -14,7 +14,7 @@ AsUser = Callable[..., Api]
 
 # Measured (SQLite and PostgreSQL alike): the token 1, the scope 1, the units and the matter the
 # form names 2, the registration 14 (savepoint, case, unit link, work item, the proposal kept
-# with the case in hand (knowledge: the catalogue's matters, the record), tracking number
+# with the case in hand (knowledge: the catalogue's stamp, the record), tracking number
 # (UPDATE … RETURNING) and the case's number, search row, audit head lock + event + head
 # update, the enabled webhook endpoints (webhooks: none here), release) and the answer none: it
 # is built from the rows the registration read and wrote. The policy version's row is read

@@ -37,3 +37,12 @@ class Matter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
+
+
+class CatalogueStamp(models.Model):
+    """One row whose stamp the database sets to a new random value with every write to the
+    matters (catalog.stamp's triggers), so that a process may keep what it derives from the
+    catalogue until the catalogue changes. Random rather than counted: a rolled-back write
+    must never leave a stamp that a later, different catalogue could take again."""
+
+    stamp = models.CharField(max_length=32)

@@ -6,14 +6,13 @@ Category and complexity come from the terms of rules.toml. The matter is the cat
 active matter whose name's character bigrams the text covers best, each bigram weighted by
 how rare it is among the names (so 申领, 登记 count for little); everyday words are first
 rewritten to the catalogue's (aliases). The unit follows the matter by the dispatch rule
-(R-DIS-1, `auto_dispatch_target`). Cost: one query for the catalogue (its size, never the
-number of cases), one for the unit, and the bounded reads of the similar cases and knowledge
-entries (entries.py)."""
+(R-DIS-1, `auto_dispatch_target`). Cost: one short read of the catalogue's stamp (the whole
+catalogue is read once per change of it, catalog.stamp), none for the unit, and the bounded
+reads of the similar cases and knowledge entries (entries.py)."""
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -24,6 +23,7 @@ from banchengshi.cases.models import Case, Category, Channel, Complexity, Petiti
 from banchengshi.cases.registration import Registration
 from banchengshi.cases.similar import SimilarCase, bigrams, registration_hints
 from banchengshi.catalog.models import Matter
+from banchengshi.catalog.stamp import KeptWhileUnchanged
 from banchengshi.knowledge.proposals.entries import KnowledgeMatch, knowledge_for
 from banchengshi.knowledge.proposals.rules import Ladder, rules
 from banchengshi.org.models import Unit
@@ -90,35 +90,61 @@ def _expanded(text: str) -> str:
     return "\n".join([text, *extra])
 
 
-def _best_matter(text: str, matters: list[Matter]) -> tuple[Matter, float] | None:
-    names = {m.pk: bigrams(m.name) for m in matters}
-    seen = Counter(g for grams in names.values() for g in grams)
-    weight = {g: math.log(1 + len(matters) / n) for g, n in seen.items()}
-    grams = bigrams(_expanded(text))
-    best: tuple[float, float, Matter] | None = None
-    for matter in matters:
-        name = names[matter.pk]
-        total = sum(weight[g] for g in name)
-        if not total:
-            continue
-        found = sum(weight[g] for g in name & grams)
-        key = (found / total, found, matter)
-        if best is None or key[:2] > best[:2]:
-            best = key
-    if best is None or best[0] < MIN_COVER:
+@dataclass(frozen=True)
+class _Catalogue:
+    """The active matters (in the catalogue's order) with what matching needs of their names,
+    derived once per change of the catalogue (catalog.stamp): each name's weight in all, and
+    for each bigram the matters whose names hold it and its weight."""
+
+    matters: dict[int, Matter]
+    order: dict[int, int]
+    totals: dict[int, float]
+    postings: dict[str, list[int]]
+    weight: dict[str, float]
+
+
+def _read_catalogue() -> _Catalogue:
+    matters = {
+        m.pk: m for m in Matter.objects.filter(is_active=True).select_related("owning_department")
+    }
+    names = {pk: bigrams(m.name) for pk, m in matters.items()}
+    postings: dict[str, list[int]] = {}
+    for pk, grams in names.items():
+        for gram in grams:
+            postings.setdefault(gram, []).append(pk)
+    weight = {g: math.log(1 + len(matters) / len(pks)) for g, pks in postings.items()}
+    totals = {pk: sum(weight[g] for g in grams) for pk, grams in names.items()}
+    order = {pk: i for i, pk in enumerate(matters)}
+    return _Catalogue(matters, order, totals, postings, weight)
+
+
+_catalogue = KeptWhileUnchanged(_read_catalogue)
+
+
+def _best_matter(text: str, catalogue: _Catalogue) -> tuple[Matter, float] | None:
+    """The matter whose name the text covers best, among those sharing a bigram with it; of two
+    alike, the first in the catalogue's order."""
+    found: dict[int, float] = {}
+    for gram in bigrams(_expanded(text)):
+        for pk in catalogue.postings.get(gram, ()):
+            found[pk] = found.get(pk, 0.0) + catalogue.weight[gram]
+    if not found:
         return None
-    return best[2], best[0]
+    order, totals = catalogue.order, catalogue.totals
+    best = max(found, key=lambda pk: (found[pk] / totals[pk], found[pk], -order[pk]))
+    cover = found[best] / catalogue.totals[best]
+    return (catalogue.matters[best], cover) if cover >= MIN_COVER else None
 
 
 def _matter(data: ProposalInput) -> tuple[Matter | None, str]:
-    matters = list(Matter.objects.filter(is_active=True).select_related("owning_department"))
+    catalogue = _catalogue.get()
     if data.matter_id is not None:
-        chosen = next((m for m in matters if m.pk == data.matter_id), None)
+        chosen = catalogue.matters.get(data.matter_id)
         if chosen is not None:
             return chosen, str(_("Chosen on the form."))
     # The words naming the matter are the surest; the description only when they fit none.
     for text in (data.matter_text, f"{data.description}\n{data.request}"):
-        found = _best_matter(text, matters) if text.strip() else None
+        found = _best_matter(text, catalogue) if text.strip() else None
         if found is not None:
             matter, cover = found
             reason = _("The text has %(percent)s%% of the words of the matter '%(name)s'.")
