@@ -5,7 +5,7 @@ migrated and given a small district, a window clerk with an API token and a cata
 gunicorn serves it with 2 sync workers on 127.0.0.1, DEBUG off, through bench/urls_api.py: the
 product's URLs plus /bench/noop (no database), /bench/insert (one INSERT in one transaction)
 and /bench/insert/16 (sixteen INSERTs in one transaction: as many statements as a creation
-sends between its BEGIN and COMMIT, so what that many round trips cost in themselves). From
+sends, so what that many round trips cost in themselves). From
 this process, 8 client threads with http.client send REQUESTS requests to each endpoint in
 turn, after a warm-up. The figures that travel between machines are the ratios: create / insert
 (DESIGN.md: django-helpdesk's API creation runs at 1/15 of a one-INSERT view).
@@ -78,8 +78,9 @@ NAME_WORDS = [
 ]
 WARMUP = 100
 THREADS = 8
-# The statements a creation sends between BEGIN and COMMIT (tests/api/test_queries.py counts
-# two more, the savepoint and its release that a test's own transaction puts in their place).
+# The statements a creation sends: four reads (token, scope, the form's units and matter), then
+# twelve in the registration's transaction. tests/api/test_queries.py counts two more, the
+# savepoint and its release that a test's own transaction puts in place of BEGIN and COMMIT.
 CREATION_STATEMENTS = 16
 WORKERS = 2
 ROOT = Path(__file__).resolve().parents[1]

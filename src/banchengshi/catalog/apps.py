@@ -9,7 +9,7 @@ class CatalogConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from banchengshi.catalog.stamp import restore_row
+        from banchengshi.catalog.stamp import ensure_stamp
 
-        # `flush` (the tests' reset) empties the stamp's table and then sends post_migrate.
-        post_migrate.connect(restore_row, sender=self, dispatch_uid="catalog.stamp")
+        # After every migrate and `flush`: see catalog.stamp.
+        post_migrate.connect(ensure_stamp, sender=self, dispatch_uid="catalog.stamp")

@@ -41,8 +41,9 @@ class Matter(models.Model):
 
 class CatalogueStamp(models.Model):
     """One row whose stamp the database sets to a new random value with every write to the
-    matters (catalog.stamp's triggers), so that a process may keep what it derives from the
-    catalogue until the catalogue changes. Random rather than counted: a rolled-back write
-    must never leave a stamp that a later, different catalogue could take again."""
+    matters or the units (catalog.stamp's triggers), so that a process may keep what it
+    derives from the catalogue until the catalogue changes. Random rather than counted: a
+    rolled-back write must never leave a stamp that a later, different catalogue could take
+    again."""
 
     stamp = models.CharField(max_length=32)

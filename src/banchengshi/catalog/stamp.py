@@ -1,11 +1,16 @@
 """What a process derives from the catalogue, kept until the catalogue changes.
 
-The stamp (CatalogueStamp) is set by the database's own triggers (SQLite and PostgreSQL,
-migration catalog 0002) on every insert, update and delete of a matter, so every writer is
-seen: the admin, the demo's bulk loads, an UPDATE by hand. A reader compares one short row
-with the stamp it derived under; only a changed catalogue is read again. Without the row
-nothing is kept and every call derives afresh; `flush` (the tests' reset) empties the table,
-and the row comes back on the post_migrate that follows (CatalogConfig)."""
+The stamp (CatalogueStamp) is set to a new random value by the database's own triggers on
+every insert, update and delete of a matter or a unit (the matters' owning departments, whose
+names and kinds the proposals show), so every writer is seen: the admin, the demo's bulk
+loads, an UPDATE by hand. A reader compares one short row with the stamp it derived under;
+only a changed catalogue is read again. Without the row nothing is kept and every call
+derives afresh.
+
+The row and the triggers are made on post_migrate (CatalogConfig), each only when missing:
+after the migration that makes the table, after `flush` (the tests' reset) empties it, and
+after a migration that rebuilds the matters' or the units' table on SQLite, which drops that
+table's triggers with it."""
 
 from __future__ import annotations
 
@@ -13,12 +18,13 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from django.db import connection, connections
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from banchengshi.catalog.models import CatalogueStamp, Matter
+from banchengshi.org.models import Unit
 
 TABLE = CatalogueStamp._meta.db_table
-MATTERS = Matter._meta.db_table
+WATCHED = (Matter._meta.db_table, Unit._meta.db_table)
 _NEW_STAMP = {
     "sqlite": "lower(hex(randomblob(16)))",
     "postgresql": "replace(gen_random_uuid()::text, '-', '')",
@@ -27,50 +33,50 @@ _NEW_STAMP = {
 T = TypeVar("T")
 
 
-def create_triggers(schema_editor: BaseDatabaseSchemaEditor) -> None:
-    """The stamp's row and the triggers that change it (migration catalog 0002)."""
-    vendor = schema_editor.connection.vendor
-    schema_editor.execute(_insert_row(vendor))
-    change = f"UPDATE {TABLE} SET stamp = {_NEW_STAMP[vendor]} WHERE id = 1;"
-    if vendor == "sqlite":
-        for name, event in (("ai", "INSERT"), ("au", "UPDATE"), ("ad", "DELETE")):
-            schema_editor.execute(
-                f"CREATE TRIGGER {MATTERS}_stamp_{name} AFTER {event} ON {MATTERS} "
-                f"BEGIN {change} END"
-            )
-        return
-    schema_editor.execute(
-        f"CREATE FUNCTION {MATTERS}_stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"{change} RETURN NULL; END $$"
-    )
-    schema_editor.execute(
-        f"CREATE TRIGGER {MATTERS}_stamp AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-        f"ON {MATTERS} FOR EACH STATEMENT EXECUTE FUNCTION {MATTERS}_stamp()"
-    )
-
-
-def drop_triggers(schema_editor: BaseDatabaseSchemaEditor) -> None:
-    if schema_editor.connection.vendor == "sqlite":
-        for name in ("ai", "au", "ad"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {MATTERS}_stamp_{name}")
-    else:
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS {MATTERS}_stamp() CASCADE")
-
-
-def _insert_row(vendor: str) -> str:
-    return (
-        f"INSERT INTO {TABLE} (id, stamp) SELECT 1, {_NEW_STAMP[vendor]} "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {TABLE} WHERE id = 1)"
-    )
-
-
-def restore_row(using: str = "default", **_: object) -> None:
-    """The stamp's row again after `flush` (sent post_migrate; see CatalogConfig)."""
+def ensure_stamp(using: str = "default", **_: object) -> None:
+    """The stamp's row and its triggers, each made when missing (sent post_migrate)."""
     database = connections[using]
     if TABLE not in database.introspection.table_names():
         return  # migrated to a state before the table
     with database.cursor() as cursor:
-        cursor.execute(_insert_row(database.vendor))
+        for statement in _missing(database):
+            cursor.execute(statement)
+
+
+def _missing(database: BaseDatabaseWrapper) -> list[str]:
+    new_stamp = _NEW_STAMP[database.vendor]
+    statements = [
+        f"INSERT INTO {TABLE} (id, stamp) SELECT 1, {new_stamp} "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {TABLE} WHERE id = 1)"
+    ]
+    if database.vendor == "sqlite":
+        change = f"UPDATE {TABLE} SET stamp = {new_stamp} WHERE id = 1;"
+        return statements + [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_stamp_{name} AFTER {event} ON {table} "
+            f"BEGIN {change} END"
+            for table in WATCHED
+            for name, event in (("ai", "INSERT"), ("au", "UPDATE"), ("ad", "DELETE"))
+        ]
+    with database.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        schema = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY(%s)",
+            [[f"{table}_stamp" for table in WATCHED]],
+        )
+        present = {row[0] for row in cursor.fetchall()}
+    # Qualified by the schema the table is in, whatever a writer's search_path.
+    statements.append(
+        f"CREATE OR REPLACE FUNCTION {schema}.{TABLE}_renew() RETURNS trigger "
+        f"LANGUAGE plpgsql AS $$ BEGIN UPDATE {schema}.{TABLE} SET stamp = {new_stamp} "
+        f"WHERE id = 1; RETURN NULL; END $$"
+    )
+    return statements + [
+        f"CREATE TRIGGER {table}_stamp AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+        f"ON {schema}.{table} FOR EACH STATEMENT EXECUTE FUNCTION {schema}.{TABLE}_renew()"
+        for table in WATCHED
+        if f"{table}_stamp" not in present
+    ]
 
 
 def current_stamp() -> str | None:

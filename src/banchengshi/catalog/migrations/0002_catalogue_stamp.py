@@ -1,22 +1,26 @@
-"""The catalogue's stamp (catalog.stamp): its row and the triggers on the matters that change
-it."""
+"""The catalogue's stamp (catalog.stamp). Its row and the triggers that renew it are made on
+post_migrate, after this migration; going back drops the triggers before the table."""
 
 from django.db import migrations, models
 
-from banchengshi.catalog.stamp import create_triggers, drop_triggers
+WATCHED = ("catalog_matter", "org_unit")
 
 
-def create(apps, schema_editor):
-    create_triggers(schema_editor)
-
-
-def drop(apps, schema_editor):
-    drop_triggers(schema_editor)
+def drop_triggers(apps, schema_editor):
+    for table in WATCHED:
+        if schema_editor.connection.vendor == "sqlite":
+            for name in ("ai", "au", "ad"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_stamp_{name}")
+        else:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_stamp ON {table}")
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS catalog_cataloguestamp_renew()")
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0001_initial"),
+        ("org", "0006_encrypt_mobiles_and_secrets"),
     ]
 
     operations = [
@@ -32,5 +36,5 @@ class Migration(migrations.Migration):
                 ("stamp", models.CharField(max_length=32)),
             ],
         ),
-        migrations.RunPython(create, drop),
+        migrations.RunPython(migrations.RunPython.noop, drop_triggers),
     ]

@@ -6,9 +6,10 @@ Category and complexity come from the terms of rules.toml. The matter is the cat
 active matter whose name's character bigrams the text covers best, each bigram weighted by
 how rare it is among the names (so 申领, 登记 count for little); everyday words are first
 rewritten to the catalogue's (aliases). The unit follows the matter by the dispatch rule
-(R-DIS-1, `auto_dispatch_target`). Cost: one short read of the catalogue's stamp (the whole
-catalogue is read once per change of it, catalog.stamp), none for the unit, and the bounded
-reads of the similar cases and knowledge entries (entries.py)."""
+(R-DIS-1, `auto_dispatch_target`). Cost: one short read of the catalogue's stamp (the
+matters and their owning departments are read once per change of the catalogue or the units,
+catalog.stamp), the handling centers of a matter without an owning department, and the
+bounded reads of the similar cases and knowledge entries (entries.py)."""
 
 from __future__ import annotations
 
@@ -92,13 +93,13 @@ def _expanded(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Catalogue:
-    """The active matters (in the catalogue's order) with what matching needs of their names,
-    derived once per change of the catalogue (catalog.stamp): each name's weight in all, and
-    for each bigram the matters whose names hold it and its weight."""
+    """The active matters (in the catalogue's order) with their owning departments and what
+    matching needs of their names, derived once per change of the catalogue or the units
+    (catalog.stamp): each name's bigrams, each bigram's weight and the matters holding it."""
 
     matters: dict[int, Matter]
     order: dict[int, int]
-    totals: dict[int, float]
+    names: dict[int, frozenset[str]]
     postings: dict[str, list[int]]
     weight: dict[str, float]
 
@@ -113,27 +114,31 @@ def _read_catalogue() -> _Catalogue:
         for gram in grams:
             postings.setdefault(gram, []).append(pk)
     weight = {g: math.log(1 + len(matters) / len(pks)) for g, pks in postings.items()}
-    totals = {pk: sum(weight[g] for g in grams) for pk, grams in names.items()}
     order = {pk: i for i, pk in enumerate(matters)}
-    return _Catalogue(matters, order, totals, postings, weight)
+    return _Catalogue(matters, order, names, postings, weight)
 
 
 _catalogue = KeptWhileUnchanged(_read_catalogue)
 
 
 def _best_matter(text: str, catalogue: _Catalogue) -> tuple[Matter, float] | None:
-    """The matter whose name the text covers best, among those sharing a bigram with it; of two
-    alike, the first in the catalogue's order."""
-    found: dict[int, float] = {}
-    for gram in bigrams(_expanded(text)):
-        for pk in catalogue.postings.get(gram, ()):
-            found[pk] = found.get(pk, 0.0) + catalogue.weight[gram]
-    if not found:
+    """The matter whose name the text covers best; of two alike, the first in the catalogue's
+    order. Only the matters sharing a bigram with the text can cover any of it."""
+    grams = bigrams(_expanded(text))
+    candidates = {pk for gram in grams for pk in catalogue.postings.get(gram, ())}
+    weight = catalogue.weight
+    best: tuple[float, float, Matter] | None = None
+    for pk in sorted(candidates, key=catalogue.order.__getitem__):
+        name = catalogue.names[pk]
+        # Summed over the same sets in the same order whatever the candidates, so that two
+        # names the text covers alike tie exactly and the catalogue's order decides.
+        found = sum(weight[g] for g in name & grams)
+        key = (found / sum(weight[g] for g in name), found, catalogue.matters[pk])
+        if best is None or key[:2] > best[:2]:
+            best = key
+    if best is None or best[0] < MIN_COVER:
         return None
-    order, totals = catalogue.order, catalogue.totals
-    best = max(found, key=lambda pk: (found[pk] / totals[pk], found[pk], -order[pk]))
-    cover = found[best] / catalogue.totals[best]
-    return (catalogue.matters[best], cover) if cover >= MIN_COVER else None
+    return best[2], best[0]
 
 
 def _matter(data: ProposalInput) -> tuple[Matter | None, str]:
