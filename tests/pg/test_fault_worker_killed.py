@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import collections
 import http.client
+import itertools
 import os
-import queue
 import random
 import signal
 import threading
@@ -64,9 +64,10 @@ def test_workers_killed_during_keyed_creations_lose_and_double_nothing(
     _, token = do_create_token(org.clerk, "window")
     server = stack.gunicorn("web", workers=WORKERS)
     up(server)
-    keys: queue.Queue[int] = queue.Queue()
-    for n in range(KEYS):
-        keys.put(n)
+    # Keys are handed out until the killing is over and at least KEYS were taken, so that
+    # every kill falls while the clients are at work, however fast a creation is.
+    taken = itertools.count()
+    killing_done = threading.Event()
     answers: dict[str, tuple[int, int]] = {}  # key → (status, case id)
     retries = collections.Counter[str]()
     unexpected: list[tuple[str, int, bytes]] = []
@@ -74,9 +75,8 @@ def test_workers_killed_during_keyed_creations_lose_and_double_nothing(
 
     def client() -> None:
         while True:
-            try:
-                n = keys.get_nowait()
-            except queue.Empty:
+            n = next(taken)
+            if n >= KEYS and killing_done.is_set():
                 return
             key = f"kill-{n}"
             while True:
@@ -107,7 +107,7 @@ def test_workers_killed_during_keyed_creations_lose_and_double_nothing(
         thread.start()
     killed: list[int] = []
     # Kill a worker every so often while the clients are at work; the master starts another.
-    while len(killed) < KILLS and any(thread.is_alive() for thread in threads):
+    while len(killed) < KILLS:
         time.sleep(random.uniform(0.3, 1.0))
         victims = sorted(server.workers() - set(killed))
         if not victims:
@@ -116,25 +116,26 @@ def test_workers_killed_during_keyed_creations_lose_and_double_nothing(
         os.kill(victim, signal.SIGKILL)
         killed.append(victim)
         wait_for(lambda: len(server.workers()) == WORKERS, 120, "the master to replace it")
+    killing_done.set()
     for thread in threads:
         thread.join(300)
     elapsed = time.monotonic() - started
 
+    assert not any(thread.is_alive() for thread in threads)
     assert unexpected == []
-    assert len(killed) == KILLS, f"the clients finished after {len(killed)} kills"
     assert server.process.poll() is None
     # Counted by key in the database: one key row and one case for each key.
     rows = dict(IdempotencyKey.objects.filter(user=org.clerk).values_list("key", "case_id"))
-    assert len(answers) == KEYS
+    assert len(answers) >= KEYS
     lost = [key for key in answers if key not in rows]
     assert lost == []
     assert {key: case_id for key, (_, case_id) in answers.items()} == rows
-    assert Case.objects.count() == KEYS
+    assert Case.objects.count() == len(answers)
     replayed = sum(1 for status, _ in answers.values() if status == 200)
     write_results(
         "worker_killed",
         {
-            "keys": KEYS,
+            "keys": len(answers),
             "clients": CLIENTS,
             "gunicorn_workers": WORKERS,
             "workers_killed": len(killed),
